@@ -1,0 +1,96 @@
+"""Connection settings and a driver factory that turns connection failures into one clear message.
+
+Settings come from, in order: explicit arguments (CLI flags), the environment variables the Neo4j
+tools use (``NEO4J_URI``, ``NEO4J_USER``/``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``),
+and otherwise the server that ``kg neo4j start`` manages for this user.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_USER = "neo4j"
+DEFAULT_DATABASE = "neo4j"
+HINT = "start one with `kg neo4j start` (needs Java 17/21) or `docker compose up -d`, or set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD"
+
+
+@dataclass(frozen=True, slots=True)
+class Neo4jSettings:
+    uri: str
+    user: str
+    password: str
+    database: str = DEFAULT_DATABASE
+
+    def __repr__(self) -> str:  # never print the password
+        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
+
+
+class Neo4jUnavailable(RuntimeError):
+    """The database cannot be used: unreachable, wrong credentials or unknown database."""
+
+
+def resolve_settings(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Neo4jSettings:
+    """Combine flags, environment and the managed local server into one set of settings."""
+    env = os.environ
+    uri = uri or env.get("NEO4J_URI")
+    user = user or env.get("NEO4J_USER") or env.get("NEO4J_USERNAME")
+    password = password if password is not None else env.get("NEO4J_PASSWORD")
+    database = database or env.get("NEO4J_DATABASE")
+    if not uri:
+        from kg.neo4j.server import managed_settings
+
+        managed = managed_settings()
+        if managed is not None:
+            return Neo4jSettings(
+                uri=managed.uri,
+                user=user or managed.user,
+                password=password if password is not None else managed.password,
+                database=database or managed.database,
+            )
+    return Neo4jSettings(
+        uri=uri or DEFAULT_URI,
+        user=user or DEFAULT_USER,
+        password=password or "",
+        database=database or DEFAULT_DATABASE,
+    )
+
+
+def open_driver(settings: Neo4jSettings) -> Driver:
+    """Open a driver and prove the server and database answer, or raise :class:`Neo4jUnavailable`."""
+    import neo4j
+    from neo4j import exceptions as neo4j_errors
+
+    try:
+        driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
+    except (ValueError, neo4j_errors.ConfigurationError) as exc:
+        raise Neo4jUnavailable(f"invalid Neo4j URI {settings.uri!r}: {exc}") from None
+    try:
+        driver.verify_connectivity()
+        driver.execute_query("RETURN 1", database_=settings.database)
+    except neo4j_errors.AuthError:
+        driver.close()
+        raise Neo4jUnavailable(
+            f"Neo4j at {settings.uri} refused the credentials for user {settings.user!r}; check NEO4J_USER/NEO4J_PASSWORD ({HINT})"
+        ) from None
+    except neo4j_errors.ClientError as exc:
+        driver.close()
+        if "database" in (exc.code or "").lower() or "DatabaseNotFound" in (exc.code or ""):
+            raise Neo4jUnavailable(
+                f"Neo4j at {settings.uri} has no database {settings.database!r}; check NEO4J_DATABASE"
+            ) from None
+        raise Neo4jUnavailable(f"Neo4j at {settings.uri} refused the connection: {exc.message}") from None
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+        driver.close()
+        raise Neo4jUnavailable(f"cannot reach Neo4j at {settings.uri} ({type(exc).__name__}); {HINT}") from None
+    return driver
