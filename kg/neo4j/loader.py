@@ -1,0 +1,835 @@
+"""Load graph documents into Neo4j: streaming, batched, idempotent and resumable.
+
+The loader reads records in document order and groups them by article (an ``article`` line opens
+a group; ``mention`` and ``claim`` lines join the group named by their ``article`` field; ``entity``
+lines are upserts that must precede their first reference). Groups are written in batches, each
+batch in ONE managed write transaction that also stores every article's ``content_hash``. So a
+load that dies midway has committed whole articles only, and running it again skips those
+(unchanged hash) and writes exactly the rest.
+
+The module has three layers, so that the first two are testable without a database:
+
+* :class:`Batcher` validates records and groups them into :class:`Batch` es;
+* :func:`build_rows` turns the groups of a batch into query parameters (:class:`BatchRows`);
+* :class:`GraphLoader` runs the statements of :mod:`kg.neo4j.cypher` for each batch.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from kg.document import (
+    CLAIM_TYPES,
+    ENTITY_TYPES,
+    ArticleRecord,
+    ClaimRecord,
+    DocumentError,
+    EntityRecord,
+    Header,
+    MentionRecord,
+    Record,
+    read_records,
+)
+from kg.neo4j import cypher
+from kg.neo4j.schema import SchemaReport, ensure_schema
+
+if TYPE_CHECKING:
+    from neo4j import Driver, ManagedTransaction, Result, SummaryCounters
+
+#: Articles per write transaction. Measured with bench/load_bench.py (see docs/schema.md).
+DEFAULT_BATCH_SIZE = 200
+#: A batch is also closed once it holds this many mention + claim records, so that a few huge
+#: articles do not make one huge transaction (an article itself is never split).
+DEFAULT_MAX_ROWS = 20_000
+#: Problems kept in a summary for display; all of them are counted.
+MAX_KEPT_PROBLEMS = 1_000
+
+_SPAN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+Located = tuple[int, "Record | DocumentError"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Results
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the input that was not loaded as given, located as ``source:line``."""
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class LoadSummary:
+    """What a load or forget did. Counts of graph changes come from Neo4j's own counters."""
+
+    articles_created: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_forgotten: int = 0
+    articles_not_found: int = 0
+    entities_created: int = 0
+    entities_removed: int = 0
+    claims_created: int = 0
+    claims_removed: int = 0
+    evidence_created: int = 0
+    evidence_removed: int = 0
+    mentions_created: int = 0
+    mentions_removed: int = 0
+    records: int = 0
+    facts: int = 0
+    malformed: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problem_count(self) -> int:
+        """Malformed lines + skipped records + warnings (values stored differently than given)."""
+        return self.malformed + self.skipped + self.warnings
+
+    @property
+    def articles_seen(self) -> int:
+        return self.articles_created + self.articles_updated + self.articles_unchanged
+
+    def note(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_KEPT_PROBLEMS:
+            self.problems.append(problem)
+
+    def merge(self, other: LoadSummary) -> None:
+        """Add ``other``'s counts (and kept problems) into this summary."""
+        for f in fields(self):
+            if f.name == "problems":
+                for problem in other.problems:
+                    self.note(problem)
+            else:
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading a document with line numbers
+# ------------------------------------------------------------------------------------------------
+
+
+class _NumberedLines:
+    """Feeds lines to :func:`kg.document.read_records` while remembering the current line number.
+
+    ``read_records`` pulls exactly one line before yielding each record, so after a record comes
+    out, :attr:`line_no` is its line. Bytes that are not UTF-8 become a line the parser rejects,
+    and are reported as such instead of stopping the read.
+    """
+
+    def __init__(self, lines: Iterable[str | bytes]) -> None:
+        self._lines = lines
+        self.line_no = 0
+        self.undecodable: set[int] = set()
+
+    def __iter__(self) -> Iterator[str]:
+        for line_no, line in enumerate(self._lines, start=1):
+            self.line_no = line_no
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.undecodable.add(line_no)
+                    line = "\x00"
+            yield line
+
+
+def iter_document(lines: Iterable[str | bytes]) -> Iterator[Located]:
+    """Parse document lines into ``(line number, record or DocumentError)`` pairs, lazily."""
+    numbered = _NumberedLines(lines)
+    for item in read_records(numbered):
+        if isinstance(item, DocumentError):
+            if item.line_no in numbered.undecodable:
+                item = DocumentError(item.line_no, "not valid UTF-8")
+            yield item.line_no, item
+        else:
+            yield numbered.line_no, item
+
+
+# ------------------------------------------------------------------------------------------------
+# Grouping and validation (no database)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ArticleGroup:
+    """An article with the mention and claim records that belong to it."""
+
+    article: ArticleRecord
+    line: int
+    published: date | None
+    mentions: list[MentionRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.mentions) + len(self.claims)
+
+
+@dataclass(slots=True)
+class Batch:
+    """Article groups to be written in one transaction."""
+
+    groups: list[ArticleGroup]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [group.article.id for group in self.groups]
+
+
+class EntityRegistry:
+    """Entities declared so far in one document, merged, and what the database already has of them.
+
+    ``written``: entities this load has committed with a referencing article (they exist).
+    ``dirty``: entities whose declaration changed since the database last saw them.
+    Both are only updated after a commit (:meth:`committed`), so a retried transaction sees the
+    same state.
+    """
+
+    def __init__(self) -> None:
+        self.records: dict[str, EntityRecord] = {}
+        self.rejected: dict[str, int] = {}
+        self.written: set[str] = set()
+        self.dirty: set[str] = set()
+
+    def declare(self, record: EntityRecord) -> None:
+        """Add or merge a declaration: aliases are unioned in order, name and type are the latest."""
+        known = self.records.get(record.id)
+        if known is None:
+            self.records[record.id] = EntityRecord(
+                id=record.id, type=record.type, name=record.name, aliases=_unique(record.aliases)
+            )
+            self.dirty.add(record.id)
+            return
+        aliases = _unique([*known.aliases, *record.aliases])
+        if (known.type, known.name, known.aliases) != (record.type, record.name, aliases):
+            known.type, known.name, known.aliases = record.type, record.name, aliases
+            self.dirty.add(record.id)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.records
+
+    def committed(self, referenced: Iterable[str], refreshed: Iterable[str]) -> None:
+        """Record that a batch committed: ``referenced`` now exist, ``refreshed`` were updated."""
+        for entity_id in referenced:
+            self.written.add(entity_id)
+            self.dirty.discard(entity_id)
+        for entity_id in refreshed:
+            self.dirty.discard(entity_id)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def parse_published(value: object) -> date:
+    """Turn an ISO date or date-time string into a date (the time of day is not kept)."""
+    if not isinstance(value, str):
+        raise ValueError(f"published {value!r} is not a string")
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"published {value!r} is not an ISO date") from None
+
+
+class Batcher:
+    """Validates records in document order and yields batches of article groups.
+
+    Everything that cannot be loaded as given is reported through ``summary`` (and the optional
+    ``on_problem`` callback) with its line, then skipped; the rest goes on.
+    """
+
+    def __init__(
+        self,
+        registry: EntityRegistry,
+        summary: LoadSummary,
+        *,
+        source: str,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        on_problem: Callable[[Problem], None] | None = None,
+    ) -> None:
+        if batch_size < 1 or max_rows < 1:
+            raise ValueError("batch_size and max_rows must be positive")
+        self.registry = registry
+        self.summary = summary
+        self.source = source
+        self.batch_size = batch_size
+        self.max_rows = max_rows
+        self.on_problem = on_problem
+        self._open: dict[str, ArticleGroup] = {}
+        self._rows = 0
+        self._article_lines: dict[str, int] = {}
+        self._rejected_articles: set[str] = set()
+        self._claim_lines: dict[str, int] = {}
+
+    # -- reporting -------------------------------------------------------------------------------
+
+    def _report(self, line: int | None, reason: str, counter: str) -> None:
+        setattr(self.summary, counter, getattr(self.summary, counter) + 1)
+        problem = Problem(self.source, line, reason)
+        self.summary.note(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def _skip(self, line: int, reason: str) -> None:
+        self._report(line, reason, "skipped")
+
+    # -- grouping --------------------------------------------------------------------------------
+
+    def batches(self, items: Iterable[Located]) -> Iterator[Batch]:
+        """Consume located records; yield a batch whenever one is full, and the rest at the end."""
+        for line, item in items:
+            if isinstance(item, DocumentError):
+                self._report(line, item.reason, "malformed")
+                continue
+            self.summary.records += 1
+            if isinstance(item, Header):
+                continue
+            if isinstance(item, ArticleRecord):
+                if self._open and (len(self._open) >= self.batch_size or self._rows >= self.max_rows):
+                    yield self._close()
+                self._add_article(line, item)
+                continue
+            self.summary.facts += 1
+            if isinstance(item, EntityRecord):
+                self._add_entity(line, item)
+            elif isinstance(item, MentionRecord):
+                self._add_mention(line, item)
+            elif isinstance(item, ClaimRecord):
+                self._add_claim(line, item)
+        if self._open:
+            yield self._close()
+
+    def _close(self) -> Batch:
+        batch = Batch(list(self._open.values()))
+        self._open = {}
+        self._rows = 0
+        return batch
+
+    def _add_article(self, line: int, record: ArticleRecord) -> None:
+        if not _is_text(record.id):
+            self._skip(line, "article has no id")
+            return
+        earlier = self._article_lines.get(record.id)
+        if earlier is not None:
+            self._skip(line, f"article {record.id!r} appears again (first at line {earlier}); this copy is ignored")
+            # Later records naming this id belong to the ignored copy: drop them too.
+            self._rejected_articles.add(record.id)
+            return
+        self._article_lines[record.id] = line
+        if not _is_text(record.content_hash):
+            self._skip(line, f"article {record.id!r} has no content_hash")
+            self._rejected_articles.add(record.id)
+            return
+        published: date | None = None
+        if record.published is not None and record.published != "":
+            try:
+                published = parse_published(record.published)
+            except ValueError as exc:
+                self._report(line, f"article {record.id!r}: {exc}; stored without a date", "warnings")
+        self._open[record.id] = ArticleGroup(record, line, published)
+
+    def _add_entity(self, line: int, record: EntityRecord) -> None:
+        if not _is_text(record.id):
+            self._skip(line, "entity has no id")
+            return
+        reason = None
+        if record.type not in ENTITY_TYPES:
+            reason = f"entity {record.id!r} has unknown type {record.type!r} (expected one of {', '.join(ENTITY_TYPES)})"
+        elif not _is_text(record.name):
+            reason = f"entity {record.id!r} has no name"
+        elif not isinstance(record.aliases, list) or not all(isinstance(a, str) for a in record.aliases):
+            reason = f"entity {record.id!r}: aliases must be a list of strings"
+        if reason is not None:
+            if record.id not in self.registry:
+                self.registry.rejected.setdefault(record.id, line)
+            self._skip(line, reason)
+            return
+        self.registry.declare(record)
+
+    def _group_for(self, line: int, kind: str, article_id: object) -> ArticleGroup | None:
+        """The open group a mention or claim joins, or None (reported) if there is none."""
+        if article_id in self._rejected_articles:
+            self.summary.skipped += 1  # already reported with the article itself
+            return None
+        group = self._open.get(article_id) if isinstance(article_id, str) else None
+        if group is not None:
+            return group
+        if article_id in self._article_lines:
+            self._skip(
+                line,
+                f"{kind} for article {article_id!r} comes after that article's batch was written; "
+                "a document must list an article's mentions and claims before the next batch",
+            )
+        else:
+            self._skip(line, f"{kind} refers to unknown article {article_id!r}")
+        return None
+
+    def _unknown_entity(self, entity_id: object) -> str | None:
+        """Why ``entity_id`` cannot be referenced, or None if it can."""
+        if entity_id in self.registry:
+            return None
+        rejected = self.registry.rejected.get(entity_id) if isinstance(entity_id, str) else None
+        if rejected is not None:
+            return f"entity {entity_id!r} was rejected at line {rejected}"
+        return f"unknown entity {entity_id!r} (entities must be declared before they are referenced)"
+
+    def _add_mention(self, line: int, record: MentionRecord) -> None:
+        if not (_is_int(record.start) and _is_int(record.end) and _is_int(record.sentence)):
+            self._skip(line, "mention start, end and sentence must be integers")
+            return
+        if not isinstance(record.text, str):
+            self._skip(line, "mention text must be a string")
+            return
+        unknown = self._unknown_entity(record.entity)
+        if unknown is not None:
+            self._skip(line, f"mention references {unknown}")
+            return
+        group = self._group_for(line, "mention", record.article)
+        if group is not None:
+            group.mentions.append(record)
+            self._rows += 1
+
+    def _claim_problem(self, record: ClaimRecord) -> str | None:
+        if not _is_text(record.id):
+            return "claim has no id"
+        if record.id in self._claim_lines:
+            return f"claim id {record.id!r} appears again (first at line {self._claim_lines[record.id]})"
+        if not _is_text(record.fact):
+            return f"claim {record.id!r} has no fact key"
+        if record.type not in CLAIM_TYPES:
+            return f"claim {record.id!r} has unknown type {record.type!r} (expected one of {', '.join(CLAIM_TYPES)})"
+        if not (_is_int(record.start) and _is_int(record.end) and _is_int(record.sentence)):
+            return f"claim {record.id!r}: start, end and sentence must be integers"
+        if not isinstance(record.confidence, int | float) or isinstance(record.confidence, bool):
+            return f"claim {record.id!r}: confidence must be a number"
+        if not isinstance(record.evidence, str):
+            return f"claim {record.id!r}: evidence must be a string"
+        if record.about is not None and not (
+            isinstance(record.about, list) and all(isinstance(a, str) for a in record.about)
+        ):
+            return f"claim {record.id!r}: about must be a list of entity ids"
+        if record.spans is not None and not (
+            isinstance(record.spans, dict)
+            and all(
+                isinstance(name, str)
+                and _SPAN_NAME.match(name)
+                and isinstance(span, list)
+                and len(span) == 2
+                and all(_is_int(v) for v in span)
+                for name, span in record.spans.items()
+            )
+        ):
+            return f"claim {record.id!r}: spans must map lower-case names to [start, end]"
+        for role, entity_id in (("subject", record.subject), ("object", record.object)):
+            if entity_id is not None:
+                unknown = self._unknown_entity(entity_id)
+                if unknown is not None:
+                    return f"claim {record.id!r} {role} is {unknown}"
+        for entity_id in record.about or ():
+            unknown = self._unknown_entity(entity_id)
+            if unknown is not None:
+                return f"claim {record.id!r} is about {unknown}"
+        return None
+
+    def _add_claim(self, line: int, record: ClaimRecord) -> None:
+        problem = self._claim_problem(record)
+        if problem is not None:
+            self._skip(line, problem)
+            return
+        group = self._group_for(line, "claim", record.article)
+        if group is not None:
+            self._claim_lines[record.id] = line
+            group.claims.append(record)
+            self._rows += 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Query parameters (no database)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class BatchRows:
+    """The parameters of every write statement for a set of article groups."""
+
+    article_ids: list[str] = field(default_factory=list)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    entity_upserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    entity_ensures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    entity_updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    subjects: list[dict[str, str]] = field(default_factory=list)
+    objects: list[dict[str, str]] = field(default_factory=list)
+    about: list[dict[str, str]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    referenced: set[str] = field(default_factory=set)
+    refreshed: set[str] = field(default_factory=set)
+
+    @property
+    def claim_ids(self) -> list[str]:
+        return [row["id"] for rows in self.claims.values() for row in rows]
+
+    @property
+    def evidence_ids(self) -> list[str]:
+        return [row["id"] for row in self.evidence]
+
+
+def article_row(group: ArticleGroup) -> dict[str, Any]:
+    """Stored article properties. The text itself stays in the document (offsets point into it)."""
+    a = group.article
+    return {
+        "id": a.id,
+        "props": {
+            "title": a.title,
+            "published": group.published,
+            "source": a.source,
+            "url": a.url,
+            "path": a.path,
+            "author": a.author,
+            "content_hash": a.content_hash,
+        },
+    }
+
+
+def mention_rows(group: ArticleGroup) -> list[dict[str, Any]]:
+    """One row per (article, entity): occurrences ordered by offset, spans flattened."""
+    by_entity: dict[str, list[MentionRecord]] = {}
+    for mention in group.mentions:
+        by_entity.setdefault(mention.entity, []).append(mention)
+    rows = []
+    for entity_id, mentions in by_entity.items():
+        mentions.sort(key=lambda m: (m.start, m.end))
+        rows.append(
+            {
+                "article": group.article.id,
+                "entity": entity_id,
+                "count": len(mentions),
+                "spans": [offset for m in mentions for offset in (m.start, m.end)],
+                "texts": [m.text for m in mentions],
+                "sentences": [m.sentence for m in mentions],
+            }
+        )
+    return rows
+
+
+def evidence_row(claim: ClaimRecord) -> dict[str, Any]:
+    """One report of a fact: where it was found and, for quotes, what was said."""
+    props: dict[str, Any] = {
+        "sentence": claim.sentence,
+        "start": claim.start,
+        "end": claim.end,
+        "confidence": float(claim.confidence),
+        "text": claim.evidence,
+        "statement": claim.statement,
+        "cue": claim.cue,
+        "source_text": claim.source_text,
+        "direct": claim.direct,
+        "about": _unique(claim.about) if claim.about else None,
+    }
+    for name, (start, end) in (claim.spans or {}).items():
+        props[f"{name}_start"] = start
+        props[f"{name}_end"] = end
+    return {"id": claim.id, "article": claim.article, "claim": claim.fact, "props": props}
+
+
+def _entity_row(record: EntityRecord) -> dict[str, Any]:
+    return {"id": record.id, "type": record.type, "name": record.name, "aliases": record.aliases}
+
+
+def build_rows(groups: Iterable[ArticleGroup], registry: EntityRegistry) -> BatchRows:
+    """Parameters for writing ``groups`` (articles that are new or changed) plus entity refreshes.
+
+    Pure: reads the registry without changing it, so a retried transaction rebuilds the same rows.
+    """
+    rows = BatchRows()
+    seen_claims: set[str] = set()
+    linked: set[tuple[str, str, str]] = set()
+
+    def link(kind: str, target: list[dict[str, str]], claim: str, entity: str) -> None:
+        if (kind, claim, entity) not in linked:
+            linked.add((kind, claim, entity))
+            target.append({"claim": claim, "entity": entity})
+            rows.referenced.add(entity)
+
+    for group in groups:
+        rows.article_ids.append(group.article.id)
+        rows.articles.append(article_row(group))
+        for row in mention_rows(group):
+            rows.mentions.append(row)
+            rows.referenced.add(row["entity"])
+        for claim in group.claims:
+            if claim.fact not in seen_claims:
+                seen_claims.add(claim.fact)
+                rows.claims.setdefault(claim.type, []).append(
+                    {"id": claim.fact, "type": claim.type, "status": claim.status, "role": claim.role}
+                )
+            if claim.subject is not None:
+                link("subject", rows.subjects, claim.fact, claim.subject)
+            if claim.object is not None:
+                link("object", rows.objects, claim.fact, claim.object)
+            for entity_id in claim.about or ():
+                link("about", rows.about, claim.fact, entity_id)
+            rows.evidence.append(evidence_row(claim))
+
+    for entity_id in sorted(rows.referenced):
+        record = registry.records[entity_id]
+        full = entity_id in registry.dirty or entity_id not in registry.written
+        target = rows.entity_upserts if full else rows.entity_ensures
+        target.setdefault(record.type, []).append(_entity_row(record))
+    for entity_id in sorted(registry.dirty - rows.referenced):
+        record = registry.records[entity_id]
+        rows.entity_updates.setdefault(record.type, []).append(_entity_row(record))
+        rows.refreshed.add(entity_id)
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------
+# Writing
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """Result of one transaction function; applied to the summary only after commit."""
+
+    summary: LoadSummary = field(default_factory=LoadSummary)
+    referenced: set[str] = field(default_factory=set)
+    refreshed: set[str] = field(default_factory=set)
+
+
+def _run(tx: ManagedTransaction, statement: str, **params: Any) -> SummaryCounters:
+    return tx.run(statement, **params).consume().counters
+
+
+def _run_collect(tx: ManagedTransaction, statement: str, key: str, **params: Any) -> tuple[set[str], SummaryCounters]:
+    """Run a statement whose rows each carry a list under ``key``; return their union."""
+    result: Result = tx.run(statement, **params)
+    values: set[str] = set()
+    for record in result:
+        values.update(v for v in record[key] if v is not None)
+    return values, result.consume().counters
+
+
+def _remove_articles_contribution(tx: ManagedTransaction, article_ids: list[str], out: LoadSummary) -> tuple[set[str], set[str]]:
+    """Delete the evidence and mentions of ``article_ids``; return (claims hit, entities hit)."""
+    claims, counters = _run_collect(tx, cypher.DELETE_ARTICLE_EVIDENCE, "claims", ids=article_ids)
+    out.evidence_removed += counters.nodes_deleted
+    entities, counters = _run_collect(tx, cypher.DELETE_ARTICLE_MENTIONS, "entities", ids=article_ids)
+    out.mentions_removed += counters.relationships_deleted
+    return claims, entities
+
+
+def _settle(
+    tx: ManagedTransaction,
+    *,
+    lost: set[str],
+    touched: set[str],
+    candidates: set[str],
+    out: LoadSummary,
+) -> None:
+    """Bring claims and entities back to a consistent state after reports were added or removed.
+
+    ``lost``: claims that lost reports (prune ABOUT links, delete if unsupported);
+    ``touched``: claims whose counts may have changed; ``candidates``: entities that may be orphans.
+    """
+    if lost:
+        ids = sorted(lost)
+        pruned, _ = _run_collect(tx, cypher.PRUNE_CLAIM_ABOUT, "entities", ids=ids)
+        candidates |= pruned
+        freed, counters = _run_collect(tx, cypher.DELETE_UNSUPPORTED_CLAIMS, "entities", ids=ids)
+        candidates |= freed
+        out.claims_removed += counters.nodes_deleted
+    affected = sorted(lost | touched)
+    if affected:
+        _run(tx, cypher.RECOUNT_CLAIMS, ids=affected)
+        for statement in cypher.SYNC_DERIVED.values():
+            _run(tx, statement, ids=affected)
+    if candidates:
+        counters = _run(tx, cypher.DELETE_ORPHAN_ENTITIES, ids=sorted(candidates))
+        out.entities_removed += counters.nodes_deleted
+
+
+def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: EntityRegistry) -> _Outcome:
+    """Transaction function for one batch. Pure with respect to Python state (it may be retried)."""
+    outcome = _Outcome()
+    out = outcome.summary
+    ids = [group.article.id for group in groups]
+    stored = {r["id"]: r["content_hash"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=ids)}
+    to_write = [g for g in groups if stored.get(g.article.id) != g.article.content_hash]
+    changed = [g.article.id for g in to_write if g.article.id in stored]
+    out.articles_unchanged = len(groups) - len(to_write)
+    out.articles_updated = len(changed)
+    out.articles_created = len(to_write) - len(changed)
+
+    rows = build_rows(to_write, registry)
+    outcome.referenced, outcome.refreshed = rows.referenced, rows.refreshed
+
+    lost: set[str] = set()
+    candidates: set[str] = set()
+    if changed:
+        lost, candidates = _remove_articles_contribution(tx, changed, out)
+    if rows.evidence:
+        claims, counters = _run_collect(tx, cypher.DELETE_EVIDENCE_BY_ID, "claims", ids=rows.evidence_ids)
+        lost |= claims
+        out.evidence_removed += counters.nodes_deleted
+
+    for entity_type, entity_rows in rows.entity_upserts.items():
+        out.entities_created += _run(tx, cypher.UPSERT_ENTITIES[entity_type], rows=entity_rows).nodes_created
+    for entity_type, entity_rows in rows.entity_ensures.items():
+        out.entities_created += _run(tx, cypher.ENSURE_ENTITIES[entity_type], rows=entity_rows).nodes_created
+    for entity_type, entity_rows in rows.entity_updates.items():
+        _run(tx, cypher.UPDATE_ENTITIES[entity_type], rows=entity_rows)
+
+    if rows.articles:
+        _run(tx, cypher.UPSERT_ARTICLES, rows=rows.articles)
+    if rows.mentions:
+        out.mentions_created += _run(tx, cypher.CREATE_MENTIONS, rows=rows.mentions).relationships_created
+    for claim_type, claim_rows in rows.claims.items():
+        out.claims_created += _run(tx, cypher.MERGE_CLAIMS[claim_type], rows=claim_rows).nodes_created
+    for statement, link_rows in (
+        (cypher.LINK_CLAIM_SUBJECTS, rows.subjects),
+        (cypher.LINK_CLAIM_OBJECTS, rows.objects),
+        (cypher.LINK_CLAIM_ABOUT, rows.about),
+    ):
+        if link_rows:
+            _run(tx, statement, rows=link_rows)
+    if rows.evidence:
+        out.evidence_created += _run(tx, cypher.CREATE_EVIDENCE, rows=rows.evidence).nodes_created
+
+    _settle(tx, lost=lost, touched=set(rows.claim_ids), candidates=candidates - rows.referenced, out=out)
+    return outcome
+
+
+def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
+    """Transaction function removing articles and everything only they supported."""
+    outcome = _Outcome()
+    out = outcome.summary
+    found = [r["id"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=article_ids)]
+    out.articles_not_found = len(article_ids) - len(found)
+    if not found:
+        return outcome
+    lost, candidates = _remove_articles_contribution(tx, found, out)
+    out.articles_forgotten = _run(tx, cypher.DELETE_ARTICLES, ids=found).nodes_deleted
+    _settle(tx, lost=lost, touched=set(), candidates=candidates, out=out)
+    return outcome
+
+
+class GraphLoader:
+    """Writes graph documents into one Neo4j database; see the module docstring for the rules.
+
+    ``on_problem`` is called for each problem as it is found (the CLI prints it); ``on_batch``
+    after each committed batch with the running summary (the CLI's progress display).
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        *,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        on_problem: Callable[[Problem], None] | None = None,
+        on_batch: Callable[[LoadSummary], None] | None = None,
+    ) -> None:
+        if batch_size < 1 or max_rows < 1:
+            raise ValueError("batch_size and max_rows must be positive")
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.max_rows = max_rows
+        self.on_problem = on_problem
+        self.on_batch = on_batch
+        self._schema_ready = False
+
+    def ensure_schema(self) -> SchemaReport:
+        """Create the constraints and indexes the loader relies on (idempotent)."""
+        report = ensure_schema(self.driver, self.database)
+        self._schema_ready = True
+        return report
+
+    def load(self, records: Iterable[Record | DocumentError], source: str = "<records>") -> LoadSummary:
+        """Load one graph document given as records, streaming (e.g. straight from extraction).
+
+        Problems are located by record number (1-based); use :meth:`load_lines` for line numbers.
+        """
+        return self._load(enumerate(records, start=1), source)
+
+    def load_lines(self, lines: Iterable[str | bytes], source: str = "<stdin>") -> LoadSummary:
+        """Load one graph document given as JSON Lines text (or bytes), streaming."""
+        return self._load(iter_document(lines), source)
+
+    def _load(self, items: Iterable[Located], source: str) -> LoadSummary:
+        started = time.perf_counter()
+        if not self._schema_ready:
+            self.ensure_schema()
+        summary = LoadSummary()
+        registry = EntityRegistry()
+        batcher = Batcher(
+            registry,
+            summary,
+            source=source,
+            batch_size=self.batch_size,
+            max_rows=self.max_rows,
+            on_problem=self.on_problem,
+        )
+        with self.driver.session(database=self.database) as session:
+            for batch in batcher.batches(items):
+                outcome = session.execute_write(_write_batch, batch.groups, registry)
+                registry.committed(outcome.referenced, outcome.refreshed)
+                self._committed(summary, outcome)
+            # Entity lines after the last article (or in a document without articles) may still
+            # carry new aliases for entities stored earlier.
+            if registry.dirty:
+                outcome = session.execute_write(_write_batch, [], registry)
+                registry.committed(outcome.referenced, outcome.refreshed)
+                summary.merge(outcome.summary)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def forget(self, article_ids: Iterable[str]) -> LoadSummary:
+        """Remove articles and whatever only they supported (claims, entities, derived links)."""
+        started = time.perf_counter()
+        if not self._schema_ready:
+            self.ensure_schema()
+        summary = LoadSummary()
+        ids = _unique(article_ids)
+        with self.driver.session(database=self.database) as session:
+            for start in range(0, len(ids), self.batch_size):
+                outcome = session.execute_write(_forget_batch, ids[start : start + self.batch_size])
+                self._committed(summary, outcome)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _committed(self, summary: LoadSummary, outcome: _Outcome) -> None:
+        summary.merge(outcome.summary)
+        summary.batches += 1
+        if self.on_batch is not None:
+            self.on_batch(summary)
