@@ -1,0 +1,99 @@
+"""Shared pytest fixtures: a real Neo4j server for tests marked ``@pytest.mark.neo4j``.
+
+Where the server comes from, in order:
+
+1. ``NEWSKG_TEST_NEO4J_URI`` (with ``NEWSKG_TEST_NEO4J_USER``, ``NEWSKG_TEST_NEO4J_PASSWORD`` and
+   optionally ``NEWSKG_TEST_NEO4J_DATABASE``): an existing server, e.g. ``docker compose up -d``.
+   Tests empty its database, so never point this at data you care about.
+2. Otherwise the managed instance ``test`` of :mod:`kg.neo4j.server` on ports 17687/17474 (override
+   with ``NEWSKG_TEST_NEO4J_BOLT_PORT``/``NEWSKG_TEST_NEO4J_HTTP_PORT``), provisioned on first use
+   from Maven Central. It has its own data directory, so the user's ``kg neo4j start`` server is never
+   touched. If this session started it, it is stopped at the end of the session; set
+   ``NEWSKG_TEST_NEO4J_KEEP=1`` to leave it running and save the start-up on the next run. A test
+   server that was already running is left running.
+
+When no server can be had, the tests that need one are skipped with the reason, except when the
+``CI`` environment variable is set: there a missing server is a set-up failure and the tests error.
+
+Tests that use ``neo4j_settings``, ``neo4j_driver`` or ``clean_db`` are marked ``neo4j``
+automatically, so ``pytest -m "not neo4j"`` always deselects them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NoReturn
+
+import pytest
+
+from kg.neo4j.connection import DEFAULT_DATABASE, DEFAULT_USER, Neo4jSettings, Neo4jUnavailable, open_driver
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+TEST_INSTANCE = "test"
+TEST_BOLT_PORT = int(os.environ.get("NEWSKG_TEST_NEO4J_BOLT_PORT", "17687"))
+TEST_HTTP_PORT = int(os.environ.get("NEWSKG_TEST_NEO4J_HTTP_PORT", "17474"))
+NEO4J_FIXTURES = frozenset({"neo4j_settings", "neo4j_driver", "clean_db"})
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """Skip locally, but fail in CI: a skipped database suite in CI would hide a broken set-up."""
+    if os.environ.get("CI"):
+        pytest.fail(f"Neo4j test server unavailable in CI: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j test server unavailable: {reason}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the server, so ``-m "not neo4j"`` deselects it reliably."""
+    for item in items:
+        if NEO4J_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(request: pytest.FixtureRequest) -> Neo4jSettings:
+    """Settings of the test server: an external one from the environment, or the managed ``test`` instance."""
+    env = os.environ
+    uri = env.get("NEWSKG_TEST_NEO4J_URI")
+    if uri:
+        return Neo4jSettings(
+            uri=uri,
+            user=env.get("NEWSKG_TEST_NEO4J_USER", DEFAULT_USER),
+            password=env.get("NEWSKG_TEST_NEO4J_PASSWORD", ""),
+            database=env.get("NEWSKG_TEST_NEO4J_DATABASE", DEFAULT_DATABASE),
+        )
+
+    from kg.neo4j import server
+
+    try:
+        already_running = server.status(TEST_INSTANCE).running
+        info = server.start(TEST_INSTANCE, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+    except server.Neo4jServerError as exc:
+        _unavailable(str(exc))
+    if not already_running and not env.get("NEWSKG_TEST_NEO4J_KEEP"):
+        request.addfinalizer(lambda: server.stop(TEST_INSTANCE))
+    return info.settings()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
+    """One open driver for the whole session (opening one per test costs a Bolt handshake each time)."""
+    try:
+        driver = open_driver(neo4j_settings)
+    except Neo4jUnavailable as exc:
+        _unavailable(str(exc))
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@pytest.fixture
+def clean_db(neo4j_driver: Driver, neo4j_settings: Neo4jSettings) -> Driver:
+    """An empty database (no nodes or relationships; constraints and indexes are kept) for one test."""
+    from kg.neo4j.server import empty_database
+
+    empty_database(neo4j_driver, neo4j_settings.database)
+    return neo4j_driver
