@@ -87,6 +87,7 @@ class ClaimRecord:
     end: int
     confidence: float
     evidence: str
+    rule: str | None = None
     # RELEASED
     status: str | None = None
     # AFFILIATED_WITH
@@ -100,6 +101,8 @@ class ClaimRecord:
     about: list[str] | None = None
     kind: Literal["claim"] = "claim"
 
+
+_OPTIONAL_CLAIM_FIELDS = frozenset({"rule", "status", "role", "statement", "cue", "source_text", "direct", "spans", "about"})
 
 Record = Header | ArticleRecord | EntityRecord | MentionRecord | ClaimRecord
 _KINDS: dict[str, type] = {
@@ -123,8 +126,9 @@ class DocumentError(ValueError):
 def to_json(record: Record) -> str:
     data = asdict(record)
     if isinstance(record, ClaimRecord):
-        # Keep claim lines compact: type-specific fields only where they apply.
-        data = {k: v for k, v in data.items() if v is not None}
+        # Keep claim lines compact: type-specific fields only where they apply
+        # (subject and object always appear, null when unknown).
+        data = {k: v for k, v in data.items() if v is not None or k not in _OPTIONAL_CLAIM_FIELDS}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 

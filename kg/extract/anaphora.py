@@ -1,0 +1,54 @@
+"""Resolve pronoun and nominal references ("He", "the company") to an entity named earlier.
+
+A deliberately simple, recency-based resolver: news prose introduces a person or organization
+by name and then refers back to it ("Andrew Ng ... He pointed out ..."; "Meta ... the company
+said"). Gender is not modelled; "he"/"she" take the most recent person, "it" and nominal
+organization phrases the most recent organization, within a window of sentences.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.spans import EntityRef, entity_at, ref
+
+WINDOW_SENTENCES = 4
+
+
+def referent_type(head: Token, lexicon: Lexicon) -> str | None:
+    """Which entity type a pronoun or "the <noun>" phrase headed by ``head`` refers to, if any."""
+    word = head.lower_
+    for label, words in lexicon.pronouns.items():
+        if word in words:
+            return None if label == "Any" else label
+    if any(child.lower_ in ("the", "this", "that") for child in head.children if child.dep_ == "det"):
+        for label, words in lexicon.nominal_anaphors.items():
+            if word in words or head.lemma_.lower() in words:
+                return label
+    return None
+
+
+def resolve_reference(head: Token, lexicon: Lexicon) -> EntityRef | None:
+    """Resolve a subject/source token to an entity: itself, its appositive, or an antecedent."""
+    direct = entity_at(head, ("Organization", "Person"))
+    if direct is not None:
+        return ref(direct)
+    for child in head.children:
+        if child.dep_ == "appos":
+            appositive = entity_at(child, ("Organization", "Person"))
+            if appositive is not None:
+                return ref(appositive, "apposition")
+    wanted = referent_type(head, lexicon)
+    if wanted is None:
+        return None
+    antecedent = _most_recent(head.doc, head, wanted)
+    return ref(antecedent, "anaphora") if antecedent is not None else None
+
+
+def _most_recent(doc: Doc, before: Token, label: str) -> Span | None:
+    sentence_starts = [sent.start for sent in doc.sents]
+    current = max(i for i, start in enumerate(sentence_starts) if start <= before.i)
+    earliest = sentence_starts[max(0, current - WINDOW_SENTENCES)]
+    candidates = [ent for ent in doc.ents if ent.label_ == label and earliest <= ent.start and ent.end <= before.i]
+    return candidates[-1] if candidates else None

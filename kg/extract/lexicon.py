@@ -1,0 +1,178 @@
+"""Domain knowledge loaded from the data files in ``pipelines/``: gazetteers and word lists.
+
+Everything newskg knows about the AI industry and about how news reports speech lives in YAML
+files, so it can be reviewed and extended without touching code. This module turns those files
+into typed, immutable objects; components receive the directory in their config.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.resources import pipelines_dir
+
+
+def _load_yaml(base: Path, relative: str) -> Any:
+    path = base / relative
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationEntry:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFamily:
+    stem: str
+    family: str
+    developer: str | None
+    bare: str  # "Model", "Organization" or "none"
+    case_insensitive: bool
+    requires_tail: bool
+    not_before_surname: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """All of newskg's domain data, loaded once per pipeline directory."""
+
+    organizations: tuple[OrganizationEntry, ...]
+    model_families: tuple[ModelFamily, ...]
+    version_patterns: tuple[str, ...]
+    model_variants: frozenset[str]
+    model_stop_words: frozenset[str]
+    not_entities: dict[str, frozenset[str]]
+    release: dict[str, Any]
+    reporting: dict[str, Any]
+    roles: tuple[tuple[str, ...], ...]
+    role_modifiers: frozenset[str]
+    pronouns: dict[str, frozenset[str]]
+    nominal_anaphors: dict[str, frozenset[str]]
+    org_alias_index: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def release_verbs(self) -> frozenset[str]:
+        return frozenset(self.release["released"]["verbs"])
+
+    @property
+    def announce_verbs(self) -> frozenset[str]:
+        return frozenset(self.release["announced"]["verbs"])
+
+    @property
+    def plan_governors(self) -> frozenset[str]:
+        return frozenset(self.release["planned"]["governors"])
+
+    @property
+    def plan_modals(self) -> frozenset[str]:
+        return frozenset(self.release["planned"]["modals"])
+
+    @property
+    def plan_nouns(self) -> frozenset[str]:
+        return frozenset(self.release["planned"]["nouns"])
+
+    @property
+    def release_nouns(self) -> frozenset[str]:
+        return frozenset(self.release["nominal"])
+
+    @property
+    def model_nouns(self) -> frozenset[str]:
+        return frozenset(word.lower() for word in self.release["model_nouns"])
+
+    @property
+    def clausal_cues(self) -> frozenset[str]:
+        return frozenset(self.reporting["clausal"])
+
+    @property
+    def nominal_cues(self) -> frozenset[str]:
+        return frozenset(self.reporting["nominal"])
+
+    @property
+    def clause_only_cues(self) -> frozenset[str]:
+        return frozenset(self.reporting["clause_only"])
+
+    @property
+    def phrasal_cues(self) -> dict[str, str]:
+        return dict(self.reporting["phrasal"])
+
+    @property
+    def prepositional_cues(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(words) for words in self.reporting["prepositional"])
+
+    def canonical_organization(self, surface: str) -> str | None:
+        """Canonical gazetteer name for an organization surface form, if it is a known alias."""
+        return self.org_alias_index.get(surface) or self.org_alias_index.get(surface.lower())
+
+    def family_of(self, stem: str) -> ModelFamily | None:
+        for family in self.model_families:
+            if family.stem == stem or (family.case_insensitive and family.stem.lower() == stem.lower()):
+                return family
+        return None
+
+
+def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
+    families: list[ModelFamily] = []
+    for entry in raw:
+        stems = entry.get("stems") or [entry["stem"]]
+        for stem in stems:
+            families.append(
+                ModelFamily(
+                    stem=stem,
+                    family=entry.get("family", stem),
+                    developer=entry.get("developer"),
+                    bare=entry.get("bare", "none"),
+                    case_insensitive=entry.get("case", "exact") == "any",
+                    requires_tail=bool(entry.get("requires_tail", False)),
+                    not_before_surname=bool(entry.get("not_before_surname", False)),
+                )
+            )
+    # Longest stems first so "Code Llama" wins over "Llama" in an alternation.
+    return tuple(sorted(families, key=lambda f: -len(f.stem)))
+
+
+@cache
+def load_lexicon(directory: str | None = None) -> Lexicon:
+    """Load the lexicon from ``directory`` (default: the shipped ``pipelines/``)."""
+    base = Path(directory) if directory else pipelines_dir()
+    orgs_raw = _load_yaml(base, "gazetteers/organizations.yml")
+    organizations = tuple(
+        OrganizationEntry(name=o["name"], aliases=tuple(o.get("aliases") or ()), kind=o.get("kind")) for o in orgs_raw
+    )
+    alias_index: dict[str, str] = {}
+    for org in organizations:
+        for surface in (org.name, *org.aliases):
+            alias_index.setdefault(surface, org.name)
+            alias_index.setdefault(surface.lower(), org.name)
+    grammar = _load_yaml(base, "lexicons/model_names.yml")
+    not_entities = _load_yaml(base, "gazetteers/not_entities.yml")
+    roles_raw = _load_yaml(base, "lexicons/roles.yml")
+    anaphors = _load_yaml(base, "lexicons/anaphors.yml")
+    return Lexicon(
+        organizations=organizations,
+        model_families=_families(_load_yaml(base, "gazetteers/models.yml")),
+        version_patterns=tuple(grammar["version_patterns"]),
+        model_variants=frozenset(grammar["variants"]),
+        model_stop_words=frozenset(grammar["stop_words"]),
+        not_entities={key: frozenset(values) for key, values in not_entities.items()},
+        release=_load_yaml(base, "lexicons/release_verbs.yml"),
+        reporting=_load_yaml(base, "lexicons/reporting_verbs.yml"),
+        roles=tuple(tuple(role.lower().replace("-", " - ").split()) for role in roles_raw["roles"]),
+        role_modifiers=frozenset(m.lower() for m in roles_raw["modifiers"]),
+        pronouns={key: frozenset(values) for key, values in anaphors["pronouns"].items()},
+        nominal_anaphors={key: frozenset(v.lower() for v in values) for key, values in anaphors["nominals"].items()},
+        org_alias_index=alias_index,
+    )
+
+
+def compile_alternation(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of literal words, longest first (so prefixes never shadow longer words)."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))

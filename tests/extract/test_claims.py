@@ -1,0 +1,121 @@
+"""Claim extraction: text in, typed claims out. Direct quotes use fictional people only."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.document import ClaimRecord
+from kg.extract.extractor import ArticleResult, extract_text
+
+
+def claims(nlp: Language, text: str, kind: str) -> tuple[ArticleResult, list[ClaimRecord]]:
+    result = extract_text(nlp, text)
+    return result, [c for c in result.claims if c.type == kind]
+
+
+def name(result: ArticleResult, entity: str | None) -> str | None:
+    return next((e.name for e in result.entities if e.id == entity), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Alibaba launched Wan 2.2, an open-source video generation model.", {("Alibaba", "Wan 2.2", "released")}),
+        ("Another player, Zhipu AI, introduced GLM-4.5, which ranks highly.", {("Zhipu AI", "GLM-4.5", "released")}),
+        ("As the industry evolves, OpenAI is expected to release GPT-5.", {("OpenAI", "GPT-5", "planned")}),
+        ("OpenAI is preparing to release GPT-5.", {("OpenAI", "GPT-5", "planned")}),
+        ("Moonshot AI open-sourced Kimi K2 in July.", {("Moonshot AI", "Kimi K2", "released")}),
+        ("Google unveiled Gemini 2.5 Pro and Gemini 2.5 Flash.", {("Google", "Gemini 2.5 Pro", "released"), ("Google", "Gemini 2.5 Flash", "released")}),
+        ("Mistral AI will release Mistral Large 3 next month.", {("Mistral AI", "Mistral Large 3", "planned")}),
+        ("Anthropic announced Claude Opus 4.1 on Tuesday.", {("Anthropic", "Claude Opus 4.1", "announced")}),
+        ("GLM-4.5 was released by Zhipu AI in July.", {("Zhipu AI", "GLM-4.5", "released")}),
+        ("Zhipu AI is a Beijing lab. The company launched GLM-4.5 in July.", {("Zhipu AI", "GLM-4.5", "released")}),
+    ],
+)
+def test_released(nlp: Language, text: str, expected: set[tuple[str, str, str]]) -> None:
+    result, found = claims(nlp, text, "RELEASED")
+    assert {(name(result, c.subject), name(result, c.object), c.status) for c in found} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OpenAI did not release GPT-5 last year.",  # negated
+        "Users compared GPT-5 with Claude Opus 4.1.",  # no release cue
+        "Researchers launched a study of Llama 3.",  # the subject is no organization
+    ],
+)
+def test_no_release(nlp: Language, text: str) -> None:
+    assert claims(nlp, text, "RELEASED")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Meta's Llama series was once a leader.", ("Meta", "Llama")),
+        ("DeepSeek's R1 tripled its user base.", ("DeepSeek", "DeepSeek R1")),
+        ("Critics compared Google Gemini with rivals.", ("Google", "Gemini")),
+    ],
+)
+def test_develops(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    result, found = claims(nlp, text, "DEVELOPS")
+    assert expected in {(name(result, c.subject), name(result, c.object)) for c in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Andrew Ng, co-founder of DeepLearning.AI, noted the trend.", ("Andrew Ng", "DeepLearning.AI", "co-founder")),
+        ("Jeffrey Ding, assistant professor at George Washington University, critiqued the timing.", ("Jeffrey Ding", "George Washington University", "assistant professor")),
+        ("OpenAI CEO Sam Altman said the model was ready.", ("Sam Altman", "OpenAI", "CEO")),
+        ("Priya Ramaswamy, Anthropic's chief scientist, disagreed.", ("Priya Ramaswamy", "Anthropic", "chief scientist")),
+    ],
+)
+def test_affiliated_with(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
+    result, found = claims(nlp, text, "AFFILIATED_WITH")
+    assert expected in {(name(result, c.subject), name(result, c.object), c.role) for c in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "statement", "speaker", "direct"),
+    [
+        # direct quotes: fictional people
+        ("“We will ship the model next week,” said Dana Whitfield, a spokesperson for Nimbus Labs.", "Dana Whitfield", "said", "We will ship the model next week", "Dana Whitfield", True),
+        ("Tomas Varga said: “Open weights changed everything for small labs.”", "Tomas Varga", "said", "Open weights changed everything for small labs.", "Tomas Varga", True),
+        # reported speech
+        ("Andrew Ng noted that most leading open models now come from China.", "Andrew Ng", "noted", "most leading open models now come from China", "Andrew Ng", False),
+        ("Andrew Ng spoke at a conference. He pointed out that Chinese labs compete fiercely.", "He", "pointed out", "Chinese labs compete fiercely", "Andrew Ng", False),
+        ("Jeffrey Ding critiqued Meta's timing.", "Jeffrey Ding", "critiqued", "Meta's timing", "Jeffrey Ding", False),
+        ("According to Reuters, Meta plans to sell data center assets.", "Reuters", "According to", "Meta plans to sell data center assets", "Reuters", False),
+        ("Meta announced a new policy. The company said it would be more selective about open releases.", "The company", "said", "it would be more selective about open releases", "Meta", False),
+        ("Industry experts suggest that the pullback reflects competitive pressure.", "Industry experts", "suggest", "the pullback reflects competitive pressure", None, False),
+    ],
+)
+def test_said(nlp: Language, text: str, source: str, cue: str, statement: str, speaker: str | None, direct: bool) -> None:
+    result, found = claims(nlp, text, "SAID")
+    assert len(found) >= 1
+    claim = found[-1]
+    text_of = result.article.text
+    assert claim.spans is not None
+    assert text_of[slice(*claim.spans["source"])] == source == claim.source_text
+    assert text_of[slice(*claim.spans["cue"])] == cue == claim.cue
+    assert claim.statement == statement
+    assert name(result, claim.subject) == speaker
+    assert claim.direct is direct
+
+
+def test_statement_mentions_are_its_about_list(nlp: Language) -> None:
+    result, found = claims(nlp, "Jeffrey Ding said that Meta moved too late against Alibaba.", "SAID")
+    assert set(found[0].about or []) == {"org:meta", "org:alibaba"}
+
+
+def test_claims_carry_provenance(nlp: Language) -> None:
+    result = extract_text(nlp, "First sentence here. Alibaba launched Wan 2.2 on Monday.", published="2025-07-28", source="Example Wire")
+    claim = next(c for c in result.claims if c.type == "RELEASED")
+    assert claim.article == result.article.id
+    assert claim.sentence == 1
+    assert claim.evidence == "Alibaba launched Wan 2.2 on Monday."
+    assert result.article.text[claim.start : claim.end] == "Alibaba launched Wan 2.2"
+    assert 0 < claim.confidence <= 1
+    assert claim.fact == "released|org:alibaba|model:wan-2.2|released"
