@@ -339,6 +339,14 @@ def provision(version: str = NEO4J_VERSION, progress: Progress | None = None) ->
 # Configuration
 
 
+def _check_ports(bolt_port: int, http_port: int) -> None:
+    for name, port in (("bolt", bolt_port), ("http", http_port)):
+        if not 1 <= port <= 65535:
+            raise Neo4jServerError(f"invalid {name} port {port}")
+    if bolt_port == http_port:
+        raise Neo4jServerError(f"the bolt and http ports must differ (both {bolt_port})")
+
+
 def render_conf(
     *,
     lib_dir: Path,
@@ -352,11 +360,7 @@ def render_conf(
     for name, value in (("heap", heap), ("pagecache", pagecache)):
         if not _MEMORY.match(value):
             raise Neo4jServerError(f"invalid {name} size {value!r}: use a number with k, m or g, e.g. 512m")
-    for name, port in (("bolt", bolt_port), ("http", http_port)):
-        if not 1 <= port <= 65535:
-            raise Neo4jServerError(f"invalid {name} port {port}")
-    if bolt_port == http_port:
-        raise Neo4jServerError(f"the bolt and http ports must differ (both {bolt_port})")
+    _check_ports(bolt_port, http_port)
     lines = [
         "# Written by newskg (kg/neo4j/server.py) at every start: edits here are overwritten.",
         f"server.directories.lib={lib_dir}",
@@ -566,8 +570,53 @@ def _run_java(
         raise Neo4jServerError(f"cannot run {java.executable}: {exc}") from None
 
 
+def _prepare(
+    path: Path, bolt_port: int, http_port: int, heap: str, pagecache: str, progress: Progress | None
+) -> tuple[JavaInfo, Path]:
+    """Check Java, provision the jars, write conf, state and (once) the initial password."""
+    _check_ports(bolt_port, http_port)
+    java = find_java()
+    if progress and not java.supported:
+        progress(f"warning: Java {java.version} is not supported by Neo4j 5.26 (use 17 or 21); trying anyway")
+    home = provision(NEO4J_VERSION, progress)
+    for sub in ("conf", "data", "logs", "run", "import", "plugins"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    conf = render_conf(
+        lib_dir=home / "lib", instance_path=path, bolt_port=bolt_port, http_port=http_port,
+        heap=heap, pagecache=pagecache,
+    )  # fmt: skip
+    (path / "conf" / "neo4j.conf").write_text(conf, encoding="utf-8")
+    _ensure_password(path, java, home / "lib")
+    state = {"version": NEO4J_VERSION, "bolt_port": bolt_port, "http_port": http_port}
+    (path / "instance.json").write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+    return java, home
+
+
 # --------------------------------------------------------------------------------------------
 # Public operations
+
+
+def prepare(
+    instance: str = DEFAULT_INSTANCE,
+    bolt_port: int = DEFAULT_BOLT_PORT,
+    http_port: int = DEFAULT_HTTP_PORT,
+    *,
+    heap: str = DEFAULT_HEAP,
+    pagecache: str = DEFAULT_PAGECACHE,
+    progress: Progress | None = None,
+) -> ServerInfo:
+    """Create (or re-configure) a stopped instance without starting it.
+
+    Lets ``neo4j-admin database import full`` (see :func:`run_admin`) fill the ``neo4j`` database
+    before the first start, which is when Neo4j bulk imports are meant to happen.
+    """
+    path = instance_dir(instance)
+    with _file_lock(path.parent / f".{instance}.lock"):
+        if status(instance).running:
+            raise Neo4jServerError(f"Neo4j instance {instance!r} is running; stop it first (`kg neo4j stop -i {instance}`)")
+        _prepare(path, bolt_port, http_port, heap, pagecache, progress)
+    return status(instance)
 
 
 def start(
@@ -596,27 +645,14 @@ def start(
             _wait_for_bolt(current, time.monotonic() + timeout)
             return current
 
-        java = find_java()
-        if progress and not java.supported:
-            progress(f"warning: Java {java.version} is not supported by Neo4j 5.26 (use 17 or 21); trying anyway")
-        home = provision(NEO4J_VERSION, progress)
+        _check_ports(bolt_port, http_port)
         for port in (bolt_port, http_port):
             if _port_in_use(port):
                 raise Neo4jServerError(
                     f"port {port} on 127.0.0.1 is already in use (another Neo4j, docker compose?); "
                     f"choose other ports or stop that server"
                 )
-        for sub in ("conf", "data", "logs", "run", "import", "plugins"):
-            (path / sub).mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
-        conf = render_conf(
-            lib_dir=home / "lib", instance_path=path, bolt_port=bolt_port, http_port=http_port,
-            heap=heap, pagecache=pagecache,
-        )  # fmt: skip
-        (path / "conf" / "neo4j.conf").write_text(conf, encoding="utf-8")
-        _ensure_password(path, java, home / "lib")
-        state = {"version": NEO4J_VERSION, "bolt_port": bolt_port, "http_port": http_port}
-        (path / "instance.json").write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        java, home = _prepare(path, bolt_port, http_port, heap, pagecache, progress)
         (path / "run" / "neo4j.pid").unlink(missing_ok=True)
 
         if progress:
