@@ -1,0 +1,98 @@
+"""``kg eval SET PATH``: score newskg on a public benchmark split and write a JSON report."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+_SET_HELP = """Score newskg on a public benchmark split, print a table and write a JSON report.
+
+SET names the benchmark and PATH the split to score:
+
+polnear: who said what (source, cue, content spans); PATH is a PolNeAR split folder with text/ and attributions/, e.g. ../shared/corpus/polnear/test
+
+conll: Person and Organization NER; PATH is conllpp_test.txt or conllpp_dev.txt
+
+ainews: Organization and Model names against silver labels; PATH is descriptions-2023-2025.jsonl
+
+crossre: AFFILIATED_WITH and DEVELOPS relations; PATH is news-test.json, ai-test.json, a -dev file, or a folder of them
+
+Tune on dev splits, report on test. Protocols: docs/evaluation.md.
+"""
+
+
+class SetName(str, Enum):
+    polnear = "polnear"
+    conll = "conll"
+    ainews = "ainews"
+    crossre = "crossre"
+
+
+def newskg_predictor(*, model: str | None, markdown: bool) -> object:
+    """The system under test (tests replace this with a fake)."""
+    from kg.eval.newskg import NewskgPredictor
+
+    return NewskgPredictor(model=model, markdown=markdown)
+
+
+def baseline_predictor(*, markdown: bool) -> object:
+    """The bare spaCy model newskg builds on (tests replace this with a fake)."""
+    from kg.eval.newskg import SpacyEntityPredictor
+
+    return SpacyEntityPredictor(markdown=markdown)
+
+
+def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: int | None, model: str | None) -> str:
+    args = ["kg", "eval", set_name, str(path), "--out", str(out)]
+    if baseline:
+        args.append("--baseline")
+    if limit is not None:
+        args += ["--limit", str(limit)]
+    if model:
+        args += ["--model", model]
+    return shlex.join(args)
+
+
+def _progress_bar(label: str, length: int) -> Any:
+    """A progress bar over documents on stderr, so stdout carries only the table."""
+    return typer.progressbar(length=length, label=f"{label:<8}", file=sys.stderr, show_pos=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("eval", help=_SET_HELP, no_args_is_help=True)
+    def eval_command(
+        set_name: SetName = typer.Argument(..., metavar="SET", help="polnear, conll, ainews or crossre.", show_default=False),
+        path: Path = typer.Argument(..., exists=True, metavar="PATH", help="The split to score: a folder or file, see above.", show_default=False),
+        out: Path | None = typer.Option(None, "--out", help="JSON report path (default: reports/eval-SET.json)."),
+        baseline: bool = typer.Option(False, "--baseline", help="Also score the bare spaCy model (conll, ainews)."),
+        limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
+        model: str | None = typer.Option(None, "--model", help="spaCy model for newskg's pipeline (default: newskg's own)."),
+    ) -> None:
+        from kg.eval.sets import SETS, render, run
+
+        eval_set = SETS[set_name.value]
+        if baseline and not eval_set.baseline:
+            raise typer.BadParameter(f"no spaCy baseline for {eval_set.name}: it has no such task", param_hint="--baseline")
+        out_path = out or Path("reports") / f"eval-{eval_set.name}.json"
+        predictors: dict[str, object] = {"newskg": newskg_predictor(model=model, markdown=eval_set.markdown)}
+        if baseline:
+            predictors["spacy"] = baseline_predictor(markdown=eval_set.markdown)
+        report = run(
+            eval_set,
+            path,
+            predictors,
+            limit=limit,
+            command=_command_line(eval_set.name, path, out_path, baseline, limit, model),
+            progress=_progress_bar,
+            extra={"model": model},
+        )
+        typer.echo(render(eval_set, report))
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        typer.echo(f"\nreport: {out_path}")
