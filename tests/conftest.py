@@ -8,9 +8,12 @@ Where the server comes from, in order:
 2. Otherwise the managed instance ``test`` of :mod:`kg.neo4j.server` on ports 17687/17474 (override
    with ``NEWSKG_TEST_NEO4J_BOLT_PORT``/``NEWSKG_TEST_NEO4J_HTTP_PORT``), provisioned on first use
    from Maven Central. It has its own data directory, so the user's ``kg neo4j start`` server is never
-   touched. If this session started it, it is stopped at the end of the session; set
+   touched. A server started by a test session is stopped when the last concurrent session using
+   it ends (each session holds a lease file in the instance's ``sessions/``); set
    ``NEWSKG_TEST_NEO4J_KEEP=1`` to leave it running and save the start-up on the next run. A test
-   server that was already running is left running.
+   server started by hand (``kg neo4j start -i test --bolt-port 17687 --http-port 17474``) is left
+   running. Concurrent sessions share one database and ``clean_db`` empties it, so for parallel runs
+   give each its own ``NEWSKG_HOME`` and ports.
 
 When no server can be had, the tests that need one are skipped with the reason, except when the
 ``CI`` environment variable is set: there a missing server is a set-up failure and the tests error.
@@ -21,8 +24,11 @@ automatically, so ``pytest -m "not neo4j"`` always deselects them.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
 TEST_INSTANCE = "test"
 TEST_BOLT_PORT = int(os.environ.get("NEWSKG_TEST_NEO4J_BOLT_PORT", "17687"))
 TEST_HTTP_PORT = int(os.environ.get("NEWSKG_TEST_NEO4J_HTTP_PORT", "17474"))
+STARTED_BY_TESTS = "started-by-tests"
 NEO4J_FIXTURES = frozenset({"neo4j_settings", "neo4j_driver", "clean_db"})
 
 
@@ -67,14 +74,70 @@ def neo4j_settings(request: pytest.FixtureRequest) -> Neo4jSettings:
 
     from kg.neo4j import server
 
+    problem: str | None = None
     try:
-        already_running = server.status(TEST_INSTANCE).running
-        info = server.start(TEST_INSTANCE, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
-    except server.Neo4jServerError as exc:
-        _unavailable(str(exc))
-    if not already_running and not env.get("NEWSKG_TEST_NEO4J_KEEP"):
-        request.addfinalizer(lambda: server.stop(TEST_INSTANCE))
+        with _lease_lock():
+            already_running = server.status(TEST_INSTANCE).running
+            info = server.start(TEST_INSTANCE, bolt_port=TEST_BOLT_PORT, http_port=TEST_HTTP_PORT)
+            leases = _lease_dir()
+            leases.mkdir(exist_ok=True)
+            (leases / str(os.getpid())).touch()
+            if not already_running:
+                (leases / STARTED_BY_TESTS).touch()
+    except (server.Neo4jServerError, OSError) as exc:
+        problem = str(exc)
+    if problem is not None:  # outside the except block: no chained traceback around the one-line cause
+        _unavailable(problem)
+    request.addfinalizer(_release_test_server)
     return info.settings()
+
+
+def _lease_dir() -> Path:
+    from kg.neo4j import server
+
+    return server.instance_dir(TEST_INSTANCE) / "sessions"
+
+
+@contextlib.contextmanager
+def _lease_lock() -> Iterator[None]:
+    """Serialise start, lease and stop across concurrent pytest sessions sharing the test instance."""
+    from kg.neo4j import server
+
+    lock = server.instance_dir(TEST_INSTANCE).parent / f".{TEST_INSTANCE}.sessions.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _release_test_server() -> None:
+    """Drop this session's lease; the last session out stops the server if a test session started it."""
+    from kg.neo4j import server
+
+    with _lease_lock():
+        leases = _lease_dir()
+        (leases / str(os.getpid())).unlink(missing_ok=True)
+        others = [p for p in leases.iterdir() if p.name.isdigit() and _alive(int(p.name))]
+        started_by_tests = (leases / STARTED_BY_TESTS).exists()
+        if others or not started_by_tests or os.environ.get("NEWSKG_TEST_NEO4J_KEEP"):
+            return
+        server.stop(TEST_INSTANCE)
+        (leases / STARTED_BY_TESTS).unlink(missing_ok=True)
+        for stale in leases.iterdir():
+            stale.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +146,11 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
     try:
         driver = open_driver(neo4j_settings)
     except Neo4jUnavailable as exc:
-        _unavailable(str(exc))
+        problem = str(exc)
+    else:
+        problem = None
+    if problem is not None:
+        _unavailable(problem)
     try:
         yield driver
     finally:

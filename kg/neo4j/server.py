@@ -539,6 +539,8 @@ def _ensure_password(path: Path, java: JavaInfo, lib: Path) -> None:
                 f"the first start; remove {path} to start over with an empty database"
             )
         return
+    if password_file.is_file() and (path / "data" / "dbms" / "auth.ini").is_file():
+        return  # set by an earlier prepare(); applied at the first start
     password = secrets.token_urlsafe(24)
     fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
