@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -22,6 +23,7 @@ from kg.neo4j.loader import (
     LoadSummary,
     Problem,
     build_rows,
+    entity_rows,
     iter_document,
     mention_rows,
     parse_published,
@@ -183,7 +185,7 @@ def test_claim_validation() -> None:
     good = claim("a1#c1", "a1")
     bad_type = claim("a1#c2", "a1", ctype="ACQUIRED")
     duplicate = claim("a1#c1", "a1")
-    bad_spans = claim("a1#c3", "a1", spans={"Content": [1, 2]})
+    bad_spans = claim("a1#c3", "a1", spans={"content": [1]})
     bad_conf = claim("a1#c4", "a1")
     bad_conf.confidence = "high"  # type: ignore[assignment]
     bad_about = claim("a1#c5", "a1", ctype="SAID", fact="SAID|org:meta|-|x", obj=None, about=["org:ghost"])
@@ -257,66 +259,69 @@ def test_mention_rows_aggregate_per_article_and_entity_in_offset_order() -> None
         mention("model:llama", "a1", 14, 23, "Llama 3.1", 0),
         mention("org:meta", "a1", 0, 4, "Meta", 0),
     ]
-    rows = mention_rows(group)
-    assert rows == [
-        {"article": "a1", "entity": "org:meta", "count": 2, "spans": [0, 4, 131, 135], "texts": ["Meta", "Meta"], "sentences": [0, 1]},
-        {"article": "a1", "entity": "model:llama", "count": 1, "spans": [14, 23], "texts": ["Llama 3.1"], "sentences": [0]},
+    assert mention_rows(group) == [
+        {"entity": "org:meta", "spans": [0, 4, 131, 135], "texts": ["Meta", "Meta"], "sentences": [0, 1]},
+        {"entity": "model:llama", "spans": [14, 23], "texts": ["Llama 3.1"], "sentences": [0]},
     ]
 
 
 def test_build_rows_params() -> None:
+    g1 = ArticleGroup(article("a1"), 1, date(2024, 7, 23))
+    g1.mentions = [mention("org:meta", "a1"), mention("model:llama", "a1", 14, 23, "Llama 3.1")]
+    said = claim(
+        "a1#c2", "a1", fact="SAID|person:ana|-|abc", ctype="SAID", subject="person:ana", obj=None,
+        statement="Open weights matter", cue="said", source_text="Ana Ruiz", direct=True, rule="quote",
+        spans={"source": [30, 38], "cue": [39, 43], "speaker_title": [0, 5]}, about=["model:llama", "model:llama"],
+    )
+    g1.claims = [claim("a1#c1", "a1", status="released"), said]
+    g2 = ArticleGroup(article("a2", source=None), 5, None)
+    g2.claims = [claim("a2#c1", "a2", status="released")]
+
+    rows = build_rows([g1, g2])
+    assert rows.article_ids == ["a1", "a2"]
+    # Nulls are left out (Cypher reads a missing key as null).
+    assert rows.articles == [
+        {"id": "a1", "title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "content_hash": "h1"},
+        {"id": "a2", "title": "Title a2", "content_hash": "h1"},
+    ]
+    assert rows.mentions == [{"article": "a1", "mentions": mention_rows(g1)}]
+    # One claim row per fact, whatever the number of reports, with the entities it links.
+    assert rows.claims == {
+        "RELEASED": [{"id": "RELEASED|org:meta|model:llama|released", "status": "released", "subject": "org:meta", "object": "model:llama"}],
+        "SAID": [{"id": "SAID|person:ana|-|abc", "subject": "person:ana", "about": ["model:llama"]}],
+    }
+    assert rows.evidence_ids == ["a1#c1", "a1#c2", "a2#c1"]
+    assert [(r["article"], [e["id"] for e in r["reports"]]) for r in rows.evidence] == [("a1", ["a1#c1", "a1#c2"]), ("a2", ["a2#c1"])]
+    assert rows.evidence[0]["reports"][1] == {
+        "id": "a1#c2", "claim": "SAID|person:ana|-|abc",
+        "sentence": 0, "start": 0, "end": 20, "confidence": 0.9, "text": "Meta released Llama.", "rule": "quote",
+        "statement": "Open weights matter", "cue": "said", "source_text": "Ana Ruiz", "direct": True,
+        "about": ["model:llama"], "source_start": 30, "source_end": 38, "cue_start": 39, "cue_end": 43,
+    }
+    assert rows.referenced == {"org:meta", "model:llama", "person:ana"}
+
+
+def test_entity_rows_send_full_records_only_when_needed() -> None:
     registry = EntityRegistry()
     for record in (
         entity("org:meta", name="Meta", aliases=["Meta"]),
         entity("model:llama", "Model", name="Llama 3.1"),
         entity("person:ana", "Person", name="Ana Ruiz"),
         entity("place:paris", "Place", name="Paris"),
+        entity("org:acme", name="Acme"),
     ):
         registry.declare(record)
-    registry.committed(referenced=["model:llama"], refreshed=[])  # written earlier in this load
+    registry.committed(referenced=["model:llama", "org:acme"], refreshed=[])  # written earlier in this load
+    referenced = {"org:meta", "model:llama", "person:ana", "org:acme"}
 
-    g1 = ArticleGroup(article("a1"), 1, date(2024, 7, 23))
-    g1.mentions = [mention("org:meta", "a1"), mention("model:llama", "a1", 14, 23, "Llama 3.1")]
-    said = claim(
-        "a1#c2", "a1", fact="SAID|person:ana|-|abc", ctype="SAID", subject="person:ana", obj=None,
-        statement="Open weights matter", cue="said", source_text="Ana Ruiz", direct=True,
-        spans={"source": [30, 38], "cue": [39, 43]}, about=["model:llama", "model:llama"],
-    )
-    g1.claims = [claim("a1#c1", "a1", status="released"), said]
-    g2 = ArticleGroup(article("a2", source=None), 5, None)
-    g2.claims = [claim("a2#c1", "a2", status="released")]
-
-    rows = build_rows([g1, g2], registry)
-    assert rows.article_ids == ["a1", "a2"]
-    assert rows.articles[0] == {
-        "id": "a1",
-        "props": {"title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "url": None, "path": None, "author": None, "content_hash": "h1"},
+    rows = entity_rows(referenced, registry, missing={"org:acme"})
+    # New entities in full; Llama (written, unchanged, present) not at all; Acme vanished: in full.
+    assert rows.upserts == {
+        "Organization": [{"id": "org:acme", "name": "Acme"}, {"id": "org:meta", "name": "Meta", "aliases": ["Meta"]}],
+        "Person": [{"id": "person:ana", "name": "Ana Ruiz"}],
     }
-    # One claim row per fact, whatever the number of reports.
-    assert rows.claims == {
-        "RELEASED": [{"id": "RELEASED|org:meta|model:llama|released", "type": "RELEASED", "status": "released", "role": None}],
-        "SAID": [{"id": "SAID|person:ana|-|abc", "type": "SAID", "status": None, "role": None}],
-    }
-    assert rows.subjects == [
-        {"claim": "RELEASED|org:meta|model:llama|released", "entity": "org:meta"},
-        {"claim": "SAID|person:ana|-|abc", "entity": "person:ana"},
-    ]
-    assert rows.objects == [{"claim": "RELEASED|org:meta|model:llama|released", "entity": "model:llama"}]
-    assert rows.about == [{"claim": "SAID|person:ana|-|abc", "entity": "model:llama"}]
-    assert rows.evidence_ids == ["a1#c1", "a1#c2", "a2#c1"]
-    said_row = rows.evidence[1]
-    assert said_row["article"] == "a1" and said_row["claim"] == "SAID|person:ana|-|abc"
-    assert said_row["props"] | {} == {
-        "sentence": 0, "start": 0, "end": 20, "confidence": 0.9, "text": "Meta released Llama.",
-        "statement": "Open weights matter", "cue": "said", "source_text": "Ana Ruiz", "direct": True,
-        "about": ["model:llama"], "source_start": 30, "source_end": 38, "cue_start": 39, "cue_end": 43,
-    }
-    # Entities: new ones fully upserted, already-written clean ones only ensured, unreferenced
-    # dirty ones refreshed if present.
-    assert rows.referenced == {"org:meta", "model:llama", "person:ana"}
-    assert {t: [r["id"] for r in rs] for t, rs in rows.entity_upserts.items()} == {"Organization": ["org:meta"], "Person": ["person:ana"]}
-    assert {t: [r["id"] for r in rs] for t, rs in rows.entity_ensures.items()} == {"Model": ["model:llama"]}
-    assert {t: [r["id"] for r in rs] for t, rs in rows.entity_updates.items()} == {"Place": ["place:paris"]}
+    # Declared but not referenced by any written article: refreshed only if it exists.
+    assert rows.updates == {"Place": [{"id": "place:paris", "name": "Paris"}]}
     assert rows.refreshed == {"place:paris"}
 
 
@@ -336,9 +341,9 @@ def test_every_statement_takes_data_as_parameters() -> None:
     statements += [s for k, v in vars(cypher).items() if k.isupper() and isinstance(v, dict) for s in v.values() if "\n" in s]
     assert len(statements) > 25
     for statement in statements:
-        assert "{{" not in statement and "}}" not in statement
-        if "UNWIND" in statement:
-            assert "UNWIND $rows AS row" in statement or "UNWIND $ids AS id" in statement
+        # Fixed text: no formatting leftovers, and batch input only through parameters.
+        assert "{{" not in statement and "}}" not in statement and "%s" not in statement
+        assert not re.search(r"UNWIND (?![$]|row\.|coalesce|named)", statement), statement
 
 
 # -- command line (no server needed) -----------------------------------------------------------------

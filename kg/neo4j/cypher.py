@@ -73,6 +73,14 @@ MATCH (a:Article {id: id})
 RETURN a.id AS id, a.content_hash AS content_hash
 """
 
+#: Which of the given entities exist. Entities this load already wrote are checked by id only,
+#: instead of re-sending their names and aliases with every batch that mentions them.
+READ_EXISTING_ENTITIES: Final = """
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e.id AS id
+"""
+
 # --------------------------------------------------------------------------------------------
 # Removing an article's contribution (replace and forget)
 # --------------------------------------------------------------------------------------------
@@ -117,98 +125,104 @@ DETACH DELETE a
 
 # --------------------------------------------------------------------------------------------
 # Writing an article's contribution
+#
+# Rows leave out null values (a missing map key reads as null) and nest per article, because
+# the Python driver encodes parameters value by value and that encoding is the loader's main
+# client-side cost.
 # --------------------------------------------------------------------------------------------
 
 
-def _entity_statements(label: str) -> tuple[str, str, str]:
-    """(upsert, ensure, update) statements for entities of one type label."""
+def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
+    """(upsert, update) statements for entities of one type; ``row``: {id, name, aliases}."""
     others = ":".join(other for other in ENTITY_LABELS.values() if other != label)
-    union_aliases = (
-        "reduce(acc = coalesce(e.aliases, []), alias IN row.aliases |"
-        " CASE WHEN alias IN acc THEN acc ELSE acc + alias END)"
+    set_clause = (
+        f"SET e:{label}, e.type = '{entity_type}', e.name = row.name,\n"
+        "    e.aliases = reduce(acc = coalesce(e.aliases, []), alias IN coalesce(row.aliases, []) |\n"
+        "                       CASE WHEN alias IN acc THEN acc ELSE acc + alias END)\n"
+        f"REMOVE e:{others}"
     )
     upsert = f"""
 UNWIND $rows AS row
 MERGE (e:Entity {{id: row.id}})
-SET e:{label}, e.type = row.type, e.name = row.name, e.aliases = {union_aliases}
-REMOVE e:{others}
-"""
-    # For entities already written earlier in the same load and not changed since: no write
-    # unless the node vanished meanwhile.
-    ensure = f"""
-UNWIND $rows AS row
-MERGE (e:Entity {{id: row.id}})
-ON CREATE SET e:{label}, e.type = row.type, e.name = row.name, e.aliases = row.aliases
+{set_clause}
 """
     # For entity lines that no written article references: refresh the node if it exists (an
     # article loaded earlier mentions it), never create an entity nothing points to.
     update = f"""
 UNWIND $rows AS row
 MATCH (e:Entity {{id: row.id}})
-SET e:{label}, e.type = row.type, e.name = row.name, e.aliases = {union_aliases}
-REMOVE e:{others}
+{set_clause}
 """
-    return upsert, ensure, update
+    return upsert, update
 
 
-_ENTITY = {entity_type: _entity_statements(label) for entity_type, label in ENTITY_LABELS.items()}
-#: entity type -> statement creating or updating entities (name set, aliases unioned).
+_ENTITY = {entity_type: _entity_statements(entity_type, label) for entity_type, label in ENTITY_LABELS.items()}
+#: entity type -> statement creating or updating entities (name set, aliases unioned in order).
 UPSERT_ENTITIES: Final[dict[str, str]] = {t: s[0] for t, s in _ENTITY.items()}
-#: entity type -> statement creating entities only if missing.
-ENSURE_ENTITIES: Final[dict[str, str]] = {t: s[1] for t, s in _ENTITY.items()}
 #: entity type -> statement updating entities only if present.
-UPDATE_ENTITIES: Final[dict[str, str]] = {t: s[2] for t, s in _ENTITY.items()}
+UPDATE_ENTITIES: Final[dict[str, str]] = {t: s[1] for t, s in _ENTITY.items()}
 
-#: Create or replace articles. ``row.props`` holds every stored property; nulls remove stale ones.
-#: ``loaded_at`` changes only when content is (re)written, so a repeated load changes nothing.
+#: Create or replace articles (a null removes a stale property). ``loaded_at`` changes only when
+#: content is (re)written, so a repeated load changes nothing.
 UPSERT_ARTICLES: Final = """
 UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
-SET a += row.props, a.loaded_at = datetime.transaction()
+SET a.title = row.title, a.published = row.published, a.source = row.source, a.url = row.url,
+    a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
+    a.loaded_at = datetime.transaction()
 """
 
 #: One MENTIONS relationship per (article, entity); the article's old ones were deleted first.
+#: ``row``: {article, mentions: [{entity, spans, texts, sentences}]}.
 CREATE_MENTIONS: Final = """
 UNWIND $rows AS row
 MATCH (a:Article {id: row.article})
-MATCH (e:Entity {id: row.entity})
-CREATE (a)-[:MENTIONS {count: row.count, spans: row.spans, texts: row.texts, sentences: row.sentences}]->(e)
+UNWIND row.mentions AS m
+MATCH (e:Entity {id: m.entity})
+CREATE (a)-[:MENTIONS {count: size(m.texts), spans: m.spans, texts: m.texts, sentences: m.sentences}]->(e)
 """
 
 
-def _claim_statement(label: str) -> str:
+def _claim_statement(claim_type: str, label: str) -> str:
     return f"""
 UNWIND $rows AS row
 MERGE (c:Claim {{id: row.id}})
-ON CREATE SET c:{label}, c.type = row.type, c.status = row.status, c.role = row.role
+ON CREATE SET c:{label}, c.type = '{claim_type}', c.status = row.status, c.role = row.role
+WITH c, row
+OPTIONAL MATCH (s:Entity {{id: row.subject}})
+OPTIONAL MATCH (o:Entity {{id: row.object}})
+FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (c)-[:SUBJECT]->(s))
+FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (c)-[:OBJECT]->(o))
+WITH c, row
+UNWIND coalesce(row.about, []) AS about
+MATCH (x:Entity {{id: about}})
+MERGE (c)-[:ABOUT]->(x)
 """
 
 
-#: claim type -> statement merging the reified fact nodes (qualifiers are part of the fact key,
-#: so they are set on creation; counts and dates are set by RECOUNT_CLAIMS).
-MERGE_CLAIMS: Final[dict[str, str]] = {t: _claim_statement(label) for t, label in CLAIM_LABELS.items()}
+#: claim type -> statement merging the reified fact nodes and their SUBJECT / OBJECT / ABOUT
+#: links; ``row``: {id, status?, role?, subject?, object?, about?}. Qualifiers are part of the
+#: fact key, so they are set on creation; counts and dates are set after the reports.
+MERGE_CLAIMS: Final[dict[str, str]] = {t: _claim_statement(t, label) for t, label in CLAIM_LABELS.items()}
 
+#: The span names of SAID claims stored on Evidence as ``<name>_start`` / ``<name>_end``.
+SPAN_NAMES: Final[tuple[str, ...]] = ("source", "cue", "content")
 
-def _claim_link_statement(rel_type: str) -> str:
-    return f"""
-UNWIND $rows AS row
-MATCH (c:Claim {{id: row.claim}})
-MATCH (e:Entity {{id: row.entity}})
-MERGE (c)-[:{rel_type}]->(e)
-"""
-
-
-LINK_CLAIM_SUBJECTS: Final = _claim_link_statement("SUBJECT")
-LINK_CLAIM_OBJECTS: Final = _claim_link_statement("OBJECT")
-LINK_CLAIM_ABOUT: Final = _claim_link_statement("ABOUT")
-
-#: One Evidence node per claim line (report), linked to its fact and its article.
+#: One Evidence node per claim line (report), linked to its fact and its article;
+#: ``row``: {article, reports: [...]}. Properties are named one by one (not ``SET ev += map``):
+#: a map of unknown keys makes the planner materialise all rows (Eager) to protect the lookups.
 CREATE_EVIDENCE: Final = """
 UNWIND $rows AS row
 MATCH (a:Article {id: row.article})
-MATCH (c:Claim {id: row.claim})
-CREATE (ev:Evidence {id: row.id})
-SET ev += row.props
+UNWIND row.reports AS r
+MATCH (c:Claim {id: r.claim})
+CREATE (ev:Evidence {id: r.id})
+SET ev.sentence = r.sentence, ev.start = r.start, ev.end = r.end, ev.confidence = r.confidence,
+    ev.text = r.text, ev.rule = r.rule, ev.statement = r.statement, ev.cue = r.cue,
+    ev.source_text = r.source_text, ev.direct = r.direct, ev.about = r.about,
+    ev.source_start = r.source_start, ev.source_end = r.source_end,
+    ev.cue_start = r.cue_start, ev.cue_end = r.cue_end,
+    ev.content_start = r.content_start, ev.content_end = r.content_end
 CREATE (ev)-[:SUPPORTS]->(c)
 CREATE (ev)-[:IN]->(a)
 """
@@ -243,47 +257,102 @@ DETACH DELETE c
 RETURN entities
 """
 
-#: Recompute each claim's provenance summary from its reports, so counts are exact after any
-#: load, replace or forget, and independent of load order. ``source_count`` counts distinct
-#: outlets (``Article.source``); an article without a source counts as an outlet of its own.
-#: ``statement`` is the earliest report's (by publication date, then article id, then offset).
-RECOUNT_CLAIMS: Final = """
-UNWIND $ids AS id
-MATCH (c:Claim {id: id})<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
+def _sync_derived() -> str:
+    """Statement tail keeping each claim's derived subject -> object relationship in step with it.
+
+    Appended to the statements that update claim counts, so the claims they visit need no second
+    lookup. The relationship carries the claim id, so MERGE finds exactly its own.
+    """
+    clauses = ["WITH c", "OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)", "OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)", "WITH c, s, o"]
+    for claim_type in DERIVED_RELATIONSHIPS:
+        label = CLAIM_LABELS[claim_type]
+        qualifier = {"RELEASED": ", r.status = c.status", "AFFILIATED_WITH": ", r.role = c.role"}.get(claim_type, "")
+        clauses.append(
+            f"FOREACH (_ IN CASE WHEN c:{label} AND s IS NOT NULL AND o IS NOT NULL THEN [1] ELSE [] END |\n"
+            f"  MERGE (s)-[r:{claim_type} {{claim: c.id}}]->(o)\n"
+            f"  SET r.sources = c.source_count, r.articles = c.article_count{qualifier})"
+        )
+    return "\n".join(clauses) + "\n"
+
+
+_SYNC_DERIVED: Final = _sync_derived()
+
+
+#: Recompute each claim's provenance summary from all its reports. Used for claims that lost
+#: reports (replace, forget) and for SAID claims (whose statement is chosen among reports), so
+#: the figures are exact and independent of load order. ``source_count`` counts distinct outlets
+#: (``Article.source``), an article without a source counting as an outlet of its own; ``outlets``
+#: lists the named ones, sorted. ``statement`` is the earliest report's (by publication date,
+#: then article id, then offset). ``$ids``: claims that lost reports; ``$articles``: articles
+#: written in this batch (their SAID claims are recounted).
+RECOUNT_CLAIMS: Final = (
+    "CALL () {\n"
+    "  UNWIND $ids AS id MATCH (c:Claim {id: id}) RETURN c\n"
+    "  UNION\n"
+    "  UNWIND $articles AS aid\n"
+    "  MATCH (:Article {id: aid})<-[:IN]-(:Evidence)-[:SUPPORTS]->(c:Said)\n"
+    "  RETURN c\n"
+    "}\n"
+    "WITH DISTINCT c\n"
+    + """MATCH (c)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
 WITH c, ev, a
 ORDER BY a.published, a.id, ev.start
 WITH c,
      count(DISTINCT a) AS articles,
      count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS sources,
+     collect(DISTINCT a.source) AS named,
      min(a.published) AS first_published,
      max(a.published) AS last_published,
      max(ev.confidence) AS max_confidence,
      head(collect(ev.statement)) AS statement
 SET c.article_count = articles,
     c.source_count = sources,
+    c.outlets = COLLECT { UNWIND named AS outlet RETURN outlet ORDER BY outlet },
     c.first_published = first_published,
     c.last_published = last_published,
     c.max_confidence = max_confidence,
     c.statement = statement
 """
+    + _SYNC_DERIVED
+)
 
-
-def _derived_statement(claim_type: str) -> str:
-    label = CLAIM_LABELS[claim_type]
-    qualifier = {"RELEASED": ", r.status = c.status", "AFFILIATED_WITH": ", r.role = c.role"}.get(claim_type, "")
-    return f"""
-UNWIND $ids AS id
-MATCH (c:Claim {{id: id}})
-WHERE c:{label}
-MATCH (c)-[:SUBJECT]->(s:Entity)
-MATCH (c)-[:OBJECT]->(o:Entity)
-MERGE (s)-[r:{claim_type} {{claim: c.id}}]->(o)
-SET r.sources = c.source_count, r.articles = c.article_count{qualifier}
+#: Add the reports of the articles just written (``$articles``) to the counts of their claims,
+#: without re-reading older reports (popular facts have thousands). Exact because a newly
+#: written article has no earlier report of any claim; claims that lost reports in this batch
+#: (``$exclude``) and SAID claims get RECOUNT_CLAIMS instead. Both also sync derived relationships.
+ADD_TO_CLAIM_COUNTS: Final = (
+    """
+UNWIND $articles AS aid
+MATCH (a:Article {id: aid})<-[:IN]-(ev:Evidence)-[:SUPPORTS]->(c:Claim)
+WHERE NOT c:Said AND NOT c.id IN $exclude
+WITH c,
+     count(DISTINCT a) AS articles,
+     count(DISTINCT CASE WHEN a.source IS NULL THEN a.id END) AS unsourced,
+     collect(DISTINCT a.source) AS named,
+     min(a.published) AS first_published,
+     max(a.published) AS last_published,
+     max(ev.confidence) AS max_confidence
+WITH c, articles, unsourced, first_published, last_published, max_confidence,
+     coalesce(c.source_count, 0) - size(coalesce(c.outlets, [])) AS old_unsourced,
+     COLLECT { UNWIND coalesce(c.outlets, []) + named AS outlet RETURN DISTINCT outlet ORDER BY outlet } AS outlets
+SET c.article_count = coalesce(c.article_count, 0) + articles,
+    c.outlets = outlets,
+    c.source_count = size(outlets) + old_unsourced + unsourced,
+    c.first_published = CASE
+        WHEN first_published IS NULL THEN c.first_published
+        WHEN c.first_published IS NULL OR first_published < c.first_published THEN first_published
+        ELSE c.first_published END,
+    c.last_published = CASE
+        WHEN last_published IS NULL THEN c.last_published
+        WHEN c.last_published IS NULL OR last_published > c.last_published THEN last_published
+        ELSE c.last_published END,
+    c.max_confidence = CASE
+        WHEN c.max_confidence IS NULL OR max_confidence > c.max_confidence THEN max_confidence
+        ELSE c.max_confidence END
 """
+    + _SYNC_DERIVED
+)
 
-
-#: claim type -> statement creating/updating the direct relationship derived from each claim.
-SYNC_DERIVED: Final[dict[str, str]] = {t: _derived_statement(t) for t in DERIVED_RELATIONSHIPS}
 
 #: Delete entities that nothing refers to any more (no mention, no claim).
 DELETE_ORPHAN_ENTITIES: Final = """

@@ -16,7 +16,6 @@ The module has three layers, so that the first two are testable without a databa
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -39,7 +38,7 @@ from kg.neo4j import cypher
 from kg.neo4j.schema import SchemaReport, ensure_schema
 
 if TYPE_CHECKING:
-    from neo4j import Driver, ManagedTransaction, Result, SummaryCounters
+    from neo4j import Driver, ManagedTransaction, Result, Session, SummaryCounters
 
 #: Articles per write transaction. Measured with bench/load_bench.py (see docs/schema.md).
 DEFAULT_BATCH_SIZE = 200
@@ -48,8 +47,6 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_MAX_ROWS = 20_000
 #: Problems kept in a summary for display; all of them are counted.
 MAX_KEPT_PROBLEMS = 1_000
-
-_SPAN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 Located = tuple[int, "Record | DocumentError"]
 
@@ -438,15 +435,11 @@ class Batcher:
         if record.spans is not None and not (
             isinstance(record.spans, dict)
             and all(
-                isinstance(name, str)
-                and _SPAN_NAME.match(name)
-                and isinstance(span, list)
-                and len(span) == 2
-                and all(_is_int(v) for v in span)
-                for name, span in record.spans.items()
+                isinstance(span, list) and len(span) == 2 and all(_is_int(v) for v in span)
+                for span in record.spans.values()
             )
         ):
-            return f"claim {record.id!r}: spans must map lower-case names to [start, end]"
+            return f"claim {record.id!r}: spans must map names to [start, end] offsets"
         for role, entity_id in (("subject", record.subject), ("object", record.object)):
             if entity_id is not None:
                 unknown = self._unknown_entity(entity_id)
@@ -475,39 +468,34 @@ class Batcher:
 # ------------------------------------------------------------------------------------------------
 
 
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    """Leave out nulls: Cypher reads a missing key as null, and every value costs encoding time."""
+    return {k: v for k, v in row.items() if v is not None}
+
+
 @dataclass(slots=True)
 class BatchRows:
-    """The parameters of every write statement for a set of article groups."""
+    """The parameters of the write statements for a set of article groups (new or changed)."""
 
     article_ids: list[str] = field(default_factory=list)
     articles: list[dict[str, Any]] = field(default_factory=list)
-    entity_upserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    entity_ensures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    entity_updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: per article: {article, mentions: [...]}
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    #: claim type -> one row per fact
     claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    subjects: list[dict[str, str]] = field(default_factory=list)
-    objects: list[dict[str, str]] = field(default_factory=list)
-    about: list[dict[str, str]] = field(default_factory=list)
+    #: per article: {article, reports: [...]}
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence_ids: list[str] = field(default_factory=list)
+    #: entities the mentions and claims point at
     referenced: set[str] = field(default_factory=set)
-    refreshed: set[str] = field(default_factory=set)
-
-    @property
-    def claim_ids(self) -> list[str]:
-        return [row["id"] for rows in self.claims.values() for row in rows]
-
-    @property
-    def evidence_ids(self) -> list[str]:
-        return [row["id"] for row in self.evidence]
 
 
 def article_row(group: ArticleGroup) -> dict[str, Any]:
     """Stored article properties. The text itself stays in the document (offsets point into it)."""
     a = group.article
-    return {
-        "id": a.id,
-        "props": {
+    return _compact(
+        {
+            "id": a.id,
             "title": a.title,
             "published": group.published,
             "source": a.source,
@@ -515,12 +503,12 @@ def article_row(group: ArticleGroup) -> dict[str, Any]:
             "path": a.path,
             "author": a.author,
             "content_hash": a.content_hash,
-        },
-    }
+        }
+    )
 
 
 def mention_rows(group: ArticleGroup) -> list[dict[str, Any]]:
-    """One row per (article, entity): occurrences ordered by offset, spans flattened."""
+    """One row per entity mentioned in the article: occurrences in offset order, spans flattened."""
     by_entity: dict[str, list[MentionRecord]] = {}
     for mention in group.mentions:
         by_entity.setdefault(mention.entity, []).append(mention)
@@ -529,9 +517,7 @@ def mention_rows(group: ArticleGroup) -> list[dict[str, Any]]:
         mentions.sort(key=lambda m: (m.start, m.end))
         rows.append(
             {
-                "article": group.article.id,
                 "entity": entity_id,
-                "count": len(mentions),
                 "spans": [offset for m in mentions for offset in (m.start, m.end)],
                 "texts": [m.text for m in mentions],
                 "sentences": [m.sentence for m in mentions],
@@ -541,74 +527,103 @@ def mention_rows(group: ArticleGroup) -> list[dict[str, Any]]:
 
 
 def evidence_row(claim: ClaimRecord) -> dict[str, Any]:
-    """One report of a fact: where it was found and, for quotes, what was said."""
-    props: dict[str, Any] = {
+    """One report of a fact: where it was found, which rule found it and, for quotes, what was said."""
+    row: dict[str, Any] = {
+        "id": claim.id,
+        "claim": claim.fact,
         "sentence": claim.sentence,
         "start": claim.start,
         "end": claim.end,
         "confidence": float(claim.confidence),
         "text": claim.evidence,
+        "rule": getattr(claim, "rule", None),
         "statement": claim.statement,
         "cue": claim.cue,
         "source_text": claim.source_text,
         "direct": claim.direct,
         "about": _unique(claim.about) if claim.about else None,
     }
-    for name, (start, end) in (claim.spans or {}).items():
-        props[f"{name}_start"] = start
-        props[f"{name}_end"] = end
-    return {"id": claim.id, "article": claim.article, "claim": claim.fact, "props": props}
+    spans = claim.spans or {}
+    for name in cypher.SPAN_NAMES:  # other span names are not part of the model: ignored
+        span = spans.get(name)
+        if span is not None:
+            row[f"{name}_start"], row[f"{name}_end"] = span
+    return _compact(row)
+
+
+def claim_row(claim: ClaimRecord) -> dict[str, Any]:
+    """The fact a report is about: its key, qualifiers and the entities it links."""
+    return _compact(
+        {
+            "id": claim.fact,
+            "status": claim.status,
+            "role": claim.role,
+            "subject": claim.subject,
+            "object": claim.object,
+            "about": _unique(claim.about) if claim.about else None,
+        }
+    )
+
+
+def build_rows(groups: Iterable[ArticleGroup]) -> BatchRows:
+    """Parameters for writing ``groups`` (articles that are new or changed). Pure."""
+    rows = BatchRows()
+    facts: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        article_id = group.article.id
+        rows.article_ids.append(article_id)
+        rows.articles.append(article_row(group))
+        mentions = mention_rows(group)
+        if mentions:
+            rows.mentions.append({"article": article_id, "mentions": mentions})
+            rows.referenced.update(m["entity"] for m in mentions)
+        reports = []
+        for claim in group.claims:
+            fact = facts.get(claim.fact)
+            if fact is None:
+                facts[claim.fact] = fact = claim_row(claim)
+                rows.claims.setdefault(claim.type, []).append(fact)
+            elif claim.about:  # the fact is about everything any of its reports names
+                fact["about"] = _unique([*fact.get("about", []), *claim.about])
+            rows.referenced.update(e for e in (claim.subject, claim.object, *(claim.about or ())) if e is not None)
+            reports.append(evidence_row(claim))
+            rows.evidence_ids.append(claim.id)
+        if reports:
+            rows.evidence.append({"article": article_id, "reports": reports})
+    return rows
+
+
+@dataclass(slots=True)
+class EntityRows:
+    """Entity parameters for a batch: full upserts, and refreshes of entities only declared."""
+
+    upserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    refreshed: set[str] = field(default_factory=set)
 
 
 def _entity_row(record: EntityRecord) -> dict[str, Any]:
-    return {"id": record.id, "type": record.type, "name": record.name, "aliases": record.aliases}
+    return {"id": record.id, "name": record.name, "aliases": record.aliases} if record.aliases else {"id": record.id, "name": record.name}
 
 
-def build_rows(groups: Iterable[ArticleGroup], registry: EntityRegistry) -> BatchRows:
-    """Parameters for writing ``groups`` (articles that are new or changed) plus entity refreshes.
+def entity_rows(referenced: set[str], registry: EntityRegistry, missing: set[str]) -> EntityRows:
+    """Which entities to write in full and which to refresh if present. Pure.
 
-    Pure: reads the registry without changing it, so a retried transaction rebuilds the same rows.
+    A referenced entity is written in full unless this load already wrote it, it has not changed
+    since and it still exists (``missing`` lists the ones that vanished). Declared entities that
+    no written article references are refreshed only if they exist, so a document never creates
+    an entity that nothing points to.
     """
-    rows = BatchRows()
-    seen_claims: set[str] = set()
-    linked: set[tuple[str, str, str]] = set()
-
-    def link(kind: str, target: list[dict[str, str]], claim: str, entity: str) -> None:
-        if (kind, claim, entity) not in linked:
-            linked.add((kind, claim, entity))
-            target.append({"claim": claim, "entity": entity})
-            rows.referenced.add(entity)
-
-    for group in groups:
-        rows.article_ids.append(group.article.id)
-        rows.articles.append(article_row(group))
-        for row in mention_rows(group):
-            rows.mentions.append(row)
-            rows.referenced.add(row["entity"])
-        for claim in group.claims:
-            if claim.fact not in seen_claims:
-                seen_claims.add(claim.fact)
-                rows.claims.setdefault(claim.type, []).append(
-                    {"id": claim.fact, "type": claim.type, "status": claim.status, "role": claim.role}
-                )
-            if claim.subject is not None:
-                link("subject", rows.subjects, claim.fact, claim.subject)
-            if claim.object is not None:
-                link("object", rows.objects, claim.fact, claim.object)
-            for entity_id in claim.about or ():
-                link("about", rows.about, claim.fact, entity_id)
-            rows.evidence.append(evidence_row(claim))
-
-    for entity_id in sorted(rows.referenced):
+    out = EntityRows()
+    for entity_id in sorted(referenced):
+        if entity_id in registry.dirty or entity_id not in registry.written or entity_id in missing:
+            record = registry.records[entity_id]
+            out.upserts.setdefault(record.type, []).append(_entity_row(record))
+    for entity_id in sorted(registry.dirty - referenced):
         record = registry.records[entity_id]
-        full = entity_id in registry.dirty or entity_id not in registry.written
-        target = rows.entity_upserts if full else rows.entity_ensures
-        target.setdefault(record.type, []).append(_entity_row(record))
-    for entity_id in sorted(registry.dirty - rows.referenced):
-        record = registry.records[entity_id]
-        rows.entity_updates.setdefault(record.type, []).append(_entity_row(record))
-        rows.refreshed.add(entity_id)
-    return rows
+        out.updates.setdefault(record.type, []).append(_entity_row(record))
+        out.refreshed.add(entity_id)
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -630,11 +645,15 @@ def _run(tx: ManagedTransaction, statement: str, **params: Any) -> SummaryCounte
 
 
 def _run_collect(tx: ManagedTransaction, statement: str, key: str, **params: Any) -> tuple[set[str], SummaryCounters]:
-    """Run a statement whose rows each carry a list under ``key``; return their union."""
+    """Run a statement whose rows each carry a value or a list under ``key``; return their union."""
     result: Result = tx.run(statement, **params)
     values: set[str] = set()
     for record in result:
-        values.update(v for v in record[key] if v is not None)
+        value = record[key]
+        if isinstance(value, list):
+            values.update(v for v in value if v is not None)
+        elif value is not None:
+            values.add(value)
     return values, result.consume().counters
 
 
@@ -647,31 +666,24 @@ def _remove_articles_contribution(tx: ManagedTransaction, article_ids: list[str]
     return claims, entities
 
 
-def _settle(
-    tx: ManagedTransaction,
-    *,
-    lost: set[str],
-    touched: set[str],
-    candidates: set[str],
-    out: LoadSummary,
-) -> None:
+def _settle(tx: ManagedTransaction, *, lost: set[str], written: list[str], candidates: set[str], out: LoadSummary) -> None:
     """Bring claims and entities back to a consistent state after reports were added or removed.
 
-    ``lost``: claims that lost reports (prune ABOUT links, delete if unsupported);
-    ``touched``: claims whose counts may have changed; ``candidates``: entities that may be orphans.
+    ``lost``: claims that lost reports (ABOUT links pruned, deleted if unsupported, else
+    recounted in full); ``written``: articles written in this batch (their claims' counts grow);
+    ``candidates``: entities that may have become orphans.
     """
-    if lost:
-        ids = sorted(lost)
+    ids = sorted(lost)
+    if ids:
         pruned, _ = _run_collect(tx, cypher.PRUNE_CLAIM_ABOUT, "entities", ids=ids)
         candidates |= pruned
         freed, counters = _run_collect(tx, cypher.DELETE_UNSUPPORTED_CLAIMS, "entities", ids=ids)
         candidates |= freed
         out.claims_removed += counters.nodes_deleted
-    affected = sorted(lost | touched)
-    if affected:
-        _run(tx, cypher.RECOUNT_CLAIMS, ids=affected)
-        for statement in cypher.SYNC_DERIVED.values():
-            _run(tx, statement, ids=affected)
+    if ids or written:
+        _run(tx, cypher.RECOUNT_CLAIMS, ids=ids, articles=written)
+    if written:
+        _run(tx, cypher.ADD_TO_CLAIM_COUNTS, articles=written, exclude=ids)
     if candidates:
         counters = _run(tx, cypher.DELETE_ORPHAN_ENTITIES, ids=sorted(candidates))
         out.entities_removed += counters.nodes_deleted
@@ -682,49 +694,42 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
     outcome = _Outcome()
     out = outcome.summary
     ids = [group.article.id for group in groups]
-    stored = {r["id"]: r["content_hash"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=ids)}
+    stored = {r["id"]: r["content_hash"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=ids)} if ids else {}
     to_write = [g for g in groups if stored.get(g.article.id) != g.article.content_hash]
     changed = [g.article.id for g in to_write if g.article.id in stored]
     out.articles_unchanged = len(groups) - len(to_write)
     out.articles_updated = len(changed)
     out.articles_created = len(to_write) - len(changed)
 
-    rows = build_rows(to_write, registry)
-    outcome.referenced, outcome.refreshed = rows.referenced, rows.refreshed
+    rows = build_rows(to_write)
+    check = sorted(e for e in rows.referenced if e in registry.written and e not in registry.dirty)
+    existing = _run_collect(tx, cypher.READ_EXISTING_ENTITIES, "id", ids=check)[0] if check else set()
+    entities = entity_rows(rows.referenced, registry, missing=set(check) - existing)
+    outcome.referenced, outcome.refreshed = rows.referenced, entities.refreshed
 
     lost: set[str] = set()
     candidates: set[str] = set()
     if changed:
         lost, candidates = _remove_articles_contribution(tx, changed, out)
-    if rows.evidence:
+    if rows.evidence_ids:
         claims, counters = _run_collect(tx, cypher.DELETE_EVIDENCE_BY_ID, "claims", ids=rows.evidence_ids)
         lost |= claims
         out.evidence_removed += counters.nodes_deleted
 
-    for entity_type, entity_rows in rows.entity_upserts.items():
-        out.entities_created += _run(tx, cypher.UPSERT_ENTITIES[entity_type], rows=entity_rows).nodes_created
-    for entity_type, entity_rows in rows.entity_ensures.items():
-        out.entities_created += _run(tx, cypher.ENSURE_ENTITIES[entity_type], rows=entity_rows).nodes_created
-    for entity_type, entity_rows in rows.entity_updates.items():
-        _run(tx, cypher.UPDATE_ENTITIES[entity_type], rows=entity_rows)
-
+    for entity_type, entity_batch in entities.upserts.items():
+        out.entities_created += _run(tx, cypher.UPSERT_ENTITIES[entity_type], rows=entity_batch).nodes_created
+    for entity_type, entity_batch in entities.updates.items():
+        _run(tx, cypher.UPDATE_ENTITIES[entity_type], rows=entity_batch)
     if rows.articles:
         _run(tx, cypher.UPSERT_ARTICLES, rows=rows.articles)
     if rows.mentions:
         out.mentions_created += _run(tx, cypher.CREATE_MENTIONS, rows=rows.mentions).relationships_created
-    for claim_type, claim_rows in rows.claims.items():
-        out.claims_created += _run(tx, cypher.MERGE_CLAIMS[claim_type], rows=claim_rows).nodes_created
-    for statement, link_rows in (
-        (cypher.LINK_CLAIM_SUBJECTS, rows.subjects),
-        (cypher.LINK_CLAIM_OBJECTS, rows.objects),
-        (cypher.LINK_CLAIM_ABOUT, rows.about),
-    ):
-        if link_rows:
-            _run(tx, statement, rows=link_rows)
+    for claim_type, claim_batch in rows.claims.items():
+        out.claims_created += _run(tx, cypher.MERGE_CLAIMS[claim_type], rows=claim_batch).nodes_created
     if rows.evidence:
         out.evidence_created += _run(tx, cypher.CREATE_EVIDENCE, rows=rows.evidence).nodes_created
 
-    _settle(tx, lost=lost, touched=set(rows.claim_ids), candidates=candidates - rows.referenced, out=out)
+    _settle(tx, lost=lost, written=rows.article_ids, candidates=candidates - rows.referenced, out=out)
     return outcome
 
 
@@ -738,7 +743,7 @@ def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
         return outcome
     lost, candidates = _remove_articles_contribution(tx, found, out)
     out.articles_forgotten = _run(tx, cypher.DELETE_ARTICLES, ids=found).nodes_deleted
-    _settle(tx, lost=lost, touched=set(), candidates=candidates, out=out)
+    _settle(tx, lost=lost, written=[], candidates=candidates, out=out)
     return outcome
 
 
@@ -800,7 +805,7 @@ class GraphLoader:
             max_rows=self.max_rows,
             on_problem=self.on_problem,
         )
-        with self.driver.session(database=self.database) as session:
+        with self._session() as session:
             for batch in batcher.batches(items):
                 outcome = session.execute_write(_write_batch, batch.groups, registry)
                 registry.committed(outcome.referenced, outcome.refreshed)
@@ -821,12 +826,17 @@ class GraphLoader:
             self.ensure_schema()
         summary = LoadSummary()
         ids = _unique(article_ids)
-        with self.driver.session(database=self.database) as session:
+        with self._session() as session:
             for start in range(0, len(ids), self.batch_size):
                 outcome = session.execute_write(_forget_batch, ids[start : start + self.batch_size])
                 self._committed(summary, outcome)
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _session(self) -> Session:
+        # Server notifications (e.g. "property key does not exist" on an empty graph) are noise
+        # for fixed statements; without this the driver logs each one as a warning.
+        return self.driver.session(database=self.database, notifications_min_severity="OFF")
 
     def _committed(self, summary: LoadSummary, outcome: _Outcome) -> None:
         summary.merge(outcome.summary)
