@@ -1,0 +1,25 @@
+// name: releases-by-organization
+// description: Which models each organization released, plans to release or announced, with
+//   the articles that report it (optionally only reports published within a date window).
+// param: org: string = null — organization name or alias, case-insensitive; null lists every organization
+// param: status: string = null — released, planned or announced; null for all three
+// param: since: date = null — only reports published on or after this date
+// param: until: date = null — only reports published on or before this date
+// example: kg query releases-by-organization --param org="Zhipu AI"
+// example: kg query releases-by-organization --param since=2025-08-01 --param until=2025-08-31
+MATCH (o:Entity)<-[:SUBJECT]-(c:Claim:Released)-[:OBJECT]->(m:Entity)
+WHERE ($org IS NULL
+       OR toLower(o.name) = toLower($org) OR toLower(o.id) = toLower($org)
+       OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org)))
+  AND ($status IS NULL OR c.status = toLower($status))
+MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
+WHERE ($since IS NULL OR a.published >= $since)
+  AND ($until IS NULL OR a.published <= $until)
+WITH o, m, c, a
+ORDER BY a.published, a.id
+WITH o, m, c,
+     min(a.published) AS first_reported,
+     count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS outlets,
+     collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+RETURN o.name AS organization, m.name AS model, c.status AS status, first_reported, outlets, sources
+ORDER BY organization, first_reported, model

@@ -1,0 +1,26 @@
+// name: single-source-claims
+// description: Facts only one outlet reports (possibly in several of its articles): the ones to
+//   double-check before relying on them, with their source.
+// param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
+// example: kg query single-source-claims --param type=RELEASED
+MATCH (c:Claim)
+WHERE c.source_count = 1
+  AND ($type IS NULL OR c.type = toUpper($type))
+OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
+OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
+MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
+WITH c, s, o, a
+ORDER BY a.published, a.id
+WITH c, s, o, collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+RETURN c.type AS type,
+       s.name AS subject,
+       o.name AS object,
+       CASE c.type
+         WHEN 'RELEASED' THEN c.status
+         WHEN 'AFFILIATED_WITH' THEN c.role
+         WHEN 'SAID' THEN c.statement
+       END AS detail,
+       c.article_count AS articles,
+       c.first_published AS first_reported,
+       sources
+ORDER BY first_reported, type, subject, object
