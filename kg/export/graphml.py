@@ -1,0 +1,102 @@
+"""GraphML through networkx, for Gephi, yEd and Cytoscape desktop.
+
+A directed multigraph: entity nodes and article nodes (``type`` = Organization, Person, Model,
+Place or Article; ``label`` for display), fact edges (RELEASED, DEVELOPS, AFFILIATED_WITH),
+SAID_ABOUT edges from a speaker to what a statement names, and MENTIONS edges from articles to
+entities. GraphML attributes must be scalars, so lists are joined with ``"; "`` and absent values
+are left out; dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO, Any
+
+import networkx as nx
+
+from kg.export.json_graph import LINK_LABELS
+from kg.export.model import Graph
+
+LIST_SEPARATOR = "; "
+
+
+def _scalars(values: dict[str, Any]) -> dict[str, str | int | float | bool]:
+    """Drop absent values, join lists, ISO-format dates: GraphML takes scalars only."""
+    out: dict[str, str | int | float | bool] = {}
+    for key, value in values.items():
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list | tuple):
+            value = LIST_SEPARATOR.join(str(v) for v in value)
+        out[key] = value
+    return out
+
+
+def to_networkx(graph: Graph, *, articles: bool = True, co_mentions: bool = False) -> nx.MultiDiGraph:
+    """The typed multigraph described in the module docstring."""
+    g = nx.MultiDiGraph(name="newskg")
+    mentions = graph.mention_counts()
+    entity_articles = graph.entity_articles()
+    for e in sorted(graph.entities.values(), key=lambda e: e.id):
+        g.add_node(
+            e.id,
+            **_scalars(
+                {
+                    "kind": "entity",
+                    "type": e.type,
+                    "label": e.name,
+                    "name": e.name,
+                    "aliases": [a for a in e.aliases if a != e.name],
+                    "mentions": mentions.get(e.id, 0),
+                    "articles": len(entity_articles.get(e.id, [])),
+                }
+            ),
+        )
+    if articles:
+        for a in sorted(graph.articles.values(), key=lambda a: a.id):
+            g.add_node(
+                a.id,
+                **_scalars(
+                    {
+                        "kind": "article",
+                        "type": "Article",
+                        "label": a.title or a.id,
+                        "title": a.title,
+                        "published": a.published,
+                        "source": a.source,
+                        "url": a.url,
+                        "author": a.author,
+                    }
+                ),
+            )
+        for m in graph.mentions:
+            if m.article in graph.articles and m.entity in graph.entities:
+                g.add_edge(m.article, m.entity, key=f"mentions:{m.article}|{m.entity}", type="MENTIONS", label="mentions", weight=m.count)
+    for link in sorted(graph.links(co_mentions=co_mentions), key=lambda link: link.id):
+        claim = graph.claims.get(link.claim) if link.claim else None
+        attrs: dict[str, Any] = {"type": link.type, "label": LINK_LABELS.get(link.type, link.type.lower()), "weight": link.weight}
+        if claim is not None:
+            reports = claim.reports
+            report_articles = [graph.articles[r.article] for r in reports if r.article in graph.articles]
+            attrs |= {
+                "claim": claim.id,
+                "status": claim.status,
+                "role": claim.role,
+                "statement": claim.statement,
+                "sources": claim.source_count,
+                "articles": claim.article_count,
+                "first_published": claim.first_published,
+                "last_published": claim.last_published,
+                "confidence": claim.max_confidence,
+                "evidence": reports[0].text if reports else None,
+                "article_titles": [a.title or a.id for a in report_articles],
+                "article_urls": [a.url for a in report_articles if a.url],
+            }
+        g.add_edge(link.source, link.target, key=link.id, **_scalars(attrs))
+    return g
+
+
+def write_graphml(graph: Graph, out: IO[bytes], *, articles: bool = True, co_mentions: bool = False) -> None:
+    nx.write_graphml(to_networkx(graph, articles=articles, co_mentions=co_mentions), out, encoding="utf-8", prettyprint=True)

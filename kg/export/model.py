@@ -1,0 +1,290 @@
+"""The one in-memory graph every export, the viz page and the stats are built from.
+
+It holds what Neo4j holds after ``kg load`` (docs/schema.md): entities, articles, per-article
+mention aggregates, claims (one per fact) and their reports (one per claim line, with the
+evidence sentence), so it can be read either from the database (:mod:`kg.export.neo4j_source`)
+or straight from a graph document (:mod:`kg.export.document_source`) and every serializer is
+written once against it.
+
+Claim summaries (outlets, articles, first/last publication, statement) follow the loader's
+``RECOUNT_CLAIMS`` rules so both sources give the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+#: Claim types that connect a subject entity to an object entity (the derived relationships).
+LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
+#: The link drawn from a speaker to each entity a statement names.
+SAID_ABOUT = "SAID_ABOUT"
+#: The link between two entities named in the same article(s), only drawn when asked for.
+CO_MENTIONED = "CO_MENTIONED"
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    path: str | None = None
+    content_hash: str | None = None
+
+    @property
+    def outlet_key(self) -> str:
+        """What makes two reports independent: the outlet, else the article itself."""
+        return f"source:{self.source}" if self.source else f"article:{self.id}"
+
+
+@dataclass(slots=True)
+class Mention:
+    """Every mention of one entity in one article (Neo4j's ``MENTIONS`` relationship)."""
+
+    article: str
+    entity: str
+    count: int
+    spans: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Report:
+    """One report of a claim in one article (Neo4j's ``Evidence`` node)."""
+
+    id: str
+    article: str
+    sentence: int
+    start: int
+    end: int
+    confidence: float
+    text: str
+    rule: str | None = None
+    statement: str | None = None
+    cue: str | None = None
+    source_text: str | None = None
+    direct: bool | None = None
+    about: list[str] = field(default_factory=list)
+    spans: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Claim:
+    """One fact (its id is the document's ``fact`` key) with every report of it."""
+
+    id: str
+    type: str
+    subject: str | None
+    object: str | None
+    status: str | None = None
+    role: str | None = None
+    about: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    statement: str | None = None
+    source_count: int = 0
+    article_count: int = 0
+    outlets: list[str] = field(default_factory=list)
+    first_published: date | None = None
+    last_published: date | None = None
+    max_confidence: float | None = None
+
+    def describe(self, names: dict[str, str]) -> str:
+        """The fact as a short sentence ("Zhipu AI released GLM-4.5")."""
+        subject = names.get(self.subject or "", None) or (self.reports[0].source_text if self.reports else None) or "someone"
+        obj = names.get(self.object or "", self.object or "?")
+        if self.type == "RELEASED":
+            verb = {"planned": "plans to release", "announced": "announced"}.get(self.status or "", "released")
+            return f"{subject} {verb} {obj}"
+        if self.type == "DEVELOPS":
+            return f"{subject} develops {obj}"
+        if self.type == "AFFILIATED_WITH":
+            return f"{subject}, {self.role or 'affiliated'} at {obj}"
+        return f"{subject}: “{self.statement or ''}”"
+
+
+@dataclass(slots=True)
+class Link:
+    """An entity-to-entity edge of the projected graph (GraphML, JSON, viz, stats)."""
+
+    id: str
+    source: str
+    target: str
+    type: str
+    claim: str | None = None
+    weight: int = 1
+
+
+@dataclass(slots=True)
+class Graph:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+    # -- derived ----------------------------------------------------------------------------
+
+    def settle(self) -> Graph:
+        """Recompute each claim's summary from its reports (same rules as the loader's recount).
+
+        Also puts mentions and reports in publication order, so both sources give the same output.
+        """
+        self.mentions.sort(key=lambda m: (self._published(m.article) or date.max, m.article, m.entity))
+        for claim in self.claims.values():
+            reports = sorted(
+                claim.reports,
+                key=lambda r: (self._published(r.article) or date.max, r.article, r.start),
+            )
+            claim.reports = reports
+            articles = [self.articles[r.article] for r in reports if r.article in self.articles]
+            dates = [a.published for a in articles if a.published is not None]
+            claim.article_count = len({a.id for a in articles})
+            claim.source_count = len({a.outlet_key for a in articles})
+            claim.outlets = sorted({a.source for a in articles if a.source})
+            claim.first_published = min(dates) if dates else None
+            claim.last_published = max(dates) if dates else None
+            claim.max_confidence = max((r.confidence for r in reports), default=None)
+            claim.statement = reports[0].statement if reports else claim.statement
+            about: dict[str, None] = {}
+            for report in reports:
+                for entity_id in report.about:
+                    about.setdefault(entity_id, None)
+            claim.about = list(about)
+        return self
+
+    def _published(self, article_id: str) -> date | None:
+        article = self.articles.get(article_id)
+        return article.published if article else None
+
+    def names(self) -> dict[str, str]:
+        return {e.id: e.name for e in self.entities.values()}
+
+    def mention_counts(self) -> dict[str, int]:
+        """Entity id -> total mentions over all articles."""
+        counts = dict.fromkeys(self.entities, 0)
+        for mention in self.mentions:
+            counts[mention.entity] = counts.get(mention.entity, 0) + mention.count
+        return counts
+
+    def entity_articles(self) -> dict[str, list[str]]:
+        """Entity id -> ids of the articles that mention it (document order)."""
+        result: dict[str, list[str]] = {e: [] for e in self.entities}
+        for mention in self.mentions:
+            bucket = result.setdefault(mention.entity, [])
+            if mention.article not in bucket:
+                bucket.append(mention.article)
+        return result
+
+    def links(self, *, co_mentions: bool = False) -> list[Link]:
+        """The entity-level projection: fact links, speaker -> what they talked about, co-mentions."""
+        links: list[Link] = []
+        for claim in self.claims.values():
+            weight = max(claim.source_count, 1)
+            if claim.type in LINK_TYPES and claim.subject in self.entities and claim.object in self.entities:
+                links.append(Link(f"{claim.id}", claim.subject, claim.object, claim.type, claim.id, weight))  # type: ignore[arg-type]
+            elif claim.type == "SAID" and claim.subject in self.entities:
+                for target in claim.about:
+                    if target in self.entities and target != claim.subject:
+                        links.append(Link(f"{claim.id}>{target}", claim.subject, target, SAID_ABOUT, claim.id, weight))  # type: ignore[arg-type]
+        if co_mentions:
+            by_article: dict[str, list[str]] = {}
+            for mention in self.mentions:
+                if mention.entity in self.entities:
+                    by_article.setdefault(mention.article, []).append(mention.entity)
+            pairs: dict[tuple[str, str], int] = {}
+            for entity_ids in by_article.values():
+                unique = sorted(set(entity_ids))
+                for i, a in enumerate(unique):
+                    for b in unique[i + 1 :]:
+                        pairs[(a, b)] = pairs.get((a, b), 0) + 1
+            for (a, b), count in sorted(pairs.items()):
+                links.append(Link(f"co:{a}|{b}", a, b, CO_MENTIONED, None, count))
+        return links
+
+    # -- lookup and scoping -----------------------------------------------------------------
+
+    def find_entities(self, text: str) -> list[Entity]:
+        """Entities whose id, name or an alias equals ``text`` (case-insensitive)."""
+        wanted = text.strip().casefold()
+        return [
+            e
+            for e in self.entities.values()
+            if wanted in {e.id.casefold(), e.name.casefold(), *(a.casefold() for a in e.aliases)}
+        ]
+
+    def neighbourhood(self, start: Iterable[str], hops: int, *, co_mentions: bool = False) -> set[str]:
+        """Entity ids within ``hops`` links of ``start`` (breadth-first over :meth:`links`)."""
+        adjacency: dict[str, set[str]] = {}
+        for link in self.links(co_mentions=co_mentions):
+            adjacency.setdefault(link.source, set()).add(link.target)
+            adjacency.setdefault(link.target, set()).add(link.source)
+        seen = {s for s in start if s in self.entities}
+        queue = deque((s, 0) for s in seen)
+        while queue:
+            node, depth = queue.popleft()
+            if depth >= hops:
+                continue
+            for other in sorted(adjacency.get(node, ())):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append((other, depth + 1))
+        return seen
+
+    def top_entities(self, limit: int) -> set[str]:
+        """The ``limit`` most mentioned entities (ties broken by claim count, then name)."""
+        counts = self.mention_counts()
+        involvement: dict[str, int] = {}
+        for claim in self.claims.values():
+            for entity_id in (claim.subject, claim.object, *claim.about):
+                if entity_id:
+                    involvement[entity_id] = involvement.get(entity_id, 0) + 1
+        ranked = sorted(self.entities.values(), key=lambda e: (-counts.get(e.id, 0), -involvement.get(e.id, 0), e.name.casefold()))
+        return {e.id for e in ranked[:limit]}
+
+    def restrict(self, entity_ids: Iterable[str]) -> Graph:
+        """The subgraph on ``entity_ids``: their mentions, the claims among them, the articles used."""
+        keep = set(entity_ids) & set(self.entities)
+        sub = Graph(entities={k: v for k, v in self.entities.items() if k in keep})
+        sub.mentions = [m for m in self.mentions if m.entity in keep]
+        for claim in self.claims.values():
+            if claim.type == "SAID":
+                inside = claim.subject in keep or (claim.subject is None and any(a in keep for a in claim.about))
+            else:
+                inside = claim.subject in keep and (claim.object is None or claim.object in keep)
+            if inside:
+                sub.claims[claim.id] = claim
+        used = {m.article for m in sub.mentions} | {r.article for c in sub.claims.values() for r in c.reports}
+        sub.articles = {k: v for k, v in self.articles.items() if k in used}
+        return sub
+
+    def counts(self) -> dict[str, int]:
+        by_type: dict[str, int] = {}
+        for entity in self.entities.values():
+            by_type[entity.type] = by_type.get(entity.type, 0) + 1
+        return {
+            "articles": len(self.articles),
+            "entities": len(self.entities),
+            "claims": len(self.claims),
+            "reports": sum(len(c.reports) for c in self.claims.values()),
+            **{f"entities:{k}": v for k, v in sorted(by_type.items())},
+        }
+
+    def iter_reports(self) -> Iterator[tuple[Claim, Report]]:
+        for claim in self.claims.values():
+            for report in claim.reports:
+                yield claim, report

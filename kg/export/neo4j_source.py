@@ -1,0 +1,111 @@
+"""Read the whole graph out of Neo4j into the export :class:`~kg.export.model.Graph`.
+
+This module holds the only Cypher of the analyst surface outside ``queries/``: five fixed read
+statements (no parameters needed, nothing built from input), run in one read-only transaction so
+the export is a consistent snapshot even while a load is running.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
+
+if TYPE_CHECKING:
+    from neo4j import Driver, ManagedTransaction
+
+READ_ENTITIES: Final = """
+MATCH (e:Entity)
+RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases
+ORDER BY id
+"""
+
+READ_ARTICLES: Final = """
+MATCH (a:Article)
+RETURN a.id AS id, a.title AS title, a.published AS published, a.source AS source, a.url AS url,
+       a.author AS author, a.path AS path, a.content_hash AS content_hash
+ORDER BY published, id
+"""
+
+READ_MENTIONS: Final = """
+MATCH (a:Article)-[m:MENTIONS]->(e:Entity)
+RETURN a.id AS article, e.id AS entity, m.count AS count, m.spans AS spans, m.texts AS texts, m.sentences AS sentences
+ORDER BY article, entity
+"""
+
+READ_CLAIMS: Final = """
+MATCH (c:Claim)
+OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
+OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
+RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object, c.status AS status, c.role AS role
+ORDER BY id
+"""
+
+READ_REPORTS: Final = """
+MATCH (ev:Evidence)-[:SUPPORTS]->(c:Claim)
+MATCH (ev)-[:IN]->(a:Article)
+RETURN c.id AS claim, a.id AS article, properties(ev) AS props
+ORDER BY claim, article, props.start
+"""
+
+_REPORT_FIELDS = frozenset({"id", "sentence", "start", "end", "confidence", "text", "rule", "statement", "cue", "source_text", "direct", "about"})
+
+
+def _native(value: Any) -> Any:
+    to_native = getattr(value, "to_native", None)
+    return to_native() if callable(to_native) else value
+
+
+def _report(props: dict[str, Any], article: str) -> Report:
+    spans: dict[str, list[int]] = {}
+    for key, value in props.items():
+        if key in _REPORT_FIELDS or not isinstance(value, int):
+            continue
+        for suffix, index in (("_start", 0), ("_end", 1)):
+            if key.endswith(suffix):
+                spans.setdefault(key[: -len(suffix)], [0, 0])[index] = value
+    return Report(
+        id=props["id"],
+        article=article,
+        sentence=props.get("sentence", 0),
+        start=props.get("start", 0),
+        end=props.get("end", 0),
+        confidence=float(props.get("confidence", 0.0)),
+        text=props.get("text") or "",
+        rule=props.get("rule"),
+        statement=props.get("statement"),
+        cue=props.get("cue"),
+        source_text=props.get("source_text"),
+        direct=props.get("direct"),
+        about=list(props.get("about") or []),
+        spans=spans,
+    )
+
+
+def _read(tx: ManagedTransaction) -> Graph:
+    graph = Graph()
+    for r in tx.run(READ_ENTITIES):
+        graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]))
+    for r in tx.run(READ_ARTICLES):
+        graph.articles[r["id"]] = Article(
+            id=r["id"], title=r["title"], published=_native(r["published"]), source=r["source"], url=r["url"],
+            author=r["author"], path=r["path"], content_hash=r["content_hash"],
+        )  # fmt: skip
+    for r in tx.run(READ_MENTIONS):
+        graph.mentions.append(
+            Mention(r["article"], r["entity"], r["count"] or 0, list(r["spans"] or []), list(r["texts"] or []), list(r["sentences"] or []))
+        )
+    for r in tx.run(READ_CLAIMS):
+        graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], r["status"], r["role"])
+    for r in tx.run(READ_REPORTS):
+        claim = graph.claims.get(r["claim"])
+        if claim is not None:
+            claim.reports.append(_report(dict(r["props"]), r["article"]))
+    return graph
+
+
+def graph_from_neo4j(driver: Driver, database: str) -> Graph:
+    """Snapshot the database's graph (one read transaction) as a settled :class:`Graph`."""
+    with driver.session(database=database, notifications_min_severity="OFF") as session:
+        graph = session.execute_read(_read)
+    return graph.settle()
