@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.document import ArticleRecord, ClaimRecord, EntityRecord, Header, MentionRecord, Record, to_json  # noqa: E402
+from kg.document import ArticleRecord, ClaimRecord, EntityRecord, Header, MentionRecord, Record, write_records  # noqa: E402
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -136,25 +136,13 @@ def generate_document(n_articles: int, *, seed: int = 7, zipf_s: float = 1.1, te
         )
 
 
-def to_line(record: Record) -> str:
-    """One JSON line. Claims keep ``subject``/``object`` even when null: ``kg.document.to_json``
-    drops them, but ``parse_line`` requires them (a SAID claim has no object)."""
-    line = to_json(record)
-    if isinstance(record, ClaimRecord) and (record.subject is None or record.object is None):
-        data = json.loads(line)
-        data.setdefault("subject", None)
-        data.setdefault("object", None)
-        line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return line
-
-
 def write_document(path: Path, n_articles: int, *, seed: int = 7) -> int:
     """Write a generated document to ``path``; returns the number of facts in it."""
     facts = 0
     with open(path, "w", encoding="utf-8") as out:
         for record in generate_document(n_articles, seed=seed):
             facts += isinstance(record, EntityRecord | MentionRecord | ClaimRecord)
-            out.write(to_line(record) + "\n")
+            write_records([record], out)
     return facts
 
 

@@ -288,8 +288,9 @@ def test_build_rows_params() -> None:
     # One claim row per fact, whatever the number of reports, with the entities it links.
     assert rows.claims == {
         "RELEASED": [{"id": "RELEASED|org:meta|model:llama|released", "status": "released", "subject": "org:meta", "object": "model:llama"}],
-        "SAID": [{"id": "SAID|person:ana|-|abc", "subject": "person:ana", "about": ["model:llama"]}],
+        "SAID": [{"id": "SAID|person:ana|-|abc", "subject": "person:ana"}],
     }
+    assert rows.about == [{"id": "SAID|person:ana|-|abc", "about": ["model:llama"]}]
     assert rows.evidence_ids == ["a1#c1", "a1#c2", "a2#c1"]
     assert [(r["article"], [e["id"] for e in r["reports"]]) for r in rows.evidence] == [("a1", ["a1#c1", "a1#c2"]), ("a2", ["a2#c1"])]
     assert rows.evidence[0]["reports"][1] == {

@@ -184,26 +184,34 @@ CREATE (a)-[:MENTIONS {count: size(m.texts), spans: m.spans, texts: m.texts, sen
 
 
 def _claim_statement(claim_type: str, label: str) -> str:
+    # A claim without counts yet was created by this batch: only then does it need its SUBJECT
+    # and OBJECT links (they are part of the fact key, so an existing claim has them already).
     return f"""
 UNWIND $rows AS row
 MERGE (c:Claim {{id: row.id}})
 ON CREATE SET c:{label}, c.type = '{claim_type}', c.status = row.status, c.role = row.role
 WITH c, row
+WHERE c.article_count IS NULL
 OPTIONAL MATCH (s:Entity {{id: row.subject}})
 OPTIONAL MATCH (o:Entity {{id: row.object}})
 FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (c)-[:SUBJECT]->(s))
 FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (c)-[:OBJECT]->(o))
-WITH c, row
-UNWIND coalesce(row.about, []) AS about
-MATCH (x:Entity {{id: about}})
-MERGE (c)-[:ABOUT]->(x)
 """
 
 
-#: claim type -> statement merging the reified fact nodes and their SUBJECT / OBJECT / ABOUT
-#: links; ``row``: {id, status?, role?, subject?, object?, about?}. Qualifiers are part of the
-#: fact key, so they are set on creation; counts and dates are set after the reports.
+#: claim type -> statement merging the reified fact nodes and their SUBJECT / OBJECT links;
+#: ``row``: {id, status?, role?, subject?, object?}. Qualifiers are part of the fact key, so
+#: they are set on creation; counts and dates are set after the reports.
 MERGE_CLAIMS: Final[dict[str, str]] = {t: _claim_statement(t, label) for t, label in CLAIM_LABELS.items()}
+
+#: ABOUT links of SAID claims: the union of what their reports name; ``row``: {id, about: [...]}.
+LINK_CLAIM_ABOUT: Final = """
+UNWIND $rows AS row
+MATCH (c:Claim {id: row.id})
+UNWIND row.about AS about
+MATCH (x:Entity {id: about})
+MERGE (c)-[:ABOUT]->(x)
+"""
 
 #: The span names of SAID claims stored on Evidence as ``<name>_start`` / ``<name>_end``.
 SPAN_NAMES: Final[tuple[str, ...]] = ("source", "cue", "content")
@@ -284,13 +292,14 @@ _SYNC_DERIVED: Final = _sync_derived()
 #: (``Article.source``), an article without a source counting as an outlet of its own; ``outlets``
 #: lists the named ones, sorted. ``statement`` is the earliest report's (by publication date,
 #: then article id, then offset). ``$ids``: claims that lost reports; ``$articles``: articles
-#: written in this batch (their SAID claims are recounted).
+#: written in this batch (their SAID claims that existed before are recounted).
 RECOUNT_CLAIMS: Final = (
     "CALL () {\n"
     "  UNWIND $ids AS id MATCH (c:Claim {id: id}) RETURN c\n"
     "  UNION\n"
     "  UNWIND $articles AS aid\n"
     "  MATCH (:Article {id: aid})<-[:IN]-(:Evidence)-[:SUPPORTS]->(c:Said)\n"
+    "  WHERE c.article_count IS NOT NULL\n"
     "  RETURN c\n"
     "}\n"
     "WITH DISTINCT c\n"
@@ -318,24 +327,29 @@ SET c.article_count = articles,
 
 #: Add the reports of the articles just written (``$articles``) to the counts of their claims,
 #: without re-reading older reports (popular facts have thousands). Exact because a newly
-#: written article has no earlier report of any claim; claims that lost reports in this batch
-#: (``$exclude``) and SAID claims get RECOUNT_CLAIMS instead. Both also sync derived relationships.
+#: written article has no earlier report of any claim. Claims that lost reports in this batch
+#: (``$exclude``) and SAID claims that existed before (their statement is chosen among all
+#: reports) get RECOUNT_CLAIMS instead, which runs first. Both also sync derived relationships.
 ADD_TO_CLAIM_COUNTS: Final = (
     """
 UNWIND $articles AS aid
 MATCH (a:Article {id: aid})<-[:IN]-(ev:Evidence)-[:SUPPORTS]->(c:Claim)
-WHERE NOT c:Said AND NOT c.id IN $exclude
+WHERE (NOT c:Said OR c.article_count IS NULL) AND NOT c.id IN $exclude
+WITH c, ev, a
+ORDER BY a.published, a.id, ev.start
 WITH c,
      count(DISTINCT a) AS articles,
      count(DISTINCT CASE WHEN a.source IS NULL THEN a.id END) AS unsourced,
      collect(DISTINCT a.source) AS named,
      min(a.published) AS first_published,
      max(a.published) AS last_published,
-     max(ev.confidence) AS max_confidence
-WITH c, articles, unsourced, first_published, last_published, max_confidence,
+     max(ev.confidence) AS max_confidence,
+     head(collect(ev.statement)) AS statement
+WITH c, articles, unsourced, first_published, last_published, max_confidence, statement,
      coalesce(c.source_count, 0) - size(coalesce(c.outlets, [])) AS old_unsourced,
      COLLECT { UNWIND coalesce(c.outlets, []) + named AS outlet RETURN DISTINCT outlet ORDER BY outlet } AS outlets
 SET c.article_count = coalesce(c.article_count, 0) + articles,
+    c.statement = coalesce(c.statement, statement),
     c.outlets = outlets,
     c.source_count = size(outlets) + old_unsourced + unsourced,
     c.first_published = CASE
@@ -360,6 +374,119 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 WHERE NOT EXISTS { MATCH (e)<-[:MENTIONS|SUBJECT|OBJECT|ABOUT]-() }
 DETACH DELETE e
+"""
+
+# --------------------------------------------------------------------------------------------
+# Entity attributes and the resolution layer (``kg resolve``, docs/resolution.md)
+#
+# The loader stores entity attributes (model family, known developer, organization kind, product
+# owner, and the merges extraction made with their reasons) and keeps what ``kg resolve`` wrote
+# correct when articles are replaced or forgotten: alias links whose evidence goes away are
+# dropped, with the claim clusters that relied on them, and cluster counts follow their claims.
+# --------------------------------------------------------------------------------------------
+
+#: Entity attributes of the graph document as properties; ``merges`` (JSON strings, one per merge
+#: with alias, rule and evidence) are unioned like aliases. ``row``: {id, family?, known_developer?,
+#: kind?, product_of?, merges?}.
+SET_ENTITY_ATTRIBUTES: Final = """
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.id})
+SET e.family = coalesce(row.family, e.family),
+    e.known_developer = coalesce(row.known_developer, e.known_developer),
+    e.kind = coalesce(row.kind, e.kind),
+    e.product_of = coalesce(row.product_of, e.product_of),
+    e.merges = CASE WHEN row.merges IS NULL THEN e.merges
+               ELSE reduce(acc = coalesce(e.merges, []), m IN row.merges | CASE WHEN m IN acc THEN acc ELSE acc + m END) END
+"""
+
+#: Whether any part of the resolution layer exists (count-store lookups): loads into a graph that
+#: was never resolved skip the upkeep below.
+READ_RESOLUTION_LAYER: Final = """
+CALL () { MATCH ()-[r:ALIAS_OF]->() RETURN count(r) AS links }
+CALL () { MATCH (k:ClaimCluster) RETURN count(k) AS clusters }
+CALL () { MATCH (f:ModelFamily) RETURN count(f) AS families }
+RETURN links, clusters, families
+"""
+
+#: Drop alias links that rest on one of the given (replaced or forgotten) articles; returns the
+#: alias entities that lost their link.
+DROP_ALIAS_LINKS_OF_ARTICLES: Final = """
+MATCH (s:Entity)-[r:ALIAS_OF]->(:Entity)
+WHERE any(article IN coalesce(r.articles, []) WHERE article IN $ids)
+DELETE r
+RETURN collect(DISTINCT s.id) AS entities
+"""
+
+#: Drop the open-world alias links (surname rule) of entities a newly written article mentions:
+#: the new article may be about someone else with that surname. ``kg resolve`` re-decides.
+DROP_OPEN_ALIAS_LINKS_OF_ENTITIES: Final = """
+UNWIND $ids AS id
+MATCH (s:Entity {id: id})-[r:ALIAS_OF]->(:Entity)
+WHERE r.open_world
+DELETE r
+RETURN collect(DISTINCT s.id) AS entities
+"""
+
+#: Dissolve the claim clusters that mapped a member through one of the given alias entities.
+DISSOLVE_CLUSTERS_VIA: Final = """
+MATCH (:Claim)-[r:IN_CLUSTER]->(k:ClaimCluster)
+WHERE any(alias IN coalesce(r.via, []) WHERE alias IN $ids)
+WITH DISTINCT k
+DETACH DELETE k
+"""
+
+#: The clusters of the given claims (``$ids``) and of the claims reported by the given articles
+#: (``$articles``): their counts change with this batch.
+CLUSTERS_OF_CLAIMS: Final = """
+CALL () {
+  UNWIND $ids AS id
+  MATCH (:Claim {id: id})-[:IN_CLUSTER]->(k:ClaimCluster)
+  RETURN k
+  UNION
+  UNWIND $articles AS aid
+  MATCH (:Article {id: aid})<-[:IN]-(:Evidence)-[:SUPPORTS]->(:Claim)-[:IN_CLUSTER]->(k:ClaimCluster)
+  RETURN k
+}
+RETURN collect(DISTINCT k.id) AS clusters
+"""
+
+#: Delete clusters left with fewer than two member claims.
+DISSOLVE_SMALL_CLUSTERS: Final = """
+UNWIND $ids AS id
+MATCH (k:ClaimCluster {id: id})
+WHERE COUNT { (k)<-[:IN_CLUSTER]-(:Claim) } < 2
+DETACH DELETE k
+"""
+
+#: A cluster's provenance summary over all reports of all its claims, counted like a claim's:
+#: ``source_count`` is distinct outlets (an article without a source is an outlet of its own).
+RECOUNT_CLUSTERS: Final = """
+UNWIND $ids AS id
+MATCH (k:ClaimCluster {id: id})<-[:IN_CLUSTER]-(c:Claim)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
+WITH k, c, ev, a
+ORDER BY a.published, a.id, ev.start
+WITH k,
+     count(DISTINCT c) AS claims,
+     count(DISTINCT a) AS articles,
+     count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS sources,
+     collect(DISTINCT a.source) AS named,
+     min(a.published) AS first_published,
+     max(a.published) AS last_published,
+     head(collect(ev.statement)) AS statement
+SET k.claim_count = claims,
+    k.article_count = articles,
+    k.source_count = sources,
+    k.outlets = COLLECT { UNWIND named AS outlet RETURN outlet ORDER BY outlet },
+    k.first_published = first_published,
+    k.last_published = last_published,
+    k.statement = statement
+"""
+
+#: Delete model families no model belongs to any more (after orphan entities were deleted).
+DELETE_EMPTY_FAMILIES: Final = """
+MATCH (f:ModelFamily)
+WHERE NOT EXISTS { MATCH (f)<-[:IN_FAMILY]-() }
+DETACH DELETE f
 """
 
 # --------------------------------------------------------------------------------------------

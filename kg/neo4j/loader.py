@@ -16,6 +16,7 @@ The module has three layers, so that the first two are testable without a databa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -207,17 +208,20 @@ class EntityRegistry:
         self.dirty: set[str] = set()
 
     def declare(self, record: EntityRecord) -> None:
-        """Add or merge a declaration: aliases are unioned in order, name and type are the latest."""
+        """Add or merge a declaration: aliases (and attribute ``merges``) are unioned in order,
+        name, type and the other attributes are the latest."""
         known = self.records.get(record.id)
+        attributes = _stored_attributes(record.attributes)
         if known is None:
             self.records[record.id] = EntityRecord(
-                id=record.id, type=record.type, name=record.name, aliases=_unique(record.aliases)
+                id=record.id, type=record.type, name=record.name, aliases=_unique(record.aliases), attributes=attributes
             )
             self.dirty.add(record.id)
             return
         aliases = _unique([*known.aliases, *record.aliases])
-        if (known.type, known.name, known.aliases) != (record.type, record.name, aliases):
-            known.type, known.name, known.aliases = record.type, record.name, aliases
+        attributes = _merge_attributes(known.attributes, attributes)
+        if (known.type, known.name, known.aliases, known.attributes) != (record.type, record.name, aliases, attributes):
+            known.type, known.name, known.aliases, known.attributes = record.type, record.name, aliases, attributes
             self.dirty.add(record.id)
 
     def __contains__(self, entity_id: object) -> bool:
@@ -234,6 +238,28 @@ class EntityRegistry:
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
+
+
+#: Entity attributes stored as node properties (docs/graph-document.md); others are ignored.
+STORED_ATTRIBUTES: tuple[str, ...] = ("family", "known_developer", "kind", "product_of")
+
+
+def _stored_attributes(attributes: object) -> dict[str, Any]:
+    """The attributes the graph keeps: scalar strings by name, ``merges`` as JSON strings."""
+    if not isinstance(attributes, dict):
+        return {}
+    kept: dict[str, Any] = {k: attributes[k] for k in STORED_ATTRIBUTES if isinstance(attributes.get(k), str)}
+    merges = attributes.get("merges")
+    if isinstance(merges, list) and merges:
+        kept["merges"] = _unique(json.dumps(m, ensure_ascii=False, sort_keys=True) for m in merges if isinstance(m, dict))
+    return kept
+
+
+def _merge_attributes(known: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    merged = {**known, **new}
+    if "merges" in known or "merges" in new:
+        merged["merges"] = _unique([*known.get("merges", []), *new.get("merges", [])])
+    return merged
 
 
 def _is_int(value: object) -> bool:
@@ -483,6 +509,8 @@ class BatchRows:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     #: claim type -> one row per fact
     claims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: SAID facts whose reports name entities: {id, about: [...]}
+    about: list[dict[str, Any]] = field(default_factory=list)
     #: per article: {article, reports: [...]}
     evidence: list[dict[str, Any]] = field(default_factory=list)
     evidence_ids: list[str] = field(default_factory=list)
@@ -560,7 +588,6 @@ def claim_row(claim: ClaimRecord) -> dict[str, Any]:
             "role": claim.role,
             "subject": claim.subject,
             "object": claim.object,
-            "about": _unique(claim.about) if claim.about else None,
         }
     )
 
@@ -569,6 +596,7 @@ def build_rows(groups: Iterable[ArticleGroup]) -> BatchRows:
     """Parameters for writing ``groups`` (articles that are new or changed). Pure."""
     rows = BatchRows()
     facts: dict[str, dict[str, Any]] = {}
+    about: dict[str, list[str]] = {}
     for group in groups:
         article_id = group.article.id
         rows.article_ids.append(article_id)
@@ -579,17 +607,17 @@ def build_rows(groups: Iterable[ArticleGroup]) -> BatchRows:
             rows.referenced.update(m["entity"] for m in mentions)
         reports = []
         for claim in group.claims:
-            fact = facts.get(claim.fact)
-            if fact is None:
-                facts[claim.fact] = fact = claim_row(claim)
-                rows.claims.setdefault(claim.type, []).append(fact)
-            elif claim.about:  # the fact is about everything any of its reports names
-                fact["about"] = _unique([*fact.get("about", []), *claim.about])
+            if claim.fact not in facts:
+                facts[claim.fact] = claim_row(claim)
+                rows.claims.setdefault(claim.type, []).append(facts[claim.fact])
+            if claim.about:  # a fact is about everything any of its reports names
+                about[claim.fact] = _unique([*about.get(claim.fact, ()), *claim.about])
             rows.referenced.update(e for e in (claim.subject, claim.object, *(claim.about or ())) if e is not None)
             reports.append(evidence_row(claim))
             rows.evidence_ids.append(claim.id)
         if reports:
             rows.evidence.append({"article": article_id, "reports": reports})
+    rows.about = [{"id": fact, "about": entity_ids} for fact, entity_ids in about.items()]
     return rows
 
 
@@ -604,6 +632,12 @@ class EntityRows:
 
 def _entity_row(record: EntityRecord) -> dict[str, Any]:
     return {"id": record.id, "name": record.name, "aliases": record.aliases} if record.aliases else {"id": record.id, "name": record.name}
+
+
+def attribute_rows(rows: EntityRows, registry: EntityRegistry) -> list[dict[str, Any]]:
+    """Attribute properties of the entities a batch writes or refreshes (only those that have any)."""
+    ids = sorted({row["id"] for batch in (*rows.upserts.values(), *rows.updates.values()) for row in batch})
+    return [{"id": entity_id, **registry.records[entity_id].attributes} for entity_id in ids if registry.records[entity_id].attributes]
 
 
 def entity_rows(referenced: set[str], registry: EntityRegistry, missing: set[str]) -> EntityRows:
@@ -666,14 +700,57 @@ def _remove_articles_contribution(tx: ManagedTransaction, article_ids: list[str]
     return claims, entities
 
 
-def _settle(tx: ManagedTransaction, *, lost: set[str], written: list[str], candidates: set[str], out: LoadSummary) -> None:
+def _resolution_before(tx: ManagedTransaction, *, removed: list[str], mentioned: list[str], lost: list[str], written: list[str]) -> set[str] | None:
+    """Keep ``kg resolve``'s layer correct, part 1 (before claims are deleted): drop alias links
+    whose evidence goes away (and clusters that used them); return the clusters to recount, or
+    None when the graph has no resolution layer (the usual case during bulk loads: one count-store
+    lookup)."""
+    layer = tx.run(cypher.READ_RESOLUTION_LAYER).single()
+    if layer is None or not (layer["links"] or layer["clusters"] or layer["families"]):
+        return None
+    dropped: set[str] = set()
+    if layer["links"] and removed:
+        dropped |= _run_collect(tx, cypher.DROP_ALIAS_LINKS_OF_ARTICLES, "entities", ids=removed)[0]
+    if layer["links"] and mentioned:
+        dropped |= _run_collect(tx, cypher.DROP_OPEN_ALIAS_LINKS_OF_ENTITIES, "entities", ids=mentioned)[0]
+    if not layer["clusters"]:
+        return set()
+    if dropped:
+        _run(tx, cypher.DISSOLVE_CLUSTERS_VIA, ids=sorted(dropped))
+    return _run_collect(tx, cypher.CLUSTERS_OF_CLAIMS, "clusters", ids=lost, articles=written)[0]
+
+
+def _resolution_after(tx: ManagedTransaction, clusters: set[str] | None, entities_removed: bool) -> None:
+    """Part 2 (after claims and orphans are settled): recount clusters, drop empty ones and families."""
+    if clusters:
+        ids = sorted(clusters)
+        _run(tx, cypher.DISSOLVE_SMALL_CLUSTERS, ids=ids)
+        _run(tx, cypher.RECOUNT_CLUSTERS, ids=ids)
+    if clusters is not None and entities_removed:
+        _run(tx, cypher.DELETE_EMPTY_FAMILIES)
+
+
+def _settle(
+    tx: ManagedTransaction,
+    *,
+    lost: set[str],
+    written: list[str],
+    candidates: set[str],
+    out: LoadSummary,
+    removed: list[str] | None = None,
+    mentioned: list[str] | None = None,
+) -> None:
     """Bring claims and entities back to a consistent state after reports were added or removed.
 
     ``lost``: claims that lost reports (ABOUT links pruned, deleted if unsupported, else
     recounted in full); ``written``: articles written in this batch (their claims' counts grow);
-    ``candidates``: entities that may have become orphans.
+    ``candidates``: entities that may have become orphans; ``removed``: articles replaced or
+    forgotten and ``mentioned``: surname-only people the written articles name (both for the
+    resolution layer).
     """
     ids = sorted(lost)
+    clusters = _resolution_before(tx, removed=removed or [], mentioned=mentioned or [], lost=ids, written=written)
+    removed_entities = 0
     if ids:
         pruned, _ = _run_collect(tx, cypher.PRUNE_CLAIM_ABOUT, "entities", ids=ids)
         candidates |= pruned
@@ -687,6 +764,8 @@ def _settle(tx: ManagedTransaction, *, lost: set[str], written: list[str], candi
     if candidates:
         counters = _run(tx, cypher.DELETE_ORPHAN_ENTITIES, ids=sorted(candidates))
         out.entities_removed += counters.nodes_deleted
+        removed_entities = counters.nodes_deleted
+    _resolution_after(tx, clusters, removed_entities > 0)
 
 
 def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: EntityRegistry) -> _Outcome:
@@ -720,17 +799,27 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
         out.entities_created += _run(tx, cypher.UPSERT_ENTITIES[entity_type], rows=entity_batch).nodes_created
     for entity_type, entity_batch in entities.updates.items():
         _run(tx, cypher.UPDATE_ENTITIES[entity_type], rows=entity_batch)
+    attributes = attribute_rows(entities, registry)
+    if attributes:
+        _run(tx, cypher.SET_ENTITY_ATTRIBUTES, rows=attributes)
     if rows.articles:
         _run(tx, cypher.UPSERT_ARTICLES, rows=rows.articles)
     if rows.mentions:
         out.mentions_created += _run(tx, cypher.CREATE_MENTIONS, rows=rows.mentions).relationships_created
     for claim_type, claim_batch in rows.claims.items():
         out.claims_created += _run(tx, cypher.MERGE_CLAIMS[claim_type], rows=claim_batch).nodes_created
+    if rows.about:
+        _run(tx, cypher.LINK_CLAIM_ABOUT, rows=rows.about)
     if rows.evidence:
         out.evidence_created += _run(tx, cypher.CREATE_EVIDENCE, rows=rows.evidence).nodes_created
 
-    _settle(tx, lost=lost, written=rows.article_ids, candidates=candidates - rows.referenced, out=out)
+    mentioned = sorted(e for e in rows.referenced if _surname_only_person(registry.records.get(e)))
+    _settle(tx, lost=lost, written=rows.article_ids, candidates=candidates - rows.referenced, out=out, removed=changed, mentioned=mentioned)
     return outcome
+
+
+def _surname_only_person(record: EntityRecord | None) -> bool:
+    return record is not None and record.type == "Person" and len(record.name.split()) == 1
 
 
 def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
@@ -743,7 +832,7 @@ def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
         return outcome
     lost, candidates = _remove_articles_contribution(tx, found, out)
     out.articles_forgotten = _run(tx, cypher.DELETE_ARTICLES, ids=found).nodes_deleted
-    _settle(tx, lost=lost, written=[], candidates=candidates, out=out)
+    _settle(tx, lost=lost, written=[], candidates=candidates, out=out, removed=found)
     return outcome
 
 
