@@ -488,9 +488,3 @@ MATCH (f:ModelFamily)
 WHERE NOT EXISTS { MATCH (f)<-[:IN_FAMILY]-() }
 DETACH DELETE f
 """
-
-# --------------------------------------------------------------------------------------------
-# Counting (for summaries and tests)
-# --------------------------------------------------------------------------------------------
-
-COUNT_ARTICLES: Final = "MATCH (a:Article) RETURN count(a) AS n"

@@ -9,8 +9,8 @@ load that dies midway has committed whole articles only, and running it again sk
 
 The module has three layers, so that the first two are testable without a database:
 
-* :class:`Batcher` validates records and groups them into :class:`Batch` es;
-* :func:`build_rows` turns the groups of a batch into query parameters (:class:`BatchRows`);
+* :class:`Batcher` validates records and groups them into batches (:class:`Batch`);
+* :func:`build_rows` and :func:`entity_rows` turn a batch into query parameters;
 * :class:`GraphLoader` runs the statements of :mod:`kg.neo4j.cypher` for each batch.
 """
 
