@@ -168,6 +168,51 @@ def test_conf_rejects_bad_values(tmp_path: Path, kwargs: dict[str, object], mess
         server.render_conf(**arguments)
 
 
+def test_conf_appends_extra_jvm_flags_after_the_defaults(tmp_path: Path) -> None:
+    text = server.render_conf(
+        lib_dir=tmp_path, instance_path=tmp_path, bolt_port=1, http_port=2, extra_jvm=["-XX:TieredStopAtLevel=1"]
+    )
+    flags = parse_conf(text)["server.jvm.additional"]
+    assert flags[-1] == "-XX:TieredStopAtLevel=1" and flags[0] == "-XX:+UseG1GC"
+
+
+def test_class_data_sharing_dumps_once_then_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """First start dumps to .partial; only a clean stop promotes it; later starts map it."""
+    monkeypatch.delenv("NEWSKG_NEO4J_CDS", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    home, inst = tmp_path / "home", tmp_path / "inst"
+    home.mkdir()
+    inst.mkdir()
+    (home / ".complete").write_text("x", encoding="utf-8")
+    java = server.JavaInfo(executable=Path("/usr/bin/java"), version="17.0.15", major=17)
+
+    (dump,) = server._cds_flags(inst, java, home)
+    assert dump.startswith("-XX:ArchiveClassesAtExit=") and dump.endswith(".jsa.partial")
+    partial = Path(dump.split("=", 1)[1])
+    partial.write_bytes(b"archive")
+    server._finish_cds(inst, clean_exit=False)  # killed: a possibly truncated archive is dropped
+    assert not partial.exists()
+
+    (dump,) = server._cds_flags(inst, java, home)
+    partial.write_bytes(b"archive")
+    server._finish_cds(inst, clean_exit=True)
+    archive = partial.with_suffix("")
+    assert archive.is_file()
+    assert server._cds_flags(inst, java, home) == [f"-XX:SharedArchiveFile={archive}"]
+
+    other_java = server.JavaInfo(executable=Path("/usr/bin/java"), version="21.0.4", major=21)
+    (dump,) = server._cds_flags(inst, other_java, home)  # another Java build: new archive, old one removed
+    assert dump.startswith("-XX:ArchiveClassesAtExit=") and not archive.exists()
+
+    monkeypatch.setenv("NEWSKG_NEO4J_CDS", "0")
+    assert server._cds_flags(inst, java, home) == []
+    monkeypatch.delenv("NEWSKG_NEO4J_CDS")
+    monkeypatch.setenv("CI", "true")  # a one-shot CI start would only pay the first-run cost
+    assert server._cds_flags(inst, java, home) == []
+    monkeypatch.setenv("NEWSKG_NEO4J_CDS", "1")
+    assert server._cds_flags(inst, java, home) != []
+
+
 def test_cache_location_follows_newskg_home(private_cache: Path) -> None:
     assert server.home_dir() == private_cache / "neo4j" / server.NEO4J_VERSION
     assert server.instance_dir("test") == private_cache / "neo4j" / "instances" / "test"
@@ -443,10 +488,13 @@ def test_cli_check_succeeds_against_the_test_server(neo4j_settings: Neo4jSetting
 
 @pytest.mark.neo4j
 @pytest.mark.slow
-def test_bulk_import_into_a_fresh_instance(neo4j_settings: Neo4jSettings, tmp_path: Path) -> None:
+def test_bulk_import_into_a_fresh_instance(
+    neo4j_settings: Neo4jSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`neo4j-admin database import full` runs from the Maven jars against a stopped instance."""
     if EXTERNAL:
         pytest.skip("exercises the managed server machinery; NEWSKG_TEST_NEO4J_URI is set")
+    monkeypatch.setenv("NEWSKG_NEO4J_CDS", "0")  # a throw-away instance: no class archive to write
     nodes = tmp_path / "nodes.csv"
     nodes.write_text("id:ID,name,:LABEL\no1,Acme Corp,Organization\np1,Jane Doe,Person\n", encoding="utf-8")
     rels = tmp_path / "rels.csv"
@@ -462,7 +510,7 @@ def test_bulk_import_into_a_fresh_instance(neo4j_settings: Neo4jSettings, tmp_pa
         )  # fmt: skip
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
         assert "IMPORT DONE" in result.stdout
-        info = server.start(instance, bolt, http)
+        info = server.start(instance, bolt, http, quick_jit=True)
         driver = open_driver(info.settings())
         try:
             records, _, _ = driver.execute_query(

@@ -57,7 +57,7 @@ DEFAULT_HTTP_PORT: Final = 7474
 DEFAULT_HEAP: Final = "512m"
 DEFAULT_PAGECACHE: Final = "256m"
 START_TIMEOUT: Final = 180.0
-STOP_GRACE: Final = 60.0
+STOP_GRACE: Final = 120.0  # as Neo4j's own NEO4J_SHUTDOWN_TIMEOUT; the first stop also writes the CDS archive
 
 _BOOT_MAIN: Final = "org.neo4j.server.startup.Neo4jBoot"
 _ADMIN_MAIN: Final = "org.neo4j.server.startup.Neo4jAdminBoot"
@@ -355,6 +355,7 @@ def render_conf(
     http_port: int,
     heap: str = DEFAULT_HEAP,
     pagecache: str = DEFAULT_PAGECACHE,
+    extra_jvm: Sequence[str] = (),
 ) -> str:
     """The neo4j.conf of a managed instance: loopback only, small memory, no usage reports."""
     for name, value in (("heap", heap), ("pagecache", pagecache)):
@@ -396,7 +397,7 @@ def render_conf(
         "internal.dbms.bolt.netty_server_shutdown_timeout=2",
         "",
     ]
-    lines += [f"server.jvm.additional={flag}" for flag in _JVM_ADDITIONAL]
+    lines += [f"server.jvm.additional={flag}" for flag in (*_JVM_ADDITIONAL, *extra_jvm)]
     return "\n".join(lines) + "\n"
 
 
@@ -572,8 +573,50 @@ def _run_java(
         raise Neo4jServerError(f"cannot run {java.executable}: {exc}") from None
 
 
+def _cds_flags(path: Path, java: JavaInfo, home: Path) -> list[str]:
+    """Class-data sharing: the first run dumps the loaded classes at exit, later starts map them.
+
+    Cuts the server's start-up CPU by about a third (measured 15 s -> 10-11 s on 5.26.30/Java 17)
+    and its RSS by ~100 MB, at the price of ~5 s more CPU on the first start and writing an ~90 MB
+    archive at the first stop. The archive is written under a ``.partial`` name and only renamed by
+    a clean :func:`stop`, so a killed server never leaves a truncated archive; the name changes with
+    the Neo4j version, the Java build and the jar set, so a stale archive is never used.
+    ``NEWSKG_NEO4J_CDS=0``/``1`` forces it off/on; by default it is off when ``CI`` is set, because a
+    CI job that starts the server once would only pay the first-run price.
+    """
+    setting = os.environ.get("NEWSKG_NEO4J_CDS")
+    enabled = setting != "0" if setting is not None else not os.environ.get("CI")
+    if not enabled:
+        return []
+    cds = path / "cds"
+    cds.mkdir(exist_ok=True)
+    stamp = (home / ".complete").stat().st_mtime_ns if (home / ".complete").exists() else 0
+    java_tag = re.sub(r"[^A-Za-z0-9._-]", "_", java.version)
+    archive = cds / f"neo4j-{NEO4J_VERSION}-java-{java_tag}-{stamp}.jsa"
+    for old in cds.iterdir():
+        if old != archive:
+            old.unlink(missing_ok=True)
+    if archive.is_file():
+        return [f"-XX:SharedArchiveFile={archive}"]
+    return [f"-XX:ArchiveClassesAtExit={archive}.partial"]
+
+
+def _finish_cds(path: Path, clean_exit: bool) -> None:
+    for partial in (path / "cds").glob("*.jsa.partial") if (path / "cds").is_dir() else ():
+        if clean_exit and partial.stat().st_size > 0:
+            os.replace(partial, partial.with_suffix(""))
+        else:
+            partial.unlink(missing_ok=True)
+
+
 def _prepare(
-    path: Path, bolt_port: int, http_port: int, heap: str, pagecache: str, progress: Progress | None
+    path: Path,
+    bolt_port: int,
+    http_port: int,
+    heap: str,
+    pagecache: str,
+    progress: Progress | None,
+    quick_jit: bool = False,
 ) -> tuple[JavaInfo, Path]:
     """Check Java, provision the jars, write conf, state and (once) the initial password."""
     _check_ports(bolt_port, http_port)
@@ -584,9 +627,11 @@ def _prepare(
     for sub in ("conf", "data", "logs", "run", "import", "plugins"):
         (path / sub).mkdir(parents=True, exist_ok=True)
     os.chmod(path, 0o700)
+    # C1 only: about 40% less start-up CPU, slower long-running queries; meant for test servers.
+    extra_jvm = ["-XX:TieredStopAtLevel=1"] if quick_jit else []
     conf = render_conf(
         lib_dir=home / "lib", instance_path=path, bolt_port=bolt_port, http_port=http_port,
-        heap=heap, pagecache=pagecache,
+        heap=heap, pagecache=pagecache, extra_jvm=[*extra_jvm, *_cds_flags(path, java, home)],
     )  # fmt: skip
     (path / "conf" / "neo4j.conf").write_text(conf, encoding="utf-8")
     _ensure_password(path, java, home / "lib")
@@ -629,11 +674,13 @@ def start(
     heap: str = DEFAULT_HEAP,
     pagecache: str = DEFAULT_PAGECACHE,
     timeout: float = START_TIMEOUT,
+    quick_jit: bool = False,
     progress: Progress | None = None,
 ) -> ServerInfo:
     """Start the instance in the background (provisioning jars first if needed) and wait until Bolt answers.
 
     Idempotent: an instance already running on the same ports is returned as is (after it answers).
+    ``quick_jit`` limits the JIT to C1, which starts faster but runs heavy queries slower (tests).
     """
     path = instance_dir(instance)
     with _file_lock(path.parent / f".{instance}.lock"):
@@ -654,7 +701,7 @@ def start(
                     f"port {port} on 127.0.0.1 is already in use (another Neo4j, docker compose?); "
                     f"choose other ports or stop that server"
                 )
-        java, home = _prepare(path, bolt_port, http_port, heap, pagecache, progress)
+        java, home = _prepare(path, bolt_port, http_port, heap, pagecache, progress, quick_jit)
         (path / "run" / "neo4j.pid").unlink(missing_ok=True)
 
         if progress:
@@ -691,12 +738,14 @@ def stop(instance: str = DEFAULT_INSTANCE, grace: float = STOP_GRACE) -> bool:
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline and _is_our_server(pid, path):
             time.sleep(0.2)
-        if _is_our_server(pid, path):
+        clean_exit = not _is_our_server(pid, path)
+        if not clean_exit:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             kill_deadline = time.monotonic() + 10
             while time.monotonic() < kill_deadline and _is_our_server(pid, path):
                 time.sleep(0.1)
+        _finish_cds(path, clean_exit)
         pid_file.unlink(missing_ok=True)
         return True
 
