@@ -21,6 +21,10 @@ install: $(VENV)/.installed
 demo: install
 	mkdir -p out
 	$(BIN)/kg extract examples/articles -o out/examples.jsonl --format table
+	$(BIN)/kg neo4j start
+	$(BIN)/kg load out/examples.jsonl
+	$(BIN)/kg query releases-by-organization
+	$(BIN)/kg query corroborated-claims
 
 # The whole test suite; tests that need Neo4j start a private test server (see tests/conftest.py).
 test: install
