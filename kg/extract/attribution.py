@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import CharSpan, EntityRef
+from kg.extract.spans import CharSpan, EntityRef, doc_text
 
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 QUOTE_CHARS = frozenset("“”\"«»")
@@ -47,7 +47,11 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> list[Attribution]:
     found: list[Attribution] = []
     for number, sent in enumerate(doc.sents):
         for token in sent:
-            attribution = _verb_cue(token, number, lexicon) or _prepositional_cue(token, number, sent, lexicon)
+            from_verb = _verb_cue(token, number, lexicon)
+            if from_verb:
+                found.extend(from_verb)
+                continue
+            attribution = _prepositional_cue(token, number, sent, lexicon)
             if attribution is not None:
                 found.append(attribution)
     found.extend(_continued_quotes(doc, found))
@@ -55,47 +59,94 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> list[Attribution]:
 
 
 # -- verb cues --------------------------------------------------------------------------------
-def _verb_cue(token: Token, sentence: int, lexicon: Lexicon) -> Attribution | None:
+def _verb_cue(token: Token, sentence: int, lexicon: Lexicon) -> list[Attribution]:
     if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD":
-        return None
+        return []
     lemma = token.lemma_.lower()
     particle = lexicon.phrasal_cues.get(lemma)
     particle_token = next((c for c in token.children if c.dep_ == "prt" and c.lower_ == particle), None) if particle else None
     is_clausal = lemma in lexicon.clausal_cues
-    if not (is_clausal or lemma in lexicon.nominal_cues or particle_token is not None):
-        return None
+    prep_objects = lexicon.prepositional_object_cues.get(lemma, frozenset())
+    if not (is_clausal or lemma in lexicon.nominal_cues or particle_token is not None or lemma in lexicon.infinitival_cues or prep_objects):
+        return []
     if particle and particle_token is None and not is_clausal:
-        return None
-    content = _clausal_content(token)
-    rule = "verb-clause"
-    if content is None and lemma in lexicon.nominal_cues and lemma not in lexicon.clause_only_cues:
-        content = _object_content(token)
-        rule = "verb-object"
-    if content is None:
-        return None
+        return []
+    cue_end = particle_token or token
+    contents: list[tuple[list[Token] | CharSpan, str]] = []
+    clause = _clausal_content(token, lexicon.clausal_cues) if (is_clausal or particle_token is not None) else None
+    if clause is not None:
+        contents.append((clause, "verb-clause"))
+    if not contents and prep_objects:
+        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in prep_objects), None)
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if prep is not None and pobj is not None:
+            cue_end = prep
+            contents.append((list(pobj.subtree), "verb-object"))
+    if not contents and lemma in lexicon.nominal_cues and lemma not in lexicon.clause_only_cues:
+        obj = _object_content(token)
+        if obj is not None:
+            contents.append((obj, "verb-object"))
+    if not contents and lemma in lexicon.infinitival_cues:
+        xcomp = next((c for c in token.children if c.dep_ == "xcomp"), None)
+        if xcomp is not None:
+            contents.append((list(xcomp.subtree), "verb-intent"))
     source_head = _source_head(token)
     if source_head is None:
-        return None
+        return []
+    if lemma in lexicon.clause_only_cues and source_head.lower_ in ("i", "we", "you"):
+        return []  # "I think ..." inside a quotation
     if source_head.lower_ in ("it", "this", "that") and token.head.lemma_ in ("be",):
-        return None  # "it is said that": no source
+        return []  # "it is said that": no source
     source = _noun_phrase(source_head)
-    cue_end = (particle_token or token)
     cue = (token.idx, cue_end.idx + len(cue_end.text))
-    content_span = _content_chars(token.doc, content)
-    if content_span is None or _overlaps(content_span, source) or _overlaps(content_span, cue):
-        return None
-    direct = _is_quoted(token.doc, content_span)
-    return Attribution(sentence, source, cue, content_span, direct, resolve_reference(source_head, lexicon), rule if not direct else "quote")
+    if not contents and is_clausal:
+        # “…,” he said, “…”: the quotations right before or after the source and cue
+        around = (min(source[0], cue[0]), max(source[1], cue[1]))
+        contents.extend((quote, "quote") for quote in _adjacent_quotes(token.doc, *around))
+    speaker = resolve_reference(source_head, lexicon)
+    found = []
+    for content, rule in contents:
+        content_span = content if isinstance(content, tuple) else _content_chars(token.doc, content)
+        if content_span is None or _overlaps(content_span, source) or _overlaps(content_span, cue):
+            continue
+        direct = _is_quoted(token.doc, content_span)
+        found.append(Attribution(sentence, source, cue, content_span, direct, speaker, "quote" if direct and rule != "verb-intent" else rule))
+    return found
 
 
-def _clausal_content(verb: Token) -> list[Token] | None:
+def _adjacent_quotes(doc: Doc, start: int, end: int) -> list[CharSpan]:
+    """Quotations separated from [start, end) only by punctuation and spaces."""
+    text = doc_text(doc)
+    found = []
+    for q_start, q_end in _quotations(doc):
+        after_close = q_end + 1
+        if after_close <= start and start - after_close <= 3 and not text[after_close:start].strip(" ,;:—–-"):
+            found.append(_inner(text, q_start, q_end))
+        before_open = q_start - 1
+        if before_open >= end and before_open - end <= 3 and not text[end:before_open].strip(" ,;:—–-"):
+            found.append(_inner(text, q_start, q_end))
+    return found
+
+
+def _inner(text: str, start: int, end: int) -> CharSpan:
+    while end > start and text[end - 1] in ",;":
+        end -= 1
+    return start, end
+
+
+def _clausal_content(verb: Token, cues: frozenset[str] = frozenset()) -> list[Token] | None:
     for child in verb.children:
+        if child.dep_ == "parataxis" and child.lemma_.lower() in cues:
+            continue  # "..., he said, ...": a parenthetical attribution, not this verb's content
         if child.dep_ in ("ccomp", "parataxis") and child.i != verb.i:
             return list(child.subtree)
-    # "“We will ship it,” said Dana": the quote is sometimes the verb's head (verb is parataxis)
-    if verb.dep_ in ("parataxis",) and verb.head.i < verb.i:
+    # "“We will ship it,” said Dana" / "But, he said, officials should be vigilant": the
+    # reported clause is the cue's head and the cue a parenthetical inside or after it.
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         head = verb.head
-        return [t for t in head.subtree if t.i < verb.i and not _in_subtree(t, verb)]
+        before = [t for t in head.subtree if t.i < verb.left_edge.i]
+        after = [t for t in head.subtree if t.i > verb.right_edge.i]
+        return after if any(t.i == head.i for t in after) else before
     return None
 
 
@@ -126,40 +177,54 @@ def _source_head(verb: Token) -> Token | None:
 
 
 def _noun_phrase(head: Token) -> CharSpan:
-    """The source's noun phrase: the head's subtree minus appositions and relative clauses."""
-    cut = {"appos", "relcl", "acl", "punct", "prep"} if head.ent_type_ else {"relcl", "acl", "punct"}
-    tokens = [head]
-    stack = [c for c in head.children if c.dep_ not in cut]
-    while stack:
-        node = stack.pop()
-        tokens.append(node)
-        stack.extend(c for c in node.children)
-    tokens.sort(key=lambda t: t.i)
-    # keep the contiguous block around the head
-    start = end = tokens.index(head)
-    while start > 0 and tokens[start - 1].i == tokens[start].i - 1:
-        start -= 1
-    while end + 1 < len(tokens) and tokens[end + 1].i == tokens[end].i + 1:
-        end += 1
-    first, last = tokens[start], tokens[end]
+    """The source as written: the subject's whole phrase, appositions and parentheticals included
+    ("Kenneth Baer, a former official who runs a consultancy"), without edge punctuation."""
+    tokens = [t for t in head.subtree if not t.is_space]
+    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].lower_ in ("and", "or")):
+        tokens.pop()
+    while len(tokens) > 1 and tokens[0].is_punct:
+        tokens.pop(0)
+    first, last = tokens[0], tokens[-1]
     return first.idx, last.idx + len(last.text)
 
 
 def _content_chars(doc: Doc, tokens: list[Token]) -> CharSpan | None:
-    """Content span without a leading complementizer and edge punctuation.
+    """Content span without edge punctuation; a leading "that" stays (it is part of the report).
 
-    A quoted statement runs to its closing quote mark (its final period included, the comma
-    that hands over to the attribution excluded).
+    A quoted statement runs from its opening to its closing quote mark, across sentences (its
+    final period included, the comma that hands over to the attribution excluded).
     """
     ordered = sorted(tokens, key=lambda t: t.i)
-    while ordered and (ordered[0].lower_ == "that" and ordered[0].dep_ == "mark" or ordered[0].is_punct and ordered[0].text not in QUOTE_CHARS or ordered[0].is_space):
+    while ordered and (ordered[0].is_punct and ordered[0].text not in QUOTE_CHARS or ordered[0].is_space):
         ordered.pop(0)
     while ordered and ((ordered[-1].is_punct and ordered[-1].text not in QUOTE_CHARS) or ordered[-1].is_space):
         ordered.pop()
     if len(ordered) < 2:
         return None
     start, end = ordered[0].idx, ordered[-1].idx + len(ordered[-1].text)
-    return _to_closing_quote(doc.text, start, end)
+    quote = _enclosing_quote(doc, start, end)
+    if quote is not None:
+        return quote
+    return _to_closing_quote(doc_text(doc), start, end)
+
+
+def _quotations(doc: Doc) -> list[CharSpan]:
+    """Inner spans of the quotations in ``doc`` (cached on the doc's user data)."""
+    key = "newskg_quotations"
+    if key not in doc.user_data:
+        doc.user_data[key] = [(m.start() + 1, m.end() - 1) for m in _QUOTE_RE.finditer(doc_text(doc))]
+    return doc.user_data[key]
+
+
+def _enclosing_quote(doc: Doc, start: int, end: int) -> CharSpan | None:
+    """The whole quotation when the content lies inside one (or is one plus its closing punctuation)."""
+    for q_start, q_end in _quotations(doc):
+        if q_start - 1 <= start and end <= q_end + 1 and (start > q_start or end < q_end):
+            inner_end = q_end
+            while inner_end > q_start and doc_text(doc)[inner_end - 1] in ",;":
+                inner_end -= 1
+            return q_start, inner_end
+    return None
 
 
 def _to_closing_quote(text: str, start: int, end: int) -> CharSpan:
@@ -178,9 +243,10 @@ def _to_closing_quote(text: str, start: int, end: int) -> CharSpan:
 
 # -- prepositional cues -----------------------------------------------------------------------
 def _prepositional_cue(token: Token, sentence: int, sent: Span, lexicon: Lexicon) -> Attribution | None:
+    lower = token.lower_
     for words in lexicon.prepositional_cues:
         end = token.i + len(words)
-        if end > sent.end or [t.lower_ for t in token.doc[token.i : end]] != list(words):
+        if words[0] != lower or end > sent.end or [t.lower_ for t in token.doc[token.i : end]] != list(words):
             continue
         last = token.doc[end - 1]
         obj = next((c for c in last.children if c.dep_ == "pobj"), None)
@@ -207,7 +273,7 @@ def _continued_quotes(doc: Doc, found: list[Attribution]) -> Iterator[Attributio
     sentence_of = {}
     for number, sent in enumerate(doc.sents):
         sentence_of[number] = (sent.start_char, sent.end_char)
-    for match in _QUOTE_RE.finditer(doc.text):
+    for match in _QUOTE_RE.finditer(doc_text(doc)):
         span = (match.start(), match.end())
         if len(match.group(0).split()) < 4 or any(_overlaps(span, c) for c in covered):
             continue
@@ -222,8 +288,8 @@ def _continued_quotes(doc: Doc, found: list[Attribution]) -> Iterator[Attributio
 
 
 def _is_quoted(doc: Doc, span: CharSpan) -> bool:
-    text = doc.text[span[0] : span[1]]
-    before = doc.text[max(0, span[0] - 2) : span[0]]
+    text = doc_text(doc)[span[0] : span[1]]
+    before = doc_text(doc)[max(0, span[0] - 2) : span[0]]
     return text[:1] in QUOTE_CHARS or any(ch in QUOTE_CHARS for ch in before)
 
 

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
+from kg.extract.spans import doc_text
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
 NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
@@ -67,9 +68,10 @@ class EntityRecognizer:
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
-        candidates = [*self._model_names(doc.text), *self._gazetteer(doc.text), *self._context(doc), *self._statistical(doc)]
+        text = doc_text(doc)
+        candidates = [*self._model_names(text), *self._gazetteer(text), *self._context(doc), *self._statistical(doc)]
         chosen = select_entities(candidates)
-        return select_entities(chosen + list(_surname_mentions(doc.text, chosen)))
+        return select_entities(chosen + list(_surname_mentions(text, chosen)))
 
     def _model_names(self, text: str) -> Iterator[EntityCandidate]:
         for match in find_model_names(text, self.grammar):
@@ -119,6 +121,7 @@ class EntityRecognizer:
     def set_annotations(self, doc: Doc, candidates: list[EntityCandidate]) -> None:
         spans: list[Span] = []
         meta: dict[tuple[int, int], tuple[str, str]] = {}
+        text = doc_text(doc)
         for cand in candidates:
             span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
             if span is None or len(span) == 0:
@@ -126,10 +129,11 @@ class EntityRecognizer:
                 if span is None or span.end_char - span.start_char > (cand.end - cand.start) + 3:
                     continue  # the name is glued inside a longer token ("GPT-5-powered")
             spans.append(span)
-            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == doc.text[cand.start : cand.end] else span.text)
+            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == text[cand.start : cand.end] else span.text)
         spans = _without_overlaps(spans)
         doc.ents = spans
-        doc._.newskg_entity_meta = {key: value for key, value in meta.items() if any((s.start_char, s.end_char) == key for s in spans)}
+        kept = {(s.start_char, s.end_char) for s in spans}
+        doc._.newskg_entity_meta = {key: value for key, value in meta.items() if key in kept}
 
 
 def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:

@@ -238,7 +238,9 @@ def _longer_form(surface: str, org_names: list[str], lexicon: Lexicon) -> str | 
 
 
 def _statement_text(text: str) -> str:
-    return " ".join(text.strip().strip("“”\"'‘’").split())
+    """The statement for display: quote marks and a leading complementizer ("that") removed."""
+    text = " ".join(text.strip().strip("“”\"'‘’").split())
+    return text[5:] if text[:5].lower() == "that " else text
 
 
 def _cover(*spans: CharSpan | tuple[int, ...]) -> tuple[int, int]:

@@ -101,6 +101,14 @@ class Lexicon:
         return frozenset(self.reporting["clause_only"])
 
     @property
+    def infinitival_cues(self) -> frozenset[str]:
+        return frozenset(self.reporting.get("infinitival", []))
+
+    @property
+    def prepositional_object_cues(self) -> dict[str, frozenset[str]]:
+        return {verb: frozenset(preps) for verb, preps in self.reporting.get("prepositional_objects", {}).items()}
+
+    @property
     def phrasal_cues(self) -> dict[str, str]:
         return dict(self.reporting["phrasal"])
 

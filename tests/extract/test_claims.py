@@ -81,7 +81,7 @@ def test_affiliated_with(nlp: Language, text: str, expected: tuple[str, str, str
     ("text", "source", "cue", "statement", "speaker", "direct"),
     [
         # direct quotes: fictional people
-        ("“We will ship the model next week,” said Dana Whitfield, a spokesperson for Nimbus Labs.", "Dana Whitfield", "said", "We will ship the model next week", "Dana Whitfield", True),
+        ("“We will ship the model next week,” said Dana Whitfield, a spokesperson for Nimbus Labs.", "Dana Whitfield, a spokesperson for Nimbus Labs", "said", "We will ship the model next week", "Dana Whitfield", True),
         ("Tomas Varga said: “Open weights changed everything for small labs.”", "Tomas Varga", "said", "Open weights changed everything for small labs.", "Tomas Varga", True),
         # reported speech
         ("Andrew Ng noted that most leading open models now come from China.", "Andrew Ng", "noted", "most leading open models now come from China", "Andrew Ng", False),
@@ -94,8 +94,9 @@ def test_affiliated_with(nlp: Language, text: str, expected: tuple[str, str, str
 )
 def test_said(nlp: Language, text: str, source: str, cue: str, statement: str, speaker: str | None, direct: bool) -> None:
     result, found = claims(nlp, text, "SAID")
-    assert len(found) >= 1
-    claim = found[-1]
+    with_cue = [c for c in found if c.cue == cue]
+    assert len(with_cue) == 1, [c.cue for c in found]
+    claim = with_cue[0]
     text_of = result.article.text
     assert claim.spans is not None
     assert text_of[slice(*claim.spans["source"])] == source == claim.source_text
@@ -103,6 +104,29 @@ def test_said(nlp: Language, text: str, source: str, cue: str, statement: str, s
     assert claim.statement == statement
     assert name(result, claim.subject) == speaker
     assert claim.direct is direct
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        # a quotation split around its attribution: both halves are the speaker's
+        ("“Open models are catching up,” said Ilse Brandt, “and nobody planned for it.”", {"Open models are catching up", "and nobody planned for it."}),
+        # a quotation over two sentences belongs to the cue after it
+        ("“The lab moved fast. Nobody expected it,” Rafael Osei said.", {"The lab moved fast. Nobody expected it"}),
+        # a parenthetical cue inside the reported clause
+        ("But, Rafael Osei said, the rivals will answer soon.", {"the rivals will answer soon"}),
+        # prepositional object and stated intention
+        ("Ilse Brandt called for an independent audit of the model.", {"an independent audit of the model"}),
+    ],
+)
+def test_said_shapes(nlp: Language, text: str, statements: set[str]) -> None:
+    _, found = claims(nlp, text, "SAID")
+    assert {c.statement for c in found} == statements
+
+
+def test_first_person_cognition_inside_a_quote_is_not_a_statement(nlp: Language) -> None:
+    _, found = claims(nlp, "“I think the model is ready,” said Ilse Brandt.", "SAID")
+    assert [c.source_text for c in found] == ["Ilse Brandt"]
 
 
 def test_statement_mentions_are_its_about_list(nlp: Language) -> None:
