@@ -163,10 +163,39 @@ def _target(args: argparse.Namespace) -> tuple[Neo4jSettings, bool]:
     return settings, True
 
 
-def _wipe(driver: Driver, database: str) -> None:
-    from kg.neo4j.server import empty_database
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) a local process has used so far, from /proc; None if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    empty_database(driver, database)
+
+def _server_pid(args: argparse.Namespace, managed: bool) -> int | None:
+    if args.server_pid is not None:
+        return int(args.server_pid)
+    if managed:
+        from kg.neo4j import server
+
+        return server.status("test").pid
+    return None
+
+
+#: Emptying a large graph: relationships first, in small transactions, so that no single
+#: transaction has to hold a dense node's thousands of relationships (the default 512 MB heap).
+_WIPE = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
+    "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS",
+)
+
+
+def _wipe(driver: Driver, database: str) -> None:
+    with driver.session(database=database) as session:
+        for statement in _WIPE:
+            session.run(statement).consume()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wipe", action="store_true", help="allow emptying a server given by NEO4J_URI")
     parser.add_argument("--reload", action="store_true", help="also time a second load of the same document (all unchanged)")
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
+    parser.add_argument("--server-pid", type=int, help="pid of a local Neo4j given by NEO4J_URI, to report its CPU time")
     args = parser.parse_args(argv)
 
     from kg.neo4j.connection import open_driver
@@ -201,8 +231,13 @@ def main(argv: list[str] | None = None) -> int:
                 _wipe(driver, settings.database)
                 loader = GraphLoader(driver, settings.database, batch_size, max_rows=args.max_rows)
                 loader.ensure_schema()
+                pid = _server_pid(args, managed)
+                server_cpu, loader_cpu, load_before = _cpu_seconds(pid), time.process_time(), os.getloadavg()[0]
                 with open(document, "rb") as f:
                     summary = loader.load_lines(f, str(document))
+                loader_cpu = time.process_time() - loader_cpu
+                server_after = _cpu_seconds(pid)
+                server_cpu = None if server_cpu is None or server_after is None else server_after - server_cpu
                 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 result = {
                     "batch_size": batch_size,
@@ -216,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
                     "claims": summary.claims_created,
                     "reports": summary.evidence_created,
                     "problems": summary.problem_count,
+                    "loader_cpu_s": round(loader_cpu, 1),
+                    "server_cpu_s": None if server_cpu is None else round(server_cpu, 1),
+                    "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
                 }
                 if args.reload:
                     with open(document, "rb") as f:
@@ -229,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"batch {batch_size:>5}: {result['facts']} facts in {result['seconds']}s = "
                         f"{result['facts_per_s']:,} facts/s ({result['articles_per_s']:,} articles/s), "
                         f"peak RSS {result['peak_rss_mb']} MB; {result['entities']} entities, {result['claims']} claims, "
-                        f"{result['reports']} reports"
+                        f"{result['reports']} reports; CPU: loader {result['loader_cpu_s']}s, server "
+                        f"{result['server_cpu_s'] if server_cpu is not None else '?'}s; machine load average "
+                        f"{result['load_average'][0]} -> {result['load_average'][1]}"
                         + (f"; reload {result['reload_seconds']}s ({result['reload_unchanged']} unchanged)" if args.reload else "")
                     )
         finally:
