@@ -22,7 +22,7 @@ from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.naming import clean_surface, entity_id, name_key
 from kg.extract.pipeline import rule_confidence
-from kg.extract.spans import CharSpan, EntityRef
+from kg.extract.spans import CharSpan, EntityRef, doc_text
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -133,7 +133,7 @@ class RecordBuilder:
             eid = entity_id(label, name)
             types[eid] = label
             names.setdefault(eid, name)
-            surfaces[eid][clean_surface(doc.text[key[0] : key[1]])] += 1
+            surfaces[eid][clean_surface(doc_text(doc)[key[0] : key[1]])] += 1
         records: dict[str, EntityRecord] = {}
         for eid, label in types.items():
             name = names[eid]
@@ -188,8 +188,8 @@ class RecordBuilder:
             claims.append(self._claim("AFFILIATED_WITH", f"affiliated_with|{person}|{org}", person, org, article, aff.sentence, start, end, aff.rule, evidence(aff.sentence), role=aff.role))
         for att in found.attributions:
             speaker = entity_of(att.speaker)
-            source_text = doc.text[att.source[0] : att.source[1]] if att.source else None
-            statement = _statement_text(doc.text[att.content[0] : att.content[1]])
+            source_text = doc_text(doc)[att.source[0] : att.source[1]] if att.source else None
+            statement = _statement_text(doc_text(doc)[att.content[0] : att.content[1]])
             about = sorted({naming[(e.start_char, e.end_char)][0] for e in doc.ents if att.content[0] <= e.start_char and e.end_char <= att.content[1]})
             who = speaker or f"text:{name_key(source_text or 'unknown')}"
             spans = {"cue": list(att.cue), "content": list(att.content)}
@@ -199,7 +199,7 @@ class RecordBuilder:
             claims.append(
                 self._claim(
                     "SAID", f"said|{who}|{_digest(name_key(statement))}", speaker, None, article, att.sentence, start, end, att.rule, evidence(att.sentence),
-                    statement=statement, cue=doc.text[att.cue[0] : att.cue[1]], source_text=source_text, direct=att.direct, spans=spans, about=about,
+                    statement=statement, cue=doc_text(doc)[att.cue[0] : att.cue[1]], source_text=source_text, direct=att.direct, spans=spans, about=about,
                 )
             )
         return claims
