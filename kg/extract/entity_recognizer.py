@@ -58,6 +58,17 @@ class EntityRecognizer:
         surfaces = [s for org in self.lexicon.organizations for s in (org.name, *org.aliases)]
         return re.compile(rf"(?<![\w.@/-])(?:{compile_alternation(surfaces)})(?![\w-]|\.\w)")
 
+    @cached_property
+    def not_model_regex(self) -> re.Pattern[str] | None:
+        patterns = self.lexicon.not_entities.get("not_model_patterns")
+        return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+    def is_not_model(self, text: str) -> bool:
+        """Hardware and number formats that look like model names ("H100", "FP8")."""
+        if text in self.lexicon.not_entities.get("not_model", ()):
+            return True
+        return bool(self.not_model_regex and self.not_model_regex.match(text))
+
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
         return doc
@@ -70,6 +81,7 @@ class EntityRecognizer:
     def detect(self, doc: Doc) -> list[EntityCandidate]:
         text = doc_text(doc)
         candidates = [*self._model_names(text), *self._gazetteer(text), *self._context(doc), *self._statistical(doc)]
+        candidates = [c for c in candidates if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(candidates)
         return select_entities(chosen + list(_surname_mentions(text, chosen)))
 

@@ -45,6 +45,9 @@ def test_entities(nlp: Language, text: str, expected: set[tuple[str, str]]) -> N
     [
         ("The model uses a Mixture-of-Experts (MoE) design and beats GPT-4 on MMLU.", {("MoE", "Organization"), ("MMLU", "Organization"), ("MMLU", "Person")}),
         ("Claude Shannon founded information theory.", {("Claude", "Model")}),
+        # hardware and number formats look like model names but are not
+        ("The new model was trained on H100 GPUs in FP8 and served on MI300X chips.", {("H100", "Model"), ("FP8", "Model"), ("MI300X", "Model")}),
+        ("The GPT models run on PyTorch and MLX.", {("GPT", "Organization"), ("PyTorch", "Organization"), ("MLX", "Organization")}),
     ],
 )
 def test_no_false_entities(nlp: Language, text: str, unwanted: set[tuple[str, str]]) -> None:
