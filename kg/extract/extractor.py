@@ -14,15 +14,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.articles import Article, article_from_text
 from kg.document import ArticleRecord, ClaimRecord, EntityRecord, MentionRecord, Record
 from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.naming import clean_surface, entity_id, name_key
+from kg.extract.naming import clean_surface, entity_id, model_entity_id, name_key, strip_corporate_suffix
 from kg.extract.pipeline import rule_confidence
 from kg.extract.spans import CharSpan, EntityRef, doc_text
+from kg.resolve.data import ResolutionData, load_resolution_data
+from kg.resolve.names import find_learned_aliases, product_name
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -59,7 +61,8 @@ def extract_articles(
     n_process: int = 1,
 ) -> Iterator[ArticleResult]:
     """Extract from a stream of articles with ``nlp.pipe`` batching (optionally in several processes)."""
-    builder = RecordBuilder(load_lexicon(_lexicon_dir(nlp)), rule_confidence(nlp))
+    lexicon_dir = _lexicon_dir(nlp)
+    builder = RecordBuilder(load_lexicon(lexicon_dir), rule_confidence(nlp), load_resolution_data(lexicon_dir))
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield builder.build(doc, article)
@@ -82,15 +85,16 @@ def _lexicon_dir(nlp: Language) -> str | None:
 class RecordBuilder:
     """Names entities and turns one parsed doc into records."""
 
-    def __init__(self, lexicon: Lexicon, confidence: dict[str, float]) -> None:
+    def __init__(self, lexicon: Lexicon, confidence: dict[str, float], resolution: ResolutionData | None = None) -> None:
         self.lexicon = lexicon
         self.confidence = confidence
+        self.resolution = resolution or load_resolution_data()
 
     def build(self, doc: Doc, article: Article) -> ArticleResult:
         result = ArticleResult(article)
         sentences = list(doc.sents)
         sentence_of_char = _sentence_lookup(doc)
-        naming = self._name_entities(doc)
+        naming = self._name_entities(doc, article.id)
         entities: dict[str, EntityRecord] = {}
         for ent in doc.ents:
             eid, record = naming[(ent.start_char, ent.end_char)]
@@ -106,40 +110,149 @@ class RecordBuilder:
         return result
 
     # -- entities --------------------------------------------------------------------------
-    def _name_entities(self, doc: Doc) -> dict[CharSpan, tuple[str, EntityRecord]]:
-        """Canonical name and id for every entity mention, with aliases seen in this article."""
+    def _name_entities(self, doc: Doc, article_id: str | None = None) -> dict[CharSpan, tuple[str, EntityRecord]]:
+        """Canonical name and id for every entity mention, with aliases seen in this article.
+
+        Every mention whose own name differs from the canonical one records why it was merged
+        (``attributes.merges``: alias, rule, evidence), so an analyst can check and undo it
+        (``pipelines/gazetteers/do_not_merge.yml`` vetoes a pair of ids).
+        """
         meta: dict[CharSpan, tuple[str, str]] = doc._.newskg_entity_meta or {}
-        canonical: dict[CharSpan, tuple[str, str]] = {}  # span -> (type, canonical name)
         full_people = [clean_surface(e.text) for e in doc.ents if e.label_ == "Person" and len(clean_surface(e.text).split()) > 1]
         org_names = [clean_surface(e.text) for e in doc.ents if e.label_ == "Organization"]
+        sentences = list(doc.sents)
+        sentence_index = {sent.start: i for i, sent in enumerate(sentences)}
+        choices: dict[CharSpan, _Naming] = {}
         for ent in doc.ents:
             key = (ent.start_char, ent.end_char)
             surface = clean_surface(meta.get(key, ("", ent.text))[1] or ent.text)
-            label = ent.label_
-            if label == "Organization":
-                name = self.lexicon.canonical_organization(surface) or _longer_form(surface, org_names, self.lexicon) or surface
-            elif label == "Person":
-                name = _full_name(surface, full_people)
-            elif label == "Model":
-                name = surface
-            else:
-                name = surface
-            canonical[key] = (label, name)
-        # Display name: the most frequent surface form among mentions with the same id (stable tie-break).
+            choice = self._name_mention(doc, ent, surface, full_people, org_names)
+            if choice.rule in _TEXT_RULES:
+                choice.evidence = _text_evidence(article_id, sentence_index.get(ent.sent.start, 0), ent.sent.text)
+            choices[key] = choice
+        extra_aliases = self._learn_aliases(doc, choices, article_id, sentences)
+        # Display name: the first canonical name seen for an id (stable: document order), from a
+        # mention named as written when there is one ("GPT-4o" over the glued "GPT4o").
         surfaces: dict[str, Counter[str]] = defaultdict(Counter)
         types: dict[str, str] = {}
         names: dict[str, str] = {}
-        for key, (label, name) in canonical.items():
-            eid = entity_id(label, name)
-            types[eid] = label
-            names.setdefault(eid, name)
-            surfaces[eid][clean_surface(doc_text(doc)[key[0] : key[1]])] += 1
+        named_as_written: set[str] = set()
+        merges: dict[str, dict[str, dict[str, object]]] = defaultdict(dict)
+        products: dict[str, str] = {}
+        for key, choice in choices.items():
+            eid = choice.id
+            types[eid] = choice.label
+            if eid not in named_as_written and (eid not in names or choice.rule is None):
+                names[eid] = choice.name
+                if choice.rule is None:
+                    named_as_written.add(eid)
+            surface = clean_surface(doc_text(doc)[key[0] : key[1]])
+            if choice.product_of:
+                products[eid] = choice.product_of
+                continue  # "DeepSeek" in "the DeepSeek app" is not a name of the app
+            surfaces[eid][surface] += 1
+            if choice.rule is not None and choice.own != eid and surface != choice.name:
+                merges[eid].setdefault(surface, {"alias": surface, "rule": choice.rule, "evidence": choice.evidence, "id": choice.own})
+        for eid, alias, entry in extra_aliases:
+            surfaces[eid][alias] += 0
+            merges[eid].setdefault(alias, entry)
         records: dict[str, EntityRecord] = {}
         for eid, label in types.items():
             name = names[eid]
-            aliases = sorted(s for s in surfaces[eid] if s != name and s)
-            records[eid] = EntityRecord(id=eid, type=label, name=name, aliases=aliases, attributes=self._attributes(label, name))
-        return {key: (entity_id(label, name), records[entity_id(label, name)]) for key, (label, name) in canonical.items()}
+            aliases = sorted(s for s in surfaces.get(eid, ()) if s != name and s)
+            attributes: dict[str, object] = dict(self._attributes(label, name))
+            if eid in products:
+                attributes["product_of"] = products[eid]
+            if merges[eid]:
+                attributes["merges"] = [merges[eid][alias] for alias in sorted(merges[eid])]
+            records[eid] = EntityRecord(id=eid, type=label, name=name, aliases=aliases, attributes=attributes)
+        return {key: (choice.id, records[choice.id]) for key, choice in choices.items()}
+
+    def _name_mention(self, doc: Doc, ent: Span, surface: str, full_people: list[str], org_names: list[str]) -> _Naming:
+        """The canonical name of one mention, by the curated data and the in-article rules."""
+        label = ent.label_
+        res = self.resolution
+        own = entity_id(label, clean_surface(ent.text) or surface)
+        name, rule, evidence = surface, None, None
+        if label == "Organization":
+            product = product_name(doc, ent, res)
+            if product is not None:
+                owner = self.lexicon.canonical_organization(surface) or surface
+                return _Naming("Model", product, entity_id("Model", product), product_of=owner, stem=None)
+            stripped = strip_corporate_suffix(surface, res.corporate_suffixes)
+            stripped_names = [strip_corporate_suffix(n, res.corporate_suffixes) for n in org_names]
+            if (gazetteer := self.lexicon.canonical_organization(surface) or self.lexicon.canonical_organization(stripped)) is not None:
+                name, rule, evidence = gazetteer, "gazetteer", f"gazetteers/organizations.yml: {gazetteer}"
+            elif (longer := _longer_form(stripped, stripped_names, self.lexicon)) is not None:
+                name, rule = longer, "longer-form"
+            elif stripped != surface:
+                name, rule, evidence = stripped, "corporate-suffix", f"lexicons/resolution.yml corporate_suffixes: {surface[len(stripped):].strip(' ,')}"
+            name = strip_corporate_suffix(name, res.corporate_suffixes)
+        elif label == "Person":
+            name = _full_name(surface, full_people)
+            rule = "surname" if name != surface else None
+        elif label == "Model":
+            alias = res.canonical_model(surface)
+            if alias is not None and alias != surface:
+                name, rule, evidence = alias, "model-alias", f"gazetteers/models_aliases.yml: {alias}"
+            elif clean_surface(ent.text) != surface:
+                rule = "model-context"  # the model-name detector completed it ("R1" -> "DeepSeek R1")
+        elif label == "Place":
+            place = res.canonical_place(surface)
+            if place is not None and place != surface:
+                name, rule, evidence = place, "place-alias", f"gazetteers/places.yml: {place}"
+        family = _family_of(name, self.lexicon) if label == "Model" else None
+        choice = _Naming(label, name, own, rule=rule, evidence=evidence, stem=family.stem if family else None)
+        if rule is None and choice.own != choice.id and label == "Model" and entity_id(label, name) != choice.id:
+            choice.rule, choice.evidence = "glued-version", f"version split from the family stem {choice.stem!r}"
+        if rule is not None and res.entities_blocked(choice.own, choice.id):
+            return _Naming(label, surface, own, stem=choice.stem)
+        return choice
+
+    def _learn_aliases(self, doc: Doc, choices: dict[CharSpan, _Naming], article_id: str | None, sentences: list[Span]) -> list[tuple[str, str, dict[str, object]]]:
+        """Apply the aliases the article states ("X (formerly Y)"); return aliases without a mention.
+
+        A curated entry (gazetteer) that names the alias as another entity wins over the text, and
+        so does ``do_not_merge.yml``. Every mention with the alias's own id joins the entity.
+        """
+        res = self.resolution
+        loose: list[tuple[str, str, dict[str, object]]] = []
+        joined: dict[str, tuple[_Naming, str, dict[str, object]]] = {}  # alias own id -> target
+        for learned in find_learned_aliases(doc, res):
+            target = choices.get(learned.target)
+            if target is None or target.product_of:
+                continue
+            sentence = sentences[learned.sentence].text if learned.sentence < len(sentences) else ""
+            entry: dict[str, object] = {"alias": learned.alias_text, "rule": learned.rule, "evidence": _text_evidence(article_id, learned.sentence, sentence)}
+            alias = choices.get(learned.alias) if learned.alias is not None else None
+            alias_own = alias.own if alias is not None else entity_id(target.label, learned.alias_text)
+            if alias_own == target.id or res.entities_blocked(alias_own, target.id):
+                continue
+            if alias is not None and alias.rule in _CURATED_RULES and alias.id != target.id:
+                continue
+            if self._curated_elsewhere(target.label, learned.alias_text, target.id):
+                continue
+            entry["id"] = alias_own
+            if alias is None:
+                loose.append((target.id, learned.alias_text, entry))
+            joined[alias_own] = (target, learned.rule, entry)
+        if joined:
+            for key, choice in list(choices.items()):
+                hit = joined.get(choice.own)
+                if hit is not None and choice.id != hit[0].id:
+                    target, rule, entry = hit
+                    choices[key] = _Naming(target.label, target.name, choice.own, rule=rule, evidence=entry["evidence"], stem=target.stem)  # type: ignore[arg-type]
+        return loose
+
+    def _curated_elsewhere(self, label: str, alias: str, target_id: str) -> bool:
+        """True when curated data already names ``alias`` as an entity other than the target."""
+        res = self.resolution
+        curated = {
+            "Organization": self.lexicon.canonical_organization(alias),
+            "Model": res.canonical_model(alias),
+            "Place": res.canonical_place(alias),
+        }.get(label)
+        return curated is not None and entity_id(label, curated) != target_id
 
     def _attributes(self, label: str, name: str) -> dict[str, str]:
         if label == "Model":
@@ -210,6 +323,36 @@ class RecordBuilder:
             id=report_id, fact=fact, type=kind, subject=subject, object=obj, article=article.id, sentence=sentence,
             start=start, end=end, confidence=self.confidence.get(rule, 0.5), evidence=evidence, rule=rule, **extra,  # type: ignore[arg-type]
         )
+
+
+#: Rules backed by a curated data file: they win over aliases learned from text.
+_CURATED_RULES = frozenset({"gazetteer", "model-alias", "place-alias"})
+#: Rules whose evidence is a sentence of the article.
+_TEXT_RULES = frozenset({"surname", "longer-form", "model-context"})
+
+
+@dataclass(slots=True)
+class _Naming:
+    """What one mention is named: type, canonical name, and why it is not its own surface."""
+
+    label: str
+    name: str
+    own: str  # the id the mention would have on its own surface
+    rule: str | None = None
+    evidence: object = None
+    product_of: str | None = None
+    stem: str | None = None  # model family stem, for the model id
+
+    @property
+    def id(self) -> str:
+        if self.label == "Model":
+            return model_entity_id(self.name, self.stem)
+        return entity_id(self.label, self.name)
+
+
+def _text_evidence(article_id: str | None, sentence: int, text: str) -> dict[str, object]:
+    """Where an article taught a merge: article id, sentence index and the sentence."""
+    return {"article": article_id, "sentence": sentence, "text": " ".join(text.split())}
 
 
 def _family_of(name: str, lexicon: Lexicon):  # type: ignore[no-untyped-def]

@@ -2,13 +2,17 @@
 
 Ids are derived from the entity type and a normalized key of its canonical name, so the same
 entity gets the same id in every run and every article ("GLM-4.5", "GLM 4.5" and "glm-4.5" are
-all ``model:glm-4.5``). Cross-article resolution beyond these rules builds on this module.
+all ``model:glm-4.5``). Keys also absorb spelling that does not change what is named: an
+organization's legal form ("Nimbara Robotics Inc." is ``org:nimbara-robotics``) and a version glued
+to its model family stem ("Qwen3" and "Qwen 3" are ``model:qwen-3``). Which names denote the same
+entity beyond spelling is decided by the extractor's naming step and :mod:`kg.resolve`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 TYPE_PREFIX = {"Organization": "org", "Person": "person", "Model": "model", "Place": "place"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -31,5 +35,31 @@ def name_key(name: str) -> str:
     return re.sub(r"-{2,}", "-", key).strip("-")
 
 
+def strip_corporate_suffix(name: str, suffixes: Sequence[str]) -> str:
+    """Drop a trailing legal form ("Inc.", ", Ltd.") from an organization name, if anything remains.
+
+    ``suffixes`` come from ``pipelines/lexicons/resolution.yml``, longest first so that
+    "Co., Ltd." goes whole.
+    """
+    for suffix in suffixes:
+        for joint in (" ", ", "):
+            tail = joint + suffix
+            if name.endswith(tail) and len(name) > len(tail):
+                return name[: -len(tail)].rstrip(" ,")
+    return name
+
+
 def entity_id(entity_type: str, canonical_name: str) -> str:
     return f"{TYPE_PREFIX[entity_type]}:{name_key(canonical_name)}"
+
+
+def model_entity_id(name: str, stem: str | None) -> str:
+    """Id of a model name whose family ``stem`` is known: a version glued to the stem is split off.
+
+    "Qwen3", "GPT4o" and "Llama3.1" key like "Qwen 3", "GPT-4o" and "Llama 3.1"; a stem that itself
+    ends in a digit ("T5", "o3") or a tail that starts with a letter ("Kimi-K2") is left alone.
+    """
+    if stem and len(name) > len(stem) and name[: len(stem)].lower() == stem.lower():
+        if name[len(stem)].isdigit() and not stem[-1].isdigit():
+            return f"{TYPE_PREFIX['Model']}:{name_key(stem)}-{name_key(name[len(stem):])}"
+    return entity_id("Model", name)
