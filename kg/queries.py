@@ -47,9 +47,7 @@ _PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>.*?))?"
     r"(?:\s+(?:—|--|-)\s+(?P<doc>.*))?\s*$"
 )
-# $name outside comments and string literals (good enough for the library's own files).
-_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SOURCE_KEYS = ("title", "source", "published", "url")
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
@@ -192,9 +190,36 @@ def _parse_param(text: str, where: str) -> Param:
 
 
 def used_parameters(cypher: str) -> set[str]:
-    """Names of the ``$parameters`` a statement uses (comments and string literals ignored)."""
-    code = "\n".join(line.split("//", 1)[0] if not line.lstrip().startswith("//") else "" for line in cypher.splitlines())
-    return set(_PARAM_REF.findall(_STRING_LITERAL.sub("''", code)))
+    """Names of the ``$parameters`` a statement uses, outside comments, strings and `quoted` names.
+
+    A small scanner rather than regular expressions: an apostrophe in a comment ("entity's") or a
+    ``//`` in a string (``'https://…'``) must not hide what follows.
+    """
+    names: set[str] = set()
+    i, n = 0, len(cypher)
+    while i < n:
+        char = cypher[i]
+        if cypher.startswith("//", i):
+            end = cypher.find("\n", i)
+            i = n if end < 0 else end
+        elif cypher.startswith("/*", i):
+            end = cypher.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif char in "'\"`":
+            i += 1
+            while i < n and cypher[i] != char:
+                i += 2 if cypher[i] == "\\" and char != "`" else 1
+            i += 1
+        elif char == "$":
+            match = _PARAM_NAME.match(cypher, i + 1)
+            if match:
+                names.add(match.group(0))
+                i = match.end()
+            else:
+                i += 1
+        else:
+            i += 1
+    return names
 
 
 def parse_query(text: str, *, path: Path | None = None, default_name: str | None = None) -> NamedQuery:

@@ -115,6 +115,15 @@ RETURN n LIMIT $n
     assert bound["n"] == 5 and bound["when"] == date(2024, 1, 31) and bound["ok"] is False and bound["names"] == ["p", "q"]
 
 
+def test_parameter_references_ignore_comments_and_strings() -> None:
+    cypher = (
+        "// an entity's header: $h\n"
+        "MATCH (a) WHERE a.url STARTS WITH 'https://x' AND a.b = $p // not $q\n"
+        "/* nor $r */ RETURN '$s' AS s, \"$u\" AS u, 'it\\'s $w' AS w, a.`$v` AS v, $t"
+    )
+    assert q.used_parameters(cypher) == {"p", "t"}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -111,8 +111,8 @@ def query_command(
 ) -> None:
     """Run a named query (or --cypher) against Neo4j and print the rows as a table, JSON or CSV.
 
-    Parameters are always sent as bound Cypher parameters, never pasted into the text, and named
-    queries run in a read-only transaction.
+    Parameters are bound, never pasted into the Cypher text.
+    Named queries run in a read-only transaction; see docs/queries.md.
     """
     from neo4j.exceptions import DriverError, Neo4jError
 

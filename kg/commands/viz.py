@@ -71,8 +71,8 @@ def viz_command(
 ) -> None:
     """Write an interactive graph page: coloured, sized by mentions, with search, filters and evidence.
 
-    The page is a single HTML file with everything inlined (no network needed to view it). Scope
-    it with --around ENTITY --hops N, --query NAME --param k=v, or --limit.
+    One HTML file with everything inlined: it opens offline and fetches nothing.
+    Scope it with --around ENTITY --hops N, --query NAME --param k=v, or --limit.
     """
     from kg.viz import ScopeError, render_html, scope
 
