@@ -70,3 +70,105 @@ def test_ingest_with_database_down_is_one_clear_line(monkeypatch: pytest.MonkeyP
     assert result.exit_code == 1
     assert "bolt://127.0.0.1:1" in result.stderr and "kg neo4j start" in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- streaming, parallel extraction and errors (kg.ingest) -----------------------------------
+
+
+def _examples() -> list:
+    from kg.articles import Article, read_articles
+
+    return [a for a in read_articles([EXAMPLES]) if isinstance(a, Article)]
+
+
+class _ScriptedExecutor:
+    """An executor that replays precomputed results chunk by chunk, optionally failing."""
+
+    description = "scripted"
+    workers = 1
+
+    def __init__(self, results: dict, fail_after: int | None = None) -> None:
+        self.by_id = results
+        self.fail_after = fail_after
+        self.chunks_taken = 0
+
+    def results(self, chunks, *, ordered=True):  # type: ignore[no-untyped-def]
+        for n, chunk in enumerate(chunks):
+            self.chunks_taken += 1
+            if self.fail_after is not None and n >= self.fail_after:
+                raise RuntimeError("worker died")
+            yield [self.by_id[a.id] for a in chunk]
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def example_results() -> dict:
+    from kg.extract.extractor import extract_articles
+    from kg.extract.pipeline import load_pipeline
+
+    return {r.article.id: r for r in extract_articles(load_pipeline(), _examples())}
+
+
+def test_ingest_with_worker_processes_matches_in_process(clean_db: None, cli_env: None, neo4j_driver: Driver, neo4j_settings: Neo4jSettings) -> None:
+    single = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "1"])
+    assert single.exit_code == 0, single.output
+    one = counts(neo4j_driver, neo4j_settings.database)
+    from kg.neo4j.server import empty_database
+
+    empty_database(neo4j_driver, neo4j_settings.database)
+    parallel = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "2", "--nlp-batch-size", "1"])
+    assert parallel.exit_code == 0, parallel.output
+    assert "2 local worker processes" in parallel.stdout and "articles: 4 created" in parallel.stdout
+    assert counts(neo4j_driver, neo4j_settings.database) == one
+    again = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "2"])
+    assert "skipped 4 unchanged before extraction, extracted 0" in again.stdout
+
+
+def test_ingest_in_segments_loads_everything(clean_db: None, neo4j_driver: Driver, neo4j_settings: Neo4jSettings, example_results: dict) -> None:
+    from kg.ingest import IngestStats, ingest
+    from kg.neo4j.loader import GraphLoader
+
+    stats = IngestStats()
+    summary = ingest(None, _examples(), GraphLoader(neo4j_driver, neo4j_settings.database, 1), executor=_ScriptedExecutor(example_results), batch_size=1, segment_articles=1, stats=stats)  # type: ignore[arg-type]
+    assert summary.articles_created == 4 and stats.segments >= 4
+    segmented = counts(neo4j_driver, neo4j_settings.database)
+    from kg.neo4j.server import empty_database
+
+    empty_database(neo4j_driver, neo4j_settings.database)
+    ingest(None, _examples(), GraphLoader(neo4j_driver, neo4j_settings.database), executor=_ScriptedExecutor(example_results))  # type: ignore[arg-type]
+    assert counts(neo4j_driver, neo4j_settings.database) == segmented  # aliases and counts survive segment boundaries
+
+
+def test_an_extraction_error_surfaces_after_the_extracted_articles_are_committed(clean_db: None, neo4j_driver: Driver, neo4j_settings: Neo4jSettings, example_results: dict) -> None:
+    from kg.ingest import ingest
+    from kg.neo4j.loader import GraphLoader
+
+    with pytest.raises(RuntimeError, match="worker died"):
+        ingest(None, _examples(), GraphLoader(neo4j_driver, neo4j_settings.database, 1), executor=_ScriptedExecutor(example_results, fail_after=2), batch_size=1)  # type: ignore[arg-type]
+    stored, _, _ = neo4j_driver.execute_query("MATCH (a:Article) RETURN count(a) AS n", database_=neo4j_settings.database)
+    assert stored[0]["n"] == 2  # the two chunks extracted before the failure, whole
+
+
+def test_a_database_error_stops_extraction(clean_db: None, neo4j_driver: Driver, neo4j_settings: Neo4jSettings, example_results: dict) -> None:
+    from kg.ingest import ingest
+    from kg.neo4j.loader import GraphLoader
+
+    class FailingLoader(GraphLoader):
+        def load(self, records, source="<records>"):  # type: ignore[no-untyped-def]
+            next(iter(records))
+            raise RuntimeError("database went away")
+
+    executor = _ScriptedExecutor({**example_results})
+    many = _examples() * 50  # far more than the queue holds
+    executor.by_id = {a.id: example_results[a.id] for a in many}
+    with pytest.raises(RuntimeError, match="database went away"):
+        ingest(None, many, FailingLoader(neo4j_driver, neo4j_settings.database), executor=executor, batch_size=1, queue_size=2, skip_unchanged_articles=False)  # type: ignore[arg-type]
+    assert executor.chunks_taken < len(many)  # extraction stopped early
+
+
+def test_ingest_with_an_unknown_executor_is_one_clear_line(cli_env: None) -> None:
+    result = runner.invoke(app, ["ingest", str(EXAMPLES), "--executor", "spark://x"])
+    assert result.exit_code == 1
+    assert "unknown --executor" in result.stderr and "Traceback" not in result.output

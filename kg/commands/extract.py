@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,10 @@ def register(app: typer.Typer) -> None:
 
 
 def default_processes() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+    """The machine's cores (see :func:`kg.distributed.default_processes`)."""
+    from kg.distributed import default_processes as cores
+
+    return cores()
 
 
 def extract(
@@ -25,8 +29,8 @@ def extract(
     output: Annotated[str, typer.Option("--output", "-o", help="Graph document to write (JSON Lines); '-' for stdout.")] = "graph.jsonl",
     output_format: Annotated[str, typer.Option("--format", help="'jsonl' writes the graph document; 'table' also prints a summary table to stdout.")] = "jsonl",
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline (default: pipelines/newskg.cfg or $NEWSKG_SPACY_MODEL).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch.")] = 32,
-    processes: Annotated[int, typer.Option("--processes", "-p", min=1, help="Worker processes for the NLP pipeline (default: 1; try the number of cores for big corpora).")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (and per chunk sent to a worker process).")] = 64,
+    processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Extract Organizations, People, Models, Places and RELEASED / DEVELOPS / SAID / AFFILIATED_WITH claims.
@@ -35,18 +39,22 @@ def extract(
     reported on stderr, the rest is still extracted, and the exit code is 1 if anything failed.
     """
     from kg.articles import ArticleError, read_articles
+    from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
     from kg.extract.output import ExtractionSummary, GraphDocumentWriter
-    from kg.extract.pipeline import PipelineError, load_pipeline
+    from kg.extract.pipeline import PipelineError, load_config, load_pipeline
 
     if output_format not in ("jsonl", "table"):
         typer.echo(f"kg extract: unknown --format {output_format!r} (use jsonl or table)", err=True)
         raise typer.Exit(2)
-    try:
-        nlp = load_pipeline(model)
-    except PipelineError as exc:
-        typer.echo(f"kg extract: {exc}", err=True)
-        raise typer.Exit(1) from None
+    n = processes or default_processes()
+    nlp = None
+    if n == 1:
+        try:
+            nlp = load_pipeline(model)
+        except PipelineError as exc:
+            typer.echo(f"kg extract: {exc}", err=True)
+            raise typer.Exit(1) from None
     summary = ExtractionSummary()
     show_progress = not quiet and sys.stderr.isatty()
 
@@ -64,9 +72,17 @@ def extract(
     except OSError as exc:
         typer.echo(f"kg extract: cannot write {output}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
+    stack = contextlib.ExitStack()
     try:
-        writer = GraphDocumentWriter(handle, model=f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}")
-        results = extract_articles(nlp, good_articles(), batch_size=batch_size, n_process=processes)
+        if nlp is not None:
+            writer = GraphDocumentWriter(handle, model=f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}")
+            results = extract_articles(nlp, good_articles(), batch_size=batch_size)
+        else:
+            # N worker processes each load the pipeline once and return records (not spaCy docs),
+            # in input order, with a bounded number of chunks in flight.
+            writer = GraphDocumentWriter(handle, model=_model_label(model, load_config))
+            pool = stack.enter_context(ProcessExecutor(n, PipelineSpec(model=model, batch_size=batch_size)))
+            results = (result for chunk in pool.results(chunked(good_articles(), batch_size), ordered=True) for result in chunk)
         if show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -80,10 +96,27 @@ def extract(
             for result in results:
                 writer.write(result)
                 summary.add(result)
+    except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
+        typer.echo(f"kg extract: {exc}", err=True)
+        raise typer.Exit(1) from None
     finally:
+        stack.close()
         if out is None:
             handle.close()
     if not quiet:
         typer.echo(summary.render(), err=output_format != "table")
     if summary.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _model_label(model: str | None, load_config) -> str:  # type: ignore[no-untyped-def]
+    """The graph document header's model label ("en_core_web_sm-3.8.0"), read from the installed
+    package's meta without loading the pipeline (worker processes load it)."""
+    import spacy
+
+    base = model or os.environ.get("NEWSKG_SPACY_MODEL") or load_config()["nlp"]["base_model"]
+    try:
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(base))
+    except Exception:  # not an installed package (a path, or missing: the workers will say)
+        return str(base)
+    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
