@@ -372,7 +372,9 @@ def _labels_and_types(driver: Driver, database: str) -> dict[str, int]:
 
 
 @pytest.mark.slow
-def test_csv_really_imports_with_neo4j_admin(loaded: Driver, neo4j_settings: Neo4jSettings, tmp_path: Path) -> None:
+def test_csv_really_imports_with_neo4j_admin(
+    loaded: Driver, neo4j_settings: Neo4jSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """neo4j-admin database import full into a fresh scratch instance: same graph, same answers."""
     from kg.export.csv_import import import_arguments
     from kg.neo4j import server
@@ -385,7 +387,8 @@ def test_csv_really_imports_with_neo4j_admin(loaded: Driver, neo4j_settings: Neo
         else:
             pytest.skip("the managed Neo4j jars are not provisioned (kg neo4j start provisions them)")
     directory = export(tmp_path, "import", "--format", "csv")
-    instance = "csv-import-test"
+    instance = f"csv-import-{os.getpid()}"  # parallel sessions must not share the scratch server
+    monkeypatch.setenv("NEWSKG_NEO4J_CDS", "0")  # a one-off server: no class-data archive to write
     path = server.instance_dir(instance)
     server.stop(instance)
     shutil.rmtree(path, ignore_errors=True)
