@@ -12,6 +12,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -179,15 +180,16 @@ class RecordBuilder:
             if product is not None:
                 owner = self.lexicon.canonical_organization(surface) or surface
                 return _Naming("Model", product, entity_id("Model", product), product_of=owner, stem=None)
-            stripped = strip_corporate_suffix(surface, res.corporate_suffixes)
+            stripped = surface if surface in res.legal_form_names else strip_corporate_suffix(surface, res.corporate_suffixes)
             stripped_names = [strip_corporate_suffix(n, res.corporate_suffixes) for n in org_names]
-            if (gazetteer := self.lexicon.canonical_organization(surface) or self.lexicon.canonical_organization(stripped)) is not None:
+            if (gazetteer := self._gazetteer_organization(surface) or self._gazetteer_organization(stripped)) is not None:
                 name, rule, evidence = gazetteer, "gazetteer", f"gazetteers/organizations.yml: {gazetteer}"
             elif (longer := _longer_form(stripped, stripped_names, self.lexicon)) is not None:
                 name, rule = longer, "longer-form"
             elif stripped != surface:
                 name, rule, evidence = stripped, "corporate-suffix", f"lexicons/resolution.yml corporate_suffixes: {surface[len(stripped):].strip(' ,')}"
-            name = strip_corporate_suffix(name, res.corporate_suffixes)
+            if name not in res.legal_form_names:
+                name = strip_corporate_suffix(name, res.corporate_suffixes)
         elif label == "Person":
             name = _full_name(surface, full_people)
             rule = "surname" if name != surface else None
@@ -208,6 +210,23 @@ class RecordBuilder:
         if rule is not None and res.entities_blocked(choice.own, choice.id):
             return _Naming(label, surface, own, stem=choice.stem)
         return choice
+
+    def _gazetteer_organization(self, surface: str) -> str | None:
+        """The gazetteer's canonical name for ``surface``; a match that ignores case must not be an
+        acronym ("Fair" in "World's Fair" is not FAIR, Meta's lab)."""
+        spellings = self._org_spellings.get(surface.lower(), ())
+        if surface in spellings or any(not s.isupper() for s in spellings):
+            return self.lexicon.canonical_organization(surface)
+        return None
+
+    @cached_property
+    def _org_spellings(self) -> dict[str, set[str]]:
+        """Lower-cased gazetteer surface -> the spellings the gazetteer lists for it."""
+        table: dict[str, set[str]] = defaultdict(set)
+        for org in self.lexicon.organizations:
+            for surface in (org.name, *org.aliases):
+                table[surface.lower()].add(surface)
+        return table
 
     def _learn_aliases(self, doc: Doc, choices: dict[CharSpan, _Naming], article_id: str | None, sentences: list[Span]) -> list[tuple[str, str, dict[str, object]]]:
         """Apply the aliases the article states ("X (formerly Y)"); return aliases without a mention.

@@ -43,6 +43,7 @@ class ResolutionData:
     demonyms: dict[str, str]  # "Chinese" -> "China" (statement comparison only)
     model_aliases: dict[str, str]  # surface (as written and lower-cased) -> canonical model name
     corporate_suffixes: tuple[str, ...]  # longest first
+    legal_form_names: frozenset[str]  # names that are a legal form, never shortened
     product_nouns: dict[str, str]  # lower-cased word(s) after an org name -> product suffix
     alias_cues: tuple[tuple[str, str], ...]  # (cue, rule), longest cue first
     cross_article_rules: frozenset[str]
@@ -103,6 +104,7 @@ def load_resolution_data(directory: str | None = None) -> ResolutionData:
         demonyms={d: p["name"] for p in places for d in p.get("demonyms") or ()},
         model_aliases=_alias_table(_read(base, MODEL_ALIASES_FILE)),
         corporate_suffixes=tuple(sorted(settings["corporate_suffixes"], key=len, reverse=True)),
+        legal_form_names=frozenset(settings.get("legal_form_names") or ()),
         product_nouns={k.lower(): v for k, v in settings["product_nouns"].items()},
         alias_cues=tuple(sorted(cues, key=lambda c: -len(c[0]))),
         cross_article_rules=frozenset(settings["cross_article_rules"]),

@@ -154,14 +154,18 @@ def learned_alias_links(
 
     ``existing``: entity id -> type of the alias ids that exist as nodes; ``live``: (article,
     entity) pairs whose MENTIONS still exist (evidence from a replaced or forgotten article does
-    not count). An alias learned for two different entities links neither, and acronyms shorter
-    than ``min_acronym`` letters link nothing across articles.
+    not count). An alias learned for two different entities links neither, an alias node of
+    another type than the entity links nothing ("CWM" typed as an organization elsewhere is not
+    joined to the model Code World Model: one of the two types is wrong, and which is not known),
+    and acronyms shorter than ``min_acronym`` letters link nothing across articles.
     """
     live_pairs = set(live)
     blocked_pairs = frozenset(blocked)
     by_alias: dict[str, list[LearnedAlias]] = defaultdict(list)
     for item in learned:
         if item.rule == "acronym" and sum(c.isalpha() for c in item.alias) < min_acronym:
+            continue
+        if item.alias_id.split(":", 1)[0] != item.target.split(":", 1)[0]:
             continue
         if item.alias_id != item.target and item.alias_id in existing and (item.article, item.target) in live_pairs:
             by_alias[item.alias_id].append(item)

@@ -74,7 +74,7 @@ def test_learned_alias_links_the_alias_where_it_stands_alone() -> None:
     assert (link.source, link.target, link.rule, link.articles) == ("org:nimbus-ai", "org:nimbara-labs", LEARNED_RULE, ("a1",))
 
 
-@pytest.mark.parametrize("case", ["gone evidence", "no alias node", "two targets", "rule not applied across articles", "blocked"])
+@pytest.mark.parametrize("case", ["gone evidence", "no alias node", "two targets", "rule not applied across articles", "blocked", "other type"])
 def test_learned_alias_conservative(case: str) -> None:
     learned = parse_merges("org:nimbara-labs", merges("Nimbus AI", "org:nimbus-ai", "formerly", "a1"), ["formerly", "acronym"])
     existing = {"org:nimbus-ai": "Organization"}
@@ -90,6 +90,9 @@ def test_learned_alias_conservative(case: str) -> None:
         learned = parse_merges("org:nimbara-labs", merges("Nimbus AI", "org:nimbus-ai", "apposition", "a1"), ["formerly"])
     elif case == "blocked":
         blocked = [frozenset({"org:nimbus-ai", "org:nimbara-labs"})]
+    elif case == "other type":
+        learned = parse_merges("model:orbit-2", merges("Nimbus AI", "org:nimbus-ai", "formerly", "a1"), ["formerly"])
+        live = {("a1", "model:orbit-2")}
     assert learned_alias_links(learned, existing, live, blocked) == []
 
 

@@ -88,6 +88,7 @@ def test_acronym_of(acronym: str, name: str, expected: bool) -> None:
         ("Reviewers compared Claude 4 Sonnet with Claude Sonnet 4 and Claude Opus 4.", ["Claude 4 Sonnet", "Claude Sonnet 4"], ["Claude Sonnet 4", "Claude Opus 4"]),
         ("Officials in the U.S. and the United States and the US met delegates from the UK and Britain.", ["U.S.", "United States", "US"], ["US", "UK"]),
         ("Officials in the UK and Britain met officials from America.", ["UK", "Britain"], ["UK", "America"]),
+        ("Researchers at FAIR and Meta Platforms spoke on Monday. Mozilla showed demos at the AIE World's Fair in San Francisco.", ["FAIR", "Meta Platforms"], ["FAIR", "Fair"]),
         # aliases stated in the text
         ("Nimbara Labs (formerly Nimbus AI) released Orbit-2 on Monday. Nimbus AI was founded in 2021.", ["Nimbara Labs", "Nimbus AI"], []),
         ("Velora Systems, also known as Velora Robotics, hired staff.", ["Velora Systems", "Velora Robotics"], []),
@@ -103,6 +104,10 @@ def test_mentions_that_name_one_entity_share_an_id(nlp: Language, text: str, sam
     ids = ids_of(nlp, text)
     assert len({ids[s] for s in same}) <= 1, ids
     assert len({ids[d] for d in different}) == len(different), ids
+
+
+def test_a_legal_form_on_its_own_is_not_shortened(nlp: Language) -> None:
+    assert ids_of(nlp, "Anthropic is a Public Benefit Corporation.")["Public Benefit Corporation"] == "org:public-benefit-corporation"
 
 
 def test_places_get_their_canonical_name(nlp: Language) -> None:
