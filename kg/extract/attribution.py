@@ -104,6 +104,8 @@ def _verb_cue(token: Token, sentence: int, lexicon: Lexicon) -> list[Attribution
         around = (min(source[0], cue[0]), max(source[1], cue[1]))
         contents.extend((quote, "quote") for quote in _adjacent_quotes(token.doc, *around))
     speaker = resolve_reference(source_head, lexicon)
+    if speaker is None and token.tag_ == "VBG" and token.dep_ in ("advcl", "xcomp") and not any(c.dep_ in SUBJECT_DEPS for c in token.children):
+        return []  # "..., highlighting the challenges": a participle whose inherited subject is no speaker
     found = []
     for content, rule in contents:
         content_span = content if isinstance(content, tuple) else _content_chars(token.doc, content)

@@ -124,6 +124,11 @@ def test_said_shapes(nlp: Language, text: str, statements: set[str]) -> None:
     assert {c.statement for c in found} == statements
 
 
+def test_participle_of_a_thing_is_not_a_statement(nlp: Language) -> None:
+    text = "Spending on data centers rose sharply, highlighting the cost of training frontier models."
+    assert claims(nlp, text, "SAID")[1] == []
+
+
 def test_first_person_cognition_inside_a_quote_is_not_a_statement(nlp: Language) -> None:
     _, found = claims(nlp, "“I think the model is ready,” said Ilse Brandt.", "SAID")
     assert [c.source_text for c in found] == ["Ilse Brandt"]
