@@ -1,29 +1,40 @@
 // name: corroborated-claims
 // description: Facts reported by at least N independent outlets (distinct article sources; an
 //   article without a source counts as its own outlet), strongest first, with every report.
+//   After `kg resolve`, a cluster of claims (the same statement in other words, the same fact
+//   under merged names) counts as one fact, its subject and object shown by canonical name.
 // param: min_sources: int = 2 — fewest independent outlets
 // param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
 // example: kg query corroborated-claims
 // example: kg query corroborated-claims --param min_sources=3 --param type=RELEASED
 MATCH (c:Claim)
-WHERE c.source_count >= $min_sources
-  AND ($type IS NULL OR c.type = toUpper($type))
-OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
-OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
-MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
-WITH c, s, o, a
+WHERE $type IS NULL OR c.type = toUpper($type)
+OPTIONAL MATCH (c)-[:IN_CLUSTER]->(k:ClaimCluster)
+WITH coalesce(k, c) AS fact, collect(c) AS members
+WHERE fact.source_count >= $min_sources
+WITH fact, members,
+     reduce(first = head(members), m IN members |
+       CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+OPTIONAL MATCH (rep)-[:SUBJECT]->(s0:Entity)
+OPTIONAL MATCH (s0)-[:ALIAS_OF]->(s1:Entity)
+OPTIONAL MATCH (rep)-[:OBJECT]->(o0:Entity)
+OPTIONAL MATCH (o0)-[:ALIAS_OF]->(o1:Entity)
+WITH fact, members, rep, coalesce(s1, s0) AS s, coalesce(o1, o0) AS o
+UNWIND members AS m
+MATCH (m)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
+WITH fact, rep, s, o, a
 ORDER BY a.published, a.id
-WITH c, s, o, collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
-RETURN c.type AS type,
+WITH fact, rep, s, o, collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+RETURN rep.type AS type,
        s.name AS subject,
        o.name AS object,
-       CASE c.type
-         WHEN 'RELEASED' THEN c.status
-         WHEN 'AFFILIATED_WITH' THEN c.role
-         WHEN 'SAID' THEN c.statement
+       CASE rep.type
+         WHEN 'RELEASED' THEN rep.status
+         WHEN 'AFFILIATED_WITH' THEN rep.role
+         WHEN 'SAID' THEN rep.statement
        END AS detail,
-       c.source_count AS outlets,
-       c.article_count AS articles,
-       c.first_published AS first_reported,
+       fact.source_count AS outlets,
+       fact.article_count AS articles,
+       fact.first_published AS first_reported,
        sources
 ORDER BY outlets DESC, articles DESC, first_reported, type, subject, object

@@ -160,6 +160,26 @@ def test_reports_of_one_fact_under_merged_entities_and_paraphrases_are_clustered
     assert len(found) == 4
 
 
+def test_library_queries_count_a_cluster_as_one_fact(resolved: tuple[Driver, str, ResolveSummary], neo4j_settings: Neo4jSettings) -> None:
+    from kg.queries import load_library, run_named
+
+    library = load_library()
+    driver, database, _ = resolved
+
+    def rows_of(name: str, **params: str) -> list[dict[str, Any]]:
+        result = run_named(driver, database, library[name], params)
+        return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+    rows = rows_of("corroborated-claims", min_sources="2")
+    by_subject = {(r["type"], r["subject"]): r for r in rows}
+    # the paraphrased statement and the fact reported under two names are one fact each, by canonical name
+    assert by_subject[("SAID", "Lena Marsh")]["outlets"] == 2
+    assert by_subject[("RELEASED", "Nimbara Labs")]["object"] == "Orbit-2"
+    assert len(by_subject[("RELEASED", "Nimbara Labs")]["sources"]) == 2
+    single = rows_of("single-source-claims", type="SAID")
+    assert "Lena Marsh" not in {r["subject"] for r in single}
+
+
 def test_single_source_claims_stay_visible_as_such(resolved: tuple[Driver, str, ResolveSummary]) -> None:
     driver, database, _ = resolved
     rows = q(driver, database, """
