@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/kg extract examples/articles -o out/examples.jsonl --format table
 	$(BIN)/kg neo4j start
 	$(BIN)/kg load out/examples.jsonl
+	$(BIN)/kg resolve
 	$(BIN)/kg query releases-by-organization
 	$(BIN)/kg query corroborated-claims
 
