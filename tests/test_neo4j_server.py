@@ -522,3 +522,18 @@ def test_bulk_import_into_a_fresh_instance(
     finally:
         server.stop(instance)
         shutil.rmtree(server.instance_dir(instance), ignore_errors=True)
+
+
+def test_a_generated_password_never_reads_as_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A random password starting with "-" once made neo4j-admin fail ("Missing required parameter")."""
+    if EXTERNAL:
+        pytest.skip("exercises the managed server machinery; NEWSKG_TEST_NEO4J_URI is set")
+    monkeypatch.setattr(server.secrets, "token_urlsafe", lambda n: "-" + "x" * (n - 1))
+    instance = "password-probe"
+    bolt, http = free_ports(2)
+    try:
+        info = server.prepare(instance, bolt, http)
+        password = info.password_file.read_text(encoding="utf-8").strip()
+        assert not password.startswith("-") and len(password) >= 24
+    finally:
+        shutil.rmtree(server.instance_dir(instance), ignore_errors=True)

@@ -542,7 +542,8 @@ def _ensure_password(path: Path, java: JavaInfo, lib: Path) -> None:
         return
     if password_file.is_file() and (path / "data" / "dbms" / "auth.ini").is_file():
         return  # set by an earlier prepare(); applied at the first start
-    password = secrets.token_urlsafe(24)
+    # Never starting with "-": neo4j-admin would read such a password as an option.
+    password = "n" + secrets.token_urlsafe(24)
     fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(password + "\n")
