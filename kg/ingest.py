@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.distributed import ExtractionExecutor, InlineExecutor, PipelineSpec, chunked
+from kg.distributed import DEFAULT_CHUNK_SIZE, ExtractionExecutor, InlineExecutor, PipelineSpec, chunked
 from kg.neo4j import cypher
 from kg.neo4j.loader import GraphLoader, LoadSummary
 
@@ -42,8 +42,9 @@ if TYPE_CHECKING:
     from kg.document import Record
     from kg.extract.extractor import ArticleResult
 
-#: Articles per ``nlp.pipe`` batch and per chunk sent to a worker (bench/pipeline_bench.py).
-DEFAULT_BATCH_SIZE = 64
+#: Articles per chunk sent to an extraction worker (its ``nlp.pipe`` batches are smaller, see
+#: :class:`kg.distributed.PipelineSpec`).
+DEFAULT_BATCH_SIZE = DEFAULT_CHUNK_SIZE
 #: Ids per content-hash lookup query.
 DEFAULT_LOOKUP_BATCH = 1_000
 #: Result chunks waiting for the loader (each ``batch_size`` articles).
@@ -137,8 +138,9 @@ def ingest(
     """Extract ``articles`` and load their records; returns the loader's summary.
 
     Extraction runs on ``executor`` when given (the caller closes it), else in this process with
-    ``nlp`` (``n_process`` > 1: that many local worker processes, which load the pipeline named
-    by ``nlp``'s config themselves). Articles skipped as unchanged count as
+    ``nlp`` (``n_process`` > 1: that many local worker processes, which load the configured
+    pipeline themselves). ``batch_size`` is the articles per chunk handed to the executor.
+    Articles skipped as unchanged count as
     ``articles_unchanged`` in the summary; ``stats`` (optional) receives the pipeline's figures.
     """
     stats = stats if stats is not None else IngestStats()
@@ -148,11 +150,11 @@ def ingest(
         if n_process > 1:
             from kg.distributed import ProcessExecutor
 
-            executor = own_executor = ProcessExecutor(n_process, PipelineSpec(batch_size=batch_size))
+            executor = own_executor = ProcessExecutor(n_process, PipelineSpec())
         else:
             if nlp is None:
                 raise ValueError("ingest needs an nlp pipeline or an executor")
-            executor = InlineExecutor(PipelineSpec(batch_size=batch_size), nlp)
+            executor = InlineExecutor(PipelineSpec(), nlp)
     stats.executor = executor.description
     try:
         summary = _run(articles, loader, executor, stats, batch_size, queue_size, skip_unchanged_articles, lookup_batch, segment_articles, on_article)

@@ -118,7 +118,7 @@ def test_ingest_with_worker_processes_matches_in_process(clean_db: None, cli_env
     from kg.neo4j.server import empty_database
 
     empty_database(neo4j_driver, neo4j_settings.database)
-    parallel = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "2", "--nlp-batch-size", "1"])
+    parallel = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "2", "--chunk-size", "1"])
     assert parallel.exit_code == 0, parallel.output
     assert "2 local worker processes" in parallel.stdout and "articles: 4 created" in parallel.stdout
     assert counts(neo4j_driver, neo4j_settings.database) == one

@@ -29,7 +29,7 @@ def extract(
     output: Annotated[str, typer.Option("--output", "-o", help="Graph document to write (JSON Lines); '-' for stdout.")] = "graph.jsonl",
     output_format: Annotated[str, typer.Option("--format", help="'jsonl' writes the graph document; 'table' also prints a summary table to stdout.")] = "jsonl",
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline (default: pipelines/newskg.cfg or $NEWSKG_SPACY_MODEL).")] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (and per chunk sent to a worker process).")] = 64,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (memory grows with it, speed does not); worker processes get chunks of 4 batches.")] = 8,
     processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
@@ -82,7 +82,7 @@ def extract(
             # in input order, with a bounded number of chunks in flight.
             writer = GraphDocumentWriter(handle, model=_model_label(model, load_config))
             pool = stack.enter_context(ProcessExecutor(n, PipelineSpec(model=model, batch_size=batch_size)))
-            results = (result for chunk in pool.results(chunked(good_articles(), batch_size), ordered=True) for result in chunk)
+            results = (result for chunk in pool.results(chunked(good_articles(), 4 * batch_size), ordered=True) for result in chunk)
         if show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

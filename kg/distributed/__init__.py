@@ -37,6 +37,7 @@ __all__ = [
     "InlineExecutor",
     "PipelineSpec",
     "ProcessExecutor",
+    "DEFAULT_CHUNK_SIZE",
     "chunked",
     "default_processes",
     "make_executor",
@@ -44,6 +45,8 @@ __all__ = [
 
 #: Chunks in flight per worker: one being worked on, one queued so the worker never waits.
 IN_FLIGHT_PER_WORKER = 2
+#: Articles per chunk sent to a worker (a task); the worker pipes them in ``PipelineSpec.batch_size`` batches.
+DEFAULT_CHUNK_SIZE = 32
 #: A local worker process is replaced after this many chunks, so that spaCy's string store (which
 #: grows with every new word it sees) cannot grow without bound over a very long run.
 MAX_CHUNKS_PER_WORKER = 2_000

@@ -26,7 +26,9 @@ class PipelineSpec:
 
     model: str | None = None
     config_path: str | None = None
-    batch_size: int = 64
+    #: docs per ``nlp.pipe`` batch: spaCy's memory grows with the tokens of a batch (about 60 MB
+    #: per 8 news articles) while its speed does not improve beyond a few docs (bench/pipeline_bench.py)
+    batch_size: int = 8
 
     def load(self) -> Language:
         from kg.extract.pipeline import load_pipeline
