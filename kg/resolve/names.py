@@ -20,6 +20,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from kg.extract.naming import clean_surface
+from kg.extract.spans import doc_text
 from kg.resolve.data import ResolutionData
 
 CharSpan = tuple[int, int]
@@ -68,14 +69,14 @@ def _compiled_cues(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 def _closes(doc: Doc, end: int, opener: str) -> bool:
     """The alias ends its parenthesis or its comma-delimited aside (and is not a possessive)."""
-    rest = doc.text[end : end + 3]
+    rest = doc_text(doc)[end : end + 3]
     if opener == "(":
         return rest.lstrip().startswith(")")
     return rest.strip() == "" or rest.lstrip()[:1] in (",", ".", ";", ")")
 
 
 def _cued_alias(doc: Doc, ent: Span, starts: dict[int, Span], data: ResolutionData) -> tuple[str, CharSpan | None, str] | None:
-    match = _cue_pattern(data).match(doc.text, ent.end_char)
+    match = _cue_pattern(data).match(doc_text(doc), ent.end_char)
     if match is None:
         return None
     opener, cue = match.group(1), match.group(2).lower()
@@ -86,14 +87,14 @@ def _cued_alias(doc: Doc, ent: Span, starts: dict[int, Span], data: ResolutionDa
         if other.sent.start != ent.sent.start or not _closes(doc, other.end_char, opener):
             return None
         return other.text, (other.start_char, other.end_char), rule
-    run = _CAPITALIZED_RUN.match(doc.text, begin)
+    run = _CAPITALIZED_RUN.match(doc_text(doc), begin)
     if run is None or not _closes(doc, run.end(), opener):
         return None
     return run.group(0), None, rule
 
 
 def _acronym(doc: Doc, ent: Span, starts: dict[int, Span]) -> tuple[str, CharSpan | None, str] | None:
-    match = _ACRONYM.match(doc.text, ent.end_char)
+    match = _ACRONYM.match(doc_text(doc), ent.end_char)
     if match is None or not acronym_of(match.group(1), ent.text):
         return None
     begin = match.start(1)
@@ -151,14 +152,14 @@ def _apposition(ents: list[Span], index: int) -> tuple[str, CharSpan | None, str
     doc = first.doc
     if first.label_ != "Organization" or second.label_ != "Organization" or first.sent.start != second.sent.start:
         return None
-    if doc.text[first.end_char : second.start_char] != ", ":
+    if doc_text(doc)[first.end_char : second.start_char] != ", ":
         return None
-    after = doc.text[second.end_char : second.end_char + 12]
+    after = doc_text(doc)[second.end_char : second.end_char + 12]
     if not re.match(r"\s*(?:,|\.|;|$)", after) or re.match(r"\s*,?\s*(?:and|or|&)\b", after):
         return None
     if index + 2 < len(ents) and ents[index + 2].start_char - second.end_char <= 2:
         return None  # a third name right after: a list
-    if index > 0 and first.start_char - ents[index - 1].end_char <= 2 and doc.text[ents[index - 1].end_char : first.start_char].strip() == ",":
+    if index > 0 and first.start_char - ents[index - 1].end_char <= 2 and doc_text(doc)[ents[index - 1].end_char : first.start_char].strip() == ",":
         return None  # a name right before: a list
     root = second.root
     if root.dep_ != "appos" or not (first.start <= root.head.i < first.end):
@@ -174,7 +175,7 @@ def product_name(doc: Doc, ent: Span, data: ResolutionData) -> str | None:
     Only a company name directly followed by a product word counts; "DeepSeek's app" keeps
     DeepSeek the company (the possessive names the owner).
     """
-    rest = doc.text[ent.end_char : ent.end_char + 16].lower()
+    rest = doc_text(doc)[ent.end_char : ent.end_char + 16].lower()
     for noun in sorted(data.product_nouns, key=len, reverse=True):
         if re.match(rf" {re.escape(noun)}\b", rest):
             return f"{clean_surface(ent.text)} {data.product_nouns[noun]}"
