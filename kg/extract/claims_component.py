@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions
+from kg.extract.attribution_tagger import combine_with_rules
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.releases import Development, Release, find_developments, find_releases
 
@@ -46,11 +47,16 @@ class ClaimFinder:
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
         return DocClaims(
-            attributions=find_attributions(doc, self.lexicon) if "said" in wanted else [],
+            attributions=self._said(doc) if "said" in wanted else [],
             releases=find_releases(doc, self.lexicon) if "released" in wanted else [],
             developments=find_developments(doc, self.lexicon) if "develops" in wanted else [],
             affiliations=find_affiliations(doc, self.lexicon) if "affiliated_with" in wanted else [],
         )
+
+    def _said(self, doc: Doc) -> list[Attribution]:
+        # The rules, combined with the statistical tagger's spans when the
+        # newskg_attribution_tagger component ran on this doc (config: its `enabled`, `combine`).
+        return combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
         doc._.newskg_claims = claims
