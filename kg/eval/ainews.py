@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, total
+from kg.eval.metrics import Score, score_cells, score_header, total
 from kg.eval.predictors import NamedEntity, NamePredictor
 from kg.eval.runner import Tick, predict_each
 
@@ -216,17 +216,9 @@ def evaluate(
 def render(systems: dict[str, dict[str, Any]]) -> str:
     """P/R/F1 per type, then each type's ten commonest misses and false hits."""
     columns = (*TYPES, "micro")
-    lines = [
-        f"{'system':<16}" + "".join(f"{c:<24}" for c in columns),
-        f"{'':<16}" + "".join(f"{'P':>6}{'R':>6}{'F1':>6}{'gold':>6}" for _ in columns),
-    ]
+    lines = score_header(columns, f"{'system':<16}")
     for system, section in systems.items():
-        cells = "".join(
-            f"{100 * section[c]['precision']:6.1f}{100 * section[c]['recall']:6.1f}"
-            f"{100 * section[c]['f1']:6.1f}{section[c]['n_gold']:>6}"
-            for c in columns
-        )
-        lines.append(f"{system:<16}{cells}")
+        lines.append(f"{system:<16}{score_cells(section, columns)}")
     for system, section in systems.items():
         for entity_type in TYPES:
             misses = ", ".join(f"{k} ({n})" for k, n in section[entity_type]["top_misses"][:10])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, exact_match, total
+from kg.eval.metrics import Score, exact_match, score_cells, score_header, total
 from kg.eval.predictors import EntityPredictor, EntitySpan
 from kg.eval.runner import Tick, predict_each
 from kg.eval.spans import Span, TokenIndex, join_tokens
@@ -151,15 +151,7 @@ def evaluate(
 def render(systems: dict[str, dict[str, Any]]) -> str:
     """Plain-text table of P/R/F1 (percent) per type and micro-average, one row per system."""
     columns = (*TYPES, "micro")
-    lines = [
-        f"{'system':<16}" + "".join(f"{c:<24}" for c in columns),
-        f"{'':<16}" + "".join(f"{'P':>6}{'R':>6}{'F1':>6}{'gold':>6}" for _ in columns),
-    ]
+    lines = score_header(columns, f"{'system':<16}")
     for system, section in systems.items():
-        cells = "".join(
-            f"{100 * section[c]['precision']:6.1f}{100 * section[c]['recall']:6.1f}"
-            f"{100 * section[c]['f1']:6.1f}{section[c]['n_gold']:>6}"
-            for c in columns
-        )
-        lines.append(f"{system:<16}{cells}")
+        lines.append(f"{system:<16}{score_cells(section, columns)}")
     return "\n".join(lines)

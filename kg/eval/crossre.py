@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, exact_match, total
+from kg.eval.metrics import Score, exact_match, score_cells, score_header, total
 from kg.eval.predictors import Relation, RelationPredictor
 from kg.eval.runner import Tick, predict_each
 from kg.eval.spans import Span, TokenIndex, join_tokens
@@ -176,10 +176,7 @@ def evaluate(
 def render(systems: dict[str, dict[str, Any]]) -> str:
     """P/R/F1 per mapped type and micro, for all files together and for each file."""
     columns = (*TYPES, "micro")
-    lines = [
-        f"{'system':<16}{'file':<12}" + "".join(f"{c:<24}" for c in columns),
-        f"{'':<28}" + "".join(f"{'P':>6}{'R':>6}{'F1':>6}{'gold':>6}" for _ in columns),
-    ]
+    lines = score_header(columns, f"{'system':<16}{'file':<12}")
     for system, section in systems.items():
         domains = section["domains"]
         if len(domains) > 1:
@@ -187,10 +184,5 @@ def render(systems: dict[str, dict[str, Any]]) -> str:
         else:
             rows = [(next(iter(domains), "all"), section)]
         for name, block in rows:
-            cells = "".join(
-                f"{100 * block[c]['precision']:6.1f}{100 * block[c]['recall']:6.1f}"
-                f"{100 * block[c]['f1']:6.1f}{block[c]['n_gold']:>6}"
-                for c in columns
-            )
-            lines.append(f"{system:<16}{name:<12}{cells}")
+            lines.append(f"{system:<16}{name:<12}{score_cells(block, columns)}")
     return "\n".join(lines)

@@ -124,3 +124,20 @@ def cofenet_jaccard_counts(gold: Iterable[Span], pred: Iterable[Span]) -> tuple[
     credit = sum(max((iou(g, p) for p in pred_set), default=0.0) for g in gold_set)
     stray = sum(1 for p in pred_set if not any(overlaps(p, g) for g in gold_set))
     return credit, float(len(gold_set) + stray)
+
+
+def score_header(columns: Iterable[str], label: str) -> list[str]:
+    """The two header lines of a P/R/F1/gold table whose rows start with ``label``-wide text."""
+    columns = list(columns)
+    return [
+        label + "".join(f"{c:<24}" for c in columns),
+        " " * len(label) + "".join(f"{'P':>6}{'R':>6}{'F1':>6}{'gold':>6}" for _ in columns),
+    ]
+
+
+def score_cells(block: dict[str, dict[str, float]], columns: Iterable[str]) -> str:
+    """One row's cells: precision, recall and F1 in percent and the gold count, per column."""
+    return "".join(
+        f"{100 * block[c]['precision']:6.1f}{100 * block[c]['recall']:6.1f}{100 * block[c]['f1']:6.1f}{block[c]['n_gold']:>6}"
+        for c in columns
+    )
