@@ -4,13 +4,31 @@
 // param: person: string = null — person name or alias, case-insensitive; null for everyone
 // param: org: string = null — organization name or alias, case-insensitive; null for all
 // example: kg query affiliations --param org=OpenAI
-MATCH (p:Entity)<-[:SUBJECT]-(c:Claim:Affiliation)-[:OBJECT]->(o:Entity)
-WHERE ($person IS NULL
-       OR toLower(p.name) = toLower($person) OR toLower(p.id) = toLower($person)
-       OR any(alias IN coalesce(p.aliases, []) WHERE toLower(alias) = toLower($person)))
-  AND ($org IS NULL
-       OR toLower(o.name) = toLower($org) OR toLower(o.id) = toLower($org)
-       OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org)))
+CALL () { // every affiliation claim, or those of the person named $person, or else of the organization named $org, found through indexes
+  MATCH (p:Entity)<-[:SUBJECT]-(c:Claim:Affiliation) WHERE $person IS NULL AND $org IS NULL RETURN p, c
+  UNION
+  CALL () {
+    MATCH (p:Entity {id: toLower($person)}) RETURN p
+    UNION
+    CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($person, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS p
+    WITH p WHERE toLower(p.name) = toLower($person) OR any(alias IN coalesce(p.aliases, []) WHERE toLower(alias) = toLower($person))
+    RETURN p
+  }
+  MATCH (p)<-[:SUBJECT]-(c:Claim:Affiliation) RETURN p, c
+  UNION
+  CALL () {
+    MATCH (o:Entity {id: toLower($org)}) RETURN o
+    UNION
+    CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($org, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS o
+    WITH o WHERE toLower(o.name) = toLower($org) OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org))
+    RETURN o
+  }
+  MATCH (p:Entity)<-[:SUBJECT]-(c:Claim:Affiliation)-[:OBJECT]->(o) WHERE $person IS NULL RETURN p, c
+}
+MATCH (c)-[:OBJECT]->(o:Entity)
+WHERE $org IS NULL
+   OR toLower(o.name) = toLower($org) OR toLower(o.id) = toLower($org)
+   OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org))
 MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
 WITH p, c, o, a
 ORDER BY a.published, a.id

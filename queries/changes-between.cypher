@@ -4,10 +4,12 @@
 // param: since: date — window start (inclusive)
 // param: until: date — window end (inclusive)
 // param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
+// param: limit: int = 200 — how many facts to list (the first reported first)
 // example: kg query changes-between --param since=2025-08-01 --param until=2025-08-07
 MATCH (c:Claim)
 WHERE c.first_published >= $since AND c.first_published <= $until
   AND ($type IS NULL OR c.type = toUpper($type))
+WITH c ORDER BY c.first_published, c.type, c.id LIMIT $limit
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
 MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)

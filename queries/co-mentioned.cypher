@@ -5,16 +5,23 @@
 // param: type: string = null — only co-mentioned entities of this type (Organization, Person, Model, Place)
 // param: limit: int = 10 — how many entities to list
 // example: kg query co-mentioned --param entity=GLM-4.5 --param type=Organization
-MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($entity) OR toLower(e.id) = toLower($entity)
-   OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+CALL () { // e = the entity named $entity (id, name or alias), found through indexes, not by a scan
+  MATCH (e:Entity {id: toLower($entity)}) RETURN e
+  UNION
+  CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($entity, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
+  WITH e WHERE toLower(e.name) = toLower($entity) OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+  RETURN e
+}
 MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(other:Entity)
 WHERE other <> e AND ($type IS NULL OR toLower(other.type) = toLower($type))
-WITH e, other, a
-ORDER BY a.published, a.id
-WITH e, other,
-     count(DISTINCT a) AS articles,
-     collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+// count first (one MENTIONS per article and entity), list the articles of the top ones only
+WITH e, other, count(a) AS articles
+ORDER BY articles DESC, other.name
+LIMIT $limit
+CALL (e, other) {
+  MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(other)
+  WITH a ORDER BY a.published, a.id
+  RETURN collect({title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+}
 RETURN e.name AS entity, other.name AS co_mentioned, other.type AS type, articles, sources
 ORDER BY articles DESC, co_mentioned
-LIMIT $limit

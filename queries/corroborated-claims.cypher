@@ -5,6 +5,7 @@
 //   under merged names) counts as one fact, its subject and object shown by canonical name.
 // param: min_sources: int = 2 — fewest independent outlets
 // param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
+// param: limit: int = 100 — how many facts to list (the strongest; ties broken by claim id)
 // example: kg query corroborated-claims
 // example: kg query corroborated-claims --param min_sources=3 --param type=RELEASED
 MATCH (c:Claim)
@@ -15,6 +16,9 @@ WHERE fact.source_count >= $min_sources
 WITH fact, members,
      reduce(first = head(members), m IN members |
        CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+// choose the page before reading any report: a large graph has hundreds of thousands of facts
+ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
+LIMIT $limit
 OPTIONAL MATCH (rep)-[:SUBJECT]->(s0:Entity)
 OPTIONAL MATCH (s0)-[:ALIAS_OF]->(s1:Entity)
 OPTIONAL MATCH (rep)-[:OBJECT]->(o0:Entity)

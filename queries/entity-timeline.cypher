@@ -5,9 +5,13 @@
 // param: since: date = null — only reports published on or after this date
 // param: until: date = null — only reports published on or before this date
 // example: kg query entity-timeline --param entity=OpenAI
-MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($entity) OR toLower(e.id) = toLower($entity)
-   OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+CALL () { // e = the entity named $entity (id, name or alias), found through indexes, not by a scan
+  MATCH (e:Entity {id: toLower($entity)}) RETURN e
+  UNION
+  CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($entity, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
+  WITH e WHERE toLower(e.name) = toLower($entity) OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+  RETURN e
+}
 MATCH (e)<-[:SUBJECT|OBJECT|ABOUT]-(c:Claim)
 WITH DISTINCT e, c
 MATCH (c)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)

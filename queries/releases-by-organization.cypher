@@ -7,11 +7,20 @@
 // param: until: date = null — only reports published on or before this date
 // example: kg query releases-by-organization --param org="Zhipu AI"
 // example: kg query releases-by-organization --param since=2025-08-01 --param until=2025-08-31
-MATCH (o:Entity)<-[:SUBJECT]-(c:Claim:Released)-[:OBJECT]->(m:Entity)
-WHERE ($org IS NULL
-       OR toLower(o.name) = toLower($org) OR toLower(o.id) = toLower($org)
-       OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org)))
-  AND ($status IS NULL OR c.status = toLower($status))
+CALL () { // every release claim, or those of the organization named $org (id, name or alias), found through indexes
+  MATCH (o:Entity)<-[:SUBJECT]-(c:Claim:Released) WHERE $org IS NULL RETURN o, c
+  UNION
+  CALL () {
+    MATCH (o:Entity {id: toLower($org)}) RETURN o
+    UNION
+    CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($org, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS o
+    WITH o WHERE toLower(o.name) = toLower($org) OR any(alias IN coalesce(o.aliases, []) WHERE toLower(alias) = toLower($org))
+    RETURN o
+  }
+  MATCH (o)<-[:SUBJECT]-(c:Claim:Released) RETURN o, c
+}
+MATCH (c)-[:OBJECT]->(m:Entity)
+WHERE $status IS NULL OR c.status = toLower($status)
 MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
 WHERE ($since IS NULL OR a.published >= $since)
   AND ($until IS NULL OR a.published <= $until)

@@ -3,11 +3,13 @@
 //   double-check before relying on them, with their source. A claim that `kg resolve` put in a
 //   cluster with reports from other outlets is not single-source.
 // param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
+// param: limit: int = 100 — how many facts to list (oldest first)
 // example: kg query single-source-claims --param type=RELEASED
 MATCH (c:Claim)
 WHERE c.source_count = 1
   AND ($type IS NULL OR c.type = toUpper($type))
   AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
+WITH c ORDER BY c.first_published, c.type, c.id LIMIT $limit
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
 MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)

@@ -5,9 +5,13 @@
 // param: since: date = null — only statements published on or after this date
 // param: until: date = null — only statements published on or before this date
 // example: kg query statements-about --param entity=GLM-4.5
-MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($entity) OR toLower(e.id) = toLower($entity)
-   OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+CALL () { // e = the entity named $entity (id, name or alias), found through indexes, not by a scan
+  MATCH (e:Entity {id: toLower($entity)}) RETURN e
+  UNION
+  CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($entity, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
+  WITH e WHERE toLower(e.name) = toLower($entity) OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
+  RETURN e
+}
 MATCH (e)<-[:ABOUT]-(c:Claim:Said)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
 WHERE e.id IN coalesce(ev.about, [])
   AND ($since IS NULL OR a.published >= $since)

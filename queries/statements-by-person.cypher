@@ -5,9 +5,13 @@
 // param: since: date = null — only statements published on or after this date
 // param: until: date = null — only statements published on or before this date
 // example: kg query statements-by-person --param person="Tomas Berg"
-MATCH (p:Entity)
-WHERE toLower(p.name) = toLower($person) OR toLower(p.id) = toLower($person)
-   OR any(alias IN coalesce(p.aliases, []) WHERE toLower(alias) = toLower($person))
+CALL () { // p = the entity named $person (id, name or alias), found through indexes, not by a scan
+  MATCH (p:Entity {id: toLower($person)}) RETURN p
+  UNION
+  CALL db.index.fulltext.queryNodes('entity_names', '"' + replace(replace(coalesce($person, ''), '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS p
+  WITH p WHERE toLower(p.name) = toLower($person) OR any(alias IN coalesce(p.aliases, []) WHERE toLower(alias) = toLower($person))
+  RETURN p
+}
 MATCH (p)<-[:SUBJECT]-(c:Claim:Said)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
 WHERE ($since IS NULL OR a.published >= $since)
   AND ($until IS NULL OR a.published <= $until)

@@ -393,6 +393,23 @@ def test_affiliations(analyst_db: Driver) -> None:
     assert [r["organization"] for r in run_json("affiliations", person="Lindqvist")] == ["Zhipu AI"]  # alias
 
 
+def test_affiliations_of_a_person_at_an_organization(analyst_db: Driver) -> None:
+    assert [r["role"] for r in run_json("affiliations", person="Mara Lindqvist", org="zhipu")] == ["head of research"]
+    assert run_json("affiliations", person="Mara Lindqvist", org="OpenAI") == []
+
+
+# Entity lookups go through the full-text index: names full of Lucene syntax must neither fail
+# nor match loosely (a phrase query only narrows; the exact comparison decides).
+@pytest.mark.parametrize(
+    "name",
+    ['"', "\\", 'Zhipu" OR "OpenAI', "Zhipu AI\\", "Zh*", "(Zhipu)", "-", "", "AND", "Zhipu AI~", "zhipu ai labs"],
+)
+def test_entity_lookup_takes_any_text_literally(analyst_db: Driver, name: str) -> None:
+    assert run_json("releases-by-organization", org=name) == []
+    assert run_json("co-mentioned", entity=name) == []
+    assert run_json("statements-about", entity=name) == []
+
+
 def test_co_mentioned(analyst_db: Driver) -> None:
     rows = run_json("co-mentioned", entity="GLM-4.5", type="Organization")
     assert [(r["co_mentioned"], r["articles"]) for r in rows] == [("Zhipu AI", 2), ("Alibaba", 1), ("Fjord Insights", 1)]

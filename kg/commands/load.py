@@ -50,6 +50,8 @@ def _database_error(command: str, exc: Exception) -> typer.Exit:
     """One line for a driver error that happened after connecting (server gone, query refused)."""
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     hint = "; committed batches are kept, run the same command again to finish" if command == "load" else ""
+    if "no such fulltext schema index" in message:
+        hint = "; this database lacks newskg's indexes (e.g. made by neo4j-admin import): run `kg schema` once"
     return _fail(command, f"stopped by a database error ({type(exc).__name__}: {message}){hint}")
 
 

@@ -34,6 +34,7 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("entity_name", "range index", cypher.INDEX_ENTITY_NAME),
     SchemaItem("article_published", "range index", cypher.INDEX_ARTICLE_PUBLISHED),
     SchemaItem("claim_type", "range index", cypher.INDEX_CLAIM_TYPE),
+    SchemaItem("claim_first_published", "range index", cypher.INDEX_CLAIM_FIRST_PUBLISHED),
     SchemaItem("entity_names", "full-text index", cypher.FULLTEXT_ENTITY_NAMES),
     SchemaItem("statements", "full-text index", cypher.FULLTEXT_STATEMENTS),
 )
