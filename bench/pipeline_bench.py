@@ -8,9 +8,11 @@
 Phases (each runs in a fresh child process; peak RSS is sampled over that process and all of its
 descendants, the extraction workers included):
 
-``ceiling``   the bare base model (``spacy.load`` of the same package, the same components) on the
-              same texts: (a) N independent processes each piping 1/N of the texts (what the
-              hardware allows), (b) ``nlp.pipe(n_process=N)``. The higher is the ceiling.
+``ceiling``   the bare models (``spacy.load`` of the same base package, the same components,
+              plus the attribution tagger's network when the config enables it; none of
+              newskg's rules) on the same texts: (a) N independent processes each piping 1/N of
+              the texts (what the hardware allows), (b) ``nlp.pipe(n_process=N)``. The higher is
+              the ceiling. ``--ceiling-base-only`` leaves the tagger out.
 ``extract``   what ``kg extract -p N`` does: read, extract in N worker processes, write the graph
               document (to /dev/null). Saves the results for the ``memory`` phase.
 ``ingest``    what ``kg ingest -p N`` does, into a real Neo4j (emptied first): read, look up
@@ -93,17 +95,48 @@ def replay(root: Path, times: int, limit: int | None = None) -> Iterator[Any]:
                 count += 1
 
 
-def rekey(result: Any, article: Any) -> Any:
-    """``result`` (extracted from the original article) as if extracted from its replica."""
+def rekey(result: Any, article: Any, tail: frozenset[str] = frozenset(), group: int = 0) -> Any:
+    """``result`` (extracted from the original article) as if extracted from its replica.
+
+    With ``group`` > 0 the replica also gets a vocabulary of its own where a real corpus would:
+    the long-tail entities (``tail``: named in at most two articles of the original corpus) and
+    the facts become copies private to the group, while frequent entities stay shared hubs.
+    """
     from kg.extract.extractor import ArticleResult
 
     suffix = article.id[len(result.article.id) :]
+    if not group:
+        return ArticleResult(
+            article=article,
+            entities=result.entities,
+            mentions=[dataclasses.replace(m, article=article.id) for m in result.mentions],
+            claims=[dataclasses.replace(c, article=article.id, id=c.id + suffix) for c in result.claims],
+        )
+    tag = f"-g{group}"
+
+    def ent(entity_id: str | None) -> str | None:
+        return f"{entity_id}{tag}" if entity_id in tail else entity_id
+
     return ArticleResult(
         article=article,
-        entities=result.entities,
-        mentions=[dataclasses.replace(m, article=article.id) for m in result.mentions],
-        claims=[dataclasses.replace(c, article=article.id, id=c.id + suffix) for c in result.claims],
+        entities=[dataclasses.replace(e, id=ent(e.id), name=f"{e.name} {group}") if e.id in tail else e for e in result.entities],
+        mentions=[dataclasses.replace(m, article=article.id, entity=ent(m.entity)) for m in result.mentions],
+        claims=[
+            dataclasses.replace(
+                c, article=article.id, id=c.id + suffix, fact=c.fact + tag, subject=ent(c.subject), object=ent(c.object),
+                about=[ent(x) for x in c.about] if c.about else c.about,
+            )
+            for c in result.claims
+        ],
     )
+
+
+def long_tail(results: dict[str, Any], most: int = 2) -> frozenset[str]:
+    """Entities named in at most ``most`` of the articles (the long tail of a news vocabulary)."""
+    from collections import Counter
+
+    seen = Counter(entity for r in results.values() for entity in {m.entity for m in r.mentions})
+    return frozenset(e for e, n in seen.items() if n <= most)
 
 
 class MemoExecutor:
@@ -112,12 +145,19 @@ class MemoExecutor:
     description = "memoized extraction (replay)"
     workers = 1
 
-    def __init__(self, results: dict[str, Any]) -> None:
+    def __init__(self, results: dict[str, Any], tail_groups: int = 0, scale: int = 1) -> None:
         self.results_by_id = results
+        self.tail = long_tail(results) if tail_groups else frozenset()
+        self.tail_groups, self.scale = tail_groups, scale
+
+    def group(self, article_id: str) -> int:
+        """Replica r of ``scale`` belongs to vocabulary group r * tail_groups // scale (0: the original's)."""
+        rep = int(article_id.rsplit("-r", 1)[1]) if "-r" in article_id else 0
+        return rep * self.tail_groups // self.scale if self.tail_groups else 0
 
     def results(self, chunks: Any, *, ordered: bool = True) -> Iterator[list[Any]]:
         for chunk in chunks:
-            yield [rekey(self.results_by_id[a.id.split("-r")[0]], a) for a in chunk]
+            yield [rekey(self.results_by_id[a.id.split("-r")[0]], a, self.tail, self.group(a.id)) for a in chunk]
 
     def close(self) -> None:
         pass
@@ -242,10 +282,31 @@ def _base_model() -> str:
     return os.environ.get("NEWSKG_SPACY_MODEL") or load_config()["nlp"]["base_model"]
 
 
-def _shard_worker(texts: list[str], base: str, batch: int, ready: Any, go: Any, done: Any) -> None:
+def _tagger_settings() -> dict[str, Any] | None:
+    """The attribution tagger's settings when newskg's config enables it (it is a model of its own)."""
+    from kg.extract.pipeline import load_config
+
+    settings = load_config()["components"].get("newskg_attribution_tagger")
+    if not settings or not settings.get("enabled"):
+        return None
+    return {k: v for k, v in settings.items() if k not in ("factory", "before", "after")}
+
+
+def bare_pipeline(base: str, tagger: dict[str, Any] | None) -> Any:
+    """The statistical models newskg runs, without any of newskg's rules: the base model, plus the
+    attribution tagger's network (run exactly as in newskg) when ``tagger`` holds its settings."""
     import spacy
 
     nlp = spacy.load(base)
+    if tagger is not None:
+        import kg.extract.attribution_tagger  # noqa: F401  (registers the factory)
+
+        nlp.add_pipe("newskg_attribution_tagger_v1", before="parser", config=tagger)
+    return nlp
+
+
+def _shard_worker(texts: list[str], base: str, tagger: dict[str, Any] | None, batch: int, ready: Any, go: Any, done: Any) -> None:
+    nlp = bare_pipeline(base, tagger)
     ready.put(os.getpid())
     go.wait()
     count = sum(1 for _ in nlp.pipe(texts, batch_size=batch))
@@ -253,16 +314,16 @@ def _shard_worker(texts: list[str], base: str, batch: int, ready: Any, go: Any, 
 
 
 def phase_ceiling(args: dict[str, Any]) -> dict[str, Any]:
-    """The bare base model: N independent shards, and nlp.pipe(n_process=N)."""
-    import spacy
-
+    """The bare models (base model, and the attribution tagger unless ``--ceiling-base-only``):
+    N independent shards, and nlp.pipe(n_process=N)."""
     texts = [a.text for a in corpus_articles(Path(args["corpus"]), args["articles"])]
     n, batch, base = args["processes"], args["batch_size"], _base_model()
+    tagger = None if args.get("base_only") else _tagger_settings()
     context = multiprocessing.get_context("spawn")
     ready, done, go = context.Queue(), context.Queue(), context.Event()
     cpu_started = cpu_seconds()
     started = time.perf_counter()
-    workers = [context.Process(target=_shard_worker, args=(texts[i::n], base, batch, ready, go, done)) for i in range(n)]
+    workers = [context.Process(target=_shard_worker, args=(texts[i::n], base, tagger, batch, ready, go, done)) for i in range(n)]
     for w in workers:
         w.start()
     for _ in workers:
@@ -274,7 +335,7 @@ def phase_ceiling(args: dict[str, Any]) -> dict[str, Any]:
     for w in workers:
         w.join()
     shards_cpu = cpu_seconds() - cpu_started
-    nlp = spacy.load(base)
+    nlp = bare_pipeline(base, tagger)
     components = list(nlp.pipe_names)
     sample = texts[: args.get("pipe_sample") or len(texts)]
     pipe_started = time.perf_counter()
@@ -402,10 +463,11 @@ def phase_memory(args: dict[str, Any]) -> dict[str, Any]:
 
     stats = IngestStats()
     articles = (a for a in replay(Path(args["corpus"]), args["scale"]) if a.id.split("-r")[0] in memo)
-    summary = ingest(None, articles, GraphLoader(driver, settings.database), executor=MemoExecutor(memo), batch_size=args["chunk_size"], stats=stats, on_article=on_article)  # type: ignore[arg-type]
+    summary = ingest(None, articles, GraphLoader(driver, settings.database), executor=MemoExecutor(memo, args.get("tail_groups", 0), args["scale"]), batch_size=args["chunk_size"], stats=stats, on_article=on_article)  # type: ignore[arg-type]
     driver.close()
     return {
         "scale": args["scale"],
+        "tail_groups": args.get("tail_groups", 0),
         "articles": stats.read,
         "created": summary.articles_created,
         "seconds": round(stats.seconds, 1),
@@ -444,40 +506,60 @@ def phase_dask(args: dict[str, Any]) -> dict[str, Any]:
 
 
 
-def _query_params(driver: Any, database: str) -> dict[str, list[dict[str, str]]]:
-    """Realistic parameters: the most and a moderately mentioned entities of each kind, real date windows."""
+def _query_params(driver: Any, database: str) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """Realistic parameters, each tagged ``hub`` (the most mentioned entities: tens of thousands of
+    articles in a replayed corpus) or ``typical`` (entities ranked ~200th), with real date windows."""
 
-    def top(label: str, skip: int = 0, limit: int = 3) -> list[str]:
+    def ranked(label: str, skip: int, limit: int) -> list[str]:
         rows, _, _ = driver.execute_query(
-            f"MATCH (e:{label}) WITH e, COUNT {{ (e)<-[:MENTIONS]-() }} AS n ORDER BY n DESC SKIP $skip LIMIT $limit RETURN e.name AS name",
+            f"MATCH (e:{label}) WITH e, COUNT {{ (e)<-[:MENTIONS]-() }} AS n ORDER BY n DESC, e.id SKIP $skip LIMIT $limit RETURN e.name AS name",
             skip=skip, limit=limit, database_=database,
         )
         return [r["name"] for r in rows]
 
-    orgs = top("Organization") + top("Organization", 50, 2)
-    people = top("Person") + top("Person", 50, 2)
-    models = top("Model", 0, 2)
-    places = top("Place", 0, 2)
-    entities = orgs[:2] + people[:2] + models[:1] + places[:1]
+    hub = {label: ranked(label, 0, 1) for label in ("Organization", "Person", "Model", "Place")}
+    typical = {label: ranked(label, 200 if label != "Model" else 20, 2) for label in ("Organization", "Person", "Model", "Place")}
+
+    def entities(which: dict[str, list[str]]) -> list[str]:
+        return [name for names in which.values() for name in names]
+
+    def tagged(maker: Callable[[str], dict[str, str]], labels: tuple[str, ...] = ("Organization", "Person", "Model", "Place")) -> list[tuple[str, dict[str, str]]]:
+        return [("hub", maker(n)) for lab in labels for n in hub[lab]] + [("typical", maker(n)) for lab in labels for n in typical[lab]]
+
     windows = [("2018-01-01", "2018-03-31"), ("2020-06-01", "2020-06-30")]
     return {
-        "affiliations": [{"org": o} for o in orgs[:3]] + [{"person": p} for p in people[:2]],
-        "changes-between": [{"since": s, "until": u} for s, u in windows],
-        "co-mentioned": [{"entity": e} for e in entities],
-        "corroborated-claims": [{}, {"type": "SAID"}, {"type": "AFFILIATED_WITH", "min_sources": "3"}],
-        "entity-timeline": [{"entity": e, "since": "2019-01-01", "until": "2019-03-31"} for e in entities[:4]],
-        "find-entities": [{"text": t[:4]} for t in entities],
-        "models-by-status": [{}, {"status": "released"}],
-        "releases-by-organization": [{"org": o} for o in orgs[:3]] + [{"since": "2019-01-01", "until": "2019-01-31"}],
-        "shortest-connection": [{"entity": a, "other": b} for a, b in zip(people[:2], orgs[1:3], strict=False)],
-        "single-source-claims": [{"type": "RELEASED"}, {"type": "AFFILIATED_WITH"}],
-        "statements-about": [{"entity": e, "since": "2020-01-01", "until": "2020-12-31"} for e in entities[:4]],
-        "statements-by-person": [{"person": p, "since": "2020-01-01", "until": "2020-12-31"} for p in people[:3]],
+        "affiliations": tagged(lambda n: {"org": n}, ("Organization",)) + tagged(lambda n: {"person": n}, ("Person",)),
+        "changes-between": [("typical", {"since": s, "until": u}) for s, u in windows],
+        "co-mentioned": tagged(lambda n: {"entity": n}),
+        "corroborated-claims": [("typical", {}), ("typical", {"type": "SAID"}), ("typical", {"type": "AFFILIATED_WITH", "min_sources": "3"})],
+        "entity-timeline": tagged(lambda n: {"entity": n, "since": "2019-01-01", "until": "2019-03-31"}),
+        "find-entities": [("typical", {"text": n[:4]}) for n in entities(typical)],
+        "models-by-status": [("typical", {}), ("typical", {"status": "released"})],
+        "releases-by-organization": tagged(lambda n: {"org": n}, ("Organization",)) + [("typical", {"since": "2019-01-01", "until": "2019-01-31"})],
+        "shortest-connection": [("typical", {"entity": a, "other": b}) for a, b in zip(typical["Person"], typical["Organization"], strict=False)]
+        + [("hub", {"entity": hub["Person"][0], "other": hub["Organization"][0]})] if hub["Person"] and hub["Organization"] else [],
+        "single-source-claims": [("typical", {"type": "RELEASED"}), ("typical", {"type": "AFFILIATED_WITH"})],
+        "statements-about": tagged(lambda n: {"entity": n, "since": "2020-01-01", "until": "2020-12-31"}),
+        "statements-by-person": tagged(lambda n: {"person": n, "since": "2020-01-01", "until": "2020-12-31"}, ("Person",)),
     }
 
 
+def _timed(driver: Any, database: str, cypher_text: str, params: dict[str, Any], timeout: float) -> tuple[float, int]:
+    """One read transaction with a server-side timeout and no retries: (milliseconds, rows)."""
+    started = time.perf_counter()
+    with driver.session(database=database, notifications_min_severity="OFF", default_access_mode="READ") as session:
+        with session.begin_transaction(timeout=timeout) as tx:
+            rows = len(list(tx.run(cypher_text, params)))
+    return (time.perf_counter() - started) * 1000, rows
+
+
+def _percentiles(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(ordered[max(0, -(-len(ordered) * 95 // 100) - 1)], 1)}
+
+
 def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
-    from kg.queries import bind, load_library, run
+    from kg.queries import bind, load_library
 
     driver, settings = _connect()
     counts, _, _ = driver.execute_query("MATCH (a:Article) RETURN count(a) AS n", database_=settings.database)
@@ -485,38 +567,25 @@ def phase_queries(args: dict[str, Any]) -> dict[str, Any]:
     params = _query_params(driver, settings.database)
     report: dict[str, Any] = {"graph_articles": counts[0]["n"], "queries": {}}
     for name, query in sorted(library.items()):
-        sets = params.get(name) or [{}]
-        try:
-            bound = [bind(query, raw) for raw in sets]
-        except Exception as exc:  # a query whose parameters this bench does not know
-            report["queries"][name] = {"error": str(exc)}
-            continue
-        times, rows, failures = [], 0, []
-        for values in bound:  # warm-up (plan cache, page cache)
+        entry: dict[str, Any] = {}
+        times: dict[str, list[float]] = {"hub": [], "typical": []}
+        rows = 0
+        for kind, raw in params.get(name) or [("typical", {})]:
             try:
-                run(driver, settings.database, query.cypher, values)
-            except Exception as exc:  # e.g. the server's transaction memory limit on a dense node
-                failures.append(f"{values}: {type(exc).__name__}: {getattr(exc, 'message', exc)}"[:300])
-        bound = [v for v in bound if not any(f.startswith(str(v)) for f in failures)]
-        for _ in range(args["repeat"]):
-            for values in bound:
-                started = time.perf_counter()
-                result = run(driver, settings.database, query.cypher, values)
-                times.append((time.perf_counter() - started) * 1000)
-                rows = max(rows, len(result.rows))
-        if not times:
-            report["queries"][name] = {"failed": failures}
-            print(f"  {name}: failed {failures}", file=sys.stderr, flush=True)
-            continue
-        times.sort()
-        report["queries"][name] = {
-            "runs": len(times),
-            "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-            "max_rows": rows,
-            **({"failed": failures} if failures else {}),
-        }
-        print(f"  {name}: {report['queries'][name]}", file=sys.stderr, flush=True)
+                values = bind(query, raw)
+                _timed(driver, settings.database, query.cypher, values, args["timeout"])  # warm-up
+                for _ in range(args["repeat"]):
+                    ms, n = _timed(driver, settings.database, query.cypher, values, args["timeout"])
+                    times[kind].append(ms)
+                    rows = max(rows, n)
+            except Exception as exc:  # a timeout or the server's transaction memory limit
+                entry.setdefault("failed", []).append(f"{kind} {raw}: {type(exc).__name__}: {getattr(exc, 'message', None) or exc}"[:240])
+        for kind, found in times.items():
+            if found:
+                entry[kind] = {"runs": len(found), **_percentiles(found)}
+        entry["max_rows"] = rows
+        report["queries"][name] = entry
+        print(f"  {name}: {json.dumps(entry)}", file=sys.stderr, flush=True)
     driver.close()
     return report
 
@@ -538,7 +607,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", nargs="+", default=["ceiling", "extract", "ingest"], choices=["ceiling", "extract", "ingest", "memory", "queries", "dask"])
     parser.add_argument("--dask-workers", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10, 100])
+    parser.add_argument("--tail-groups", type=int, default=0, help="memory phase: give the long-tail entities and the facts this many private copies across the replicas (a vocabulary that grows with the corpus, Heaps-like, instead of 1x's), e.g. 10 at 45x")
+    parser.add_argument("--keep-graph", action="store_true", help="memory phase: load into the graph as it is (replicas already stored unchanged are skipped) instead of emptying it first")
     parser.add_argument("--repeat", type=int, default=20, help="runs of each query parameter set")
+    parser.add_argument("--query-timeout", type=float, default=20.0, help="server-side timeout per query run (s)")
+    parser.add_argument("--ceiling-base-only", action="store_true", help="ceiling without the attribution tagger's network (the base model alone)")
     parser.add_argument("--pipe-sample", type=int, default=500, help="texts for the nlp.pipe(n_process=N) ceiling (it includes worker start-up)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -553,15 +626,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {json.dumps(figures)}", flush=True)
 
     if "ceiling" in args.phases:
-        show("ceiling", in_child(phase_ceiling, {**common, "pipe_sample": args.pipe_sample}))
+        show("ceiling", in_child(phase_ceiling, {**common, "pipe_sample": args.pipe_sample, "base_only": args.ceiling_base_only}))
     if "extract" in args.phases:
         show("extract", in_child(phase_extract, {**common, "save": args.articles is None}))
     if "ingest" in args.phases:
         show("ingest", in_child(phase_ingest, common))
     for scale in args.scales if "memory" in args.phases else []:
-        show(f"memory_x{scale}", in_child(phase_memory, {**common, "scale": scale}))
+        show(f"memory_x{scale}", in_child(phase_memory, {**common, "scale": scale, "tail_groups": args.tail_groups, "wipe": not args.keep_graph}))
     if "queries" in args.phases:
-        show("queries", in_child(phase_queries, {"repeat": args.repeat}))
+        show("queries", in_child(phase_queries, {"repeat": args.repeat, "timeout": args.query_timeout}))
     for workers in args.dask_workers if "dask" in args.phases else []:
         show(f"dask_{workers}_workers", in_child(phase_dask, {**common, "workers": workers}))
     if "dask" in args.phases and len(args.dask_workers) > 1:
@@ -602,8 +675,13 @@ def main(argv: list[str] | None = None) -> int:
     if peaks:
         print("peak RSS (MB, process tree): " + ", ".join(f"{k} {v}" for k, v in peaks.items()))
     if "queries" in report:
-        worst = max((q.get("p95_ms", 0) for q in report["queries"]["queries"].values()), default=0)
-        print(f"queries on {report['queries']['graph_articles']:,} articles: worst p95 {worst} ms")
+        for kind in ("typical", "hub"):
+            p95s = {name: q[kind]["p95_ms"] for name, q in report["queries"]["queries"].items() if kind in q}
+            slow = sorted(name for name, v in p95s.items() if v >= 50)
+            print(f"queries on {report['queries']['graph_articles']:,} articles, {kind} parameters: p95 < 50 ms for {len(p95s) - len(slow)} of {len(p95s)}; slower: {', '.join(slow) or 'none'}")
+        failed = sorted(name for name, q in report["queries"]["queries"].items() if "failed" in q)
+        if failed:
+            print(f"queries that failed for some parameters: {', '.join(failed)}")
     report["machine"]["load_avg_at_end"] = os.getloadavg()
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
