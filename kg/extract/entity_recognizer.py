@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
+from kg.resolve.names import acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
 NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
@@ -80,10 +81,15 @@ class EntityRecognizer:
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
         text = doc_text(doc)
-        candidates = [*self._model_names(text), *self._gazetteer(text), *self._context(doc), *self._statistical(doc)]
+        candidates = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text), *self._context(doc), *self._statistical(doc)]
         candidates = [c for c in candidates if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(candidates)
-        return select_entities(chosen + list(_surname_mentions(text, chosen)))
+        surnames = list(_surname_mentions(text, chosen))
+        # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
+        same_span = {(c.start, c.end) for c in surnames}
+        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
+        return select_entities(chosen + list(_repeated_mentions(text, chosen)))
 
     def _model_names(self, text: str) -> Iterator[EntityCandidate]:
         for match in find_model_names(text, self.grammar):
@@ -93,6 +99,28 @@ class EntityRecognizer:
     def _gazetteer(self, text: str) -> Iterator[EntityCandidate]:
         for match in self.org_regex.finditer(text):
             yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0))
+
+    @cached_property
+    def results_line_regexes(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.lexicon.results_lines)
+
+    def _results_tables(self, text: str) -> Iterator[EntityCandidate]:
+        """Teams on the lines of sports results and standings tables (pipelines/lexicons/results_tables.yml)."""
+        if not self.results_line_regexes:
+            return
+        offset = 0
+        for line in text.split("\n"):
+            stripped = line.rstrip()
+            for regex in self.results_line_regexes:
+                match = regex.match(stripped)
+                if match is None:
+                    continue
+                for group, value in match.groupdict().items():
+                    if group.startswith("team") and value:
+                        start = offset + match.start(group)
+                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value)
+                break
+            offset += len(line) + 1
 
     def _context(self, doc: Doc) -> Iterator[EntityCandidate]:
         model_nouns = self.lexicon.model_nouns
@@ -158,6 +186,9 @@ def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
 
 
 _WORD = r"(?<![\w.-]){}(?![\w-])"
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,9})\s*\)")
+#: Types whose names are spread to their untagged repetitions in the same article.
+REPEATED_LABELS = frozenset({"Organization", "Person"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -173,6 +204,46 @@ def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         for match in re.finditer(_WORD.format(re.escape(surname)), text[cand.end :]):
             start = cand.end + match.start()
             yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname)
+
+
+def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
+    """Every use of an acronym an article defines for an organization: "the Kurdistan Democratic
+    Party (KDP)" makes each later "KDP" an Organization mention (the extractor then joins it to
+    the full name through the stated alias)."""
+    for cand in chosen:
+        if cand.label != "Organization":
+            continue
+        match = _ACRONYM_AFTER.match(text, cand.end)
+        if match is None or not acronym_of(match.group(1), text[cand.start : cand.end]):
+            continue
+        for hit in re.finditer(_WORD.format(re.escape(match.group(1))), text):
+            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1))
+
+
+def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
+    """One sense per article: where the statistical model tagged a name once (or a gazetteer
+    found it) and left another occurrence of the same words untagged, tag that one too.
+
+    Only names with a single type in the article are spread, and only to free text (priority 0:
+    never over another detection), so "Washington" as a Place and as a Person stays as found.
+    """
+    labels: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for cand in chosen:
+        if cand.label in REPEATED_LABELS and cand.source in ("ner", "gazetteer", "acronym", "results-table"):
+            surface = text[cand.start : cand.end]
+            labels.setdefault(surface, set()).add(cand.label)
+            names.setdefault(surface, cand.name)
+    for cand in chosen:  # a surface also chosen under another type is ambiguous in this article
+        surface = text[cand.start : cand.end]
+        if surface in labels:
+            labels[surface].add(cand.label)
+    for surface, found in labels.items():
+        if len(found) != 1 or len(surface) < 2 or not surface[0].isupper():
+            continue
+        label = next(iter(found))
+        for hit in re.finditer(_WORD.format(re.escape(surface)), text):
+            yield EntityCandidate(hit.start(), hit.end(), label, 0, "repeat", names[surface])
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

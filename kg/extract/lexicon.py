@@ -59,6 +59,7 @@ class Lexicon:
     pronouns: dict[str, frozenset[str]]
     nominal_anaphors: dict[str, frozenset[str]]
     org_alias_index: dict[str, str] = field(default_factory=dict)
+    results_lines: tuple[str, ...] = ()  # regexes of results-table lines; named groups team*
 
     @property
     def release_verbs(self) -> frozenset[str]:
@@ -178,7 +179,15 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         pronouns={key: frozenset(values) for key, values in anaphors["pronouns"].items()},
         nominal_anaphors={key: frozenset(v.lower() for v in values) for key, values in anaphors["nominals"].items()},
         org_alias_index=alias_index,
+        results_lines=_results_lines(base),
     )
+
+
+def _results_lines(base: Path) -> tuple[str, ...]:
+    if not (base / "lexicons/results_tables.yml").is_file():
+        return ()
+    tables = _load_yaml(base, "lexicons/results_tables.yml")
+    return tuple(line.replace("{team}", tables["team"]) for line in tables["lines"].values())
 
 
 def compile_alternation(words: list[str] | tuple[str, ...]) -> str:

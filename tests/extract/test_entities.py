@@ -86,3 +86,79 @@ def test_entity_ids_are_stable_across_runs(nlp: Language) -> None:
     second = [(e.id, e.name, e.aliases) for e in extract_text(nlp, text).entities]
     assert first == second
     assert ("org:zhipu-ai", "Zhipu AI", ["Zhipu"]) in first
+
+
+# Lines of results and standings tables name teams: organizations, whatever the model says.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rowing results on Sunday.\n\nKestrel 3 Harbourside 1", {("Kestrel", "Organization"), ("Harbourside", "Organization")}),
+        ("Standings after Sunday's games.\n\nNORTHBRIDGE 71 64 .526 10\n\nLAKEVIEW 65 66 .496 5", {("NORTHBRIDGE", "Organization"), ("LAKEVIEW", "Organization")}),
+        ("Standings after Sunday's games.\n\nST ALDWYN 70 54 .565 -", {("ST ALDWYN", "Organization")}),
+    ],
+)
+def test_results_table_teams(nlp: Language, text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= entities(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The team scored 3 goals in 2 games.",  # numbers in prose are not a results line
+        "Revenue rose 12 percent to 4.5 billion dollars in 2024 .",
+    ],
+)
+def test_prose_with_numbers_is_not_a_results_table(nlp: Language, text: str) -> None:
+    recognizer = nlp.get_pipe("newskg_entities")
+    assert list(recognizer._results_tables(text)) == []
+
+
+def test_an_acronym_defined_in_the_article_is_the_organization_everywhere(nlp: Language) -> None:
+    result = extract_text(nlp, "The Northern Robotics Alliance (NRA) opened a lab in Oslo. Later, NRA said the lab would hire 50 people.")
+    nra = [m for m in result.mentions if m.text == "NRA"]
+    assert len(nra) == 2
+    org = next(e for e in result.entities if e.id == nra[0].entity)
+    assert (org.type, org.name) == ("Organization", "Northern Robotics Alliance")
+    assert {m.entity for m in nra} == {org.id}
+
+
+def _recognize_with_model_labels(nlp: Language, text: str, labels: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Run newskg_entities on ``text`` as if the statistical NER had produced ``labels`` (surface, label)."""
+    from spacy.tokens import Span
+
+    with nlp.select_pipes(disable=["newskg_entities", "newskg_claims"]):
+        doc = nlp(text)
+    spans, taken = [], 0
+    for surface, label in labels:
+        start = text.index(surface, taken)
+        taken = start + len(surface)
+        spans.append(doc.char_span(start, taken, label=label))
+    doc.ents = spans
+    doc = nlp.get_pipe("newskg_entities")(doc)
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_surname_after_the_full_name_is_the_person_whatever_the_model_says(nlp: Language) -> None:
+    found = _recognize_with_model_labels(nlp, "Tomas Berg led the review. Berg said it took a year.", [("Tomas Berg", "PERSON"), ("Berg", "ORG")])
+    assert found == [("Tomas Berg", "Person"), ("Berg", "Person")]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "expected"),
+    [
+        # tagged once, untagged later: the later mention gets the same type
+        (
+            "Orvana Capital invested early. Founders said Orvana Capital had been patient.",
+            [("Orvana Capital", "ORG")],
+            [("Orvana Capital", "Organization"), ("Orvana Capital", "Organization")],
+        ),
+        # a name the article uses with two types is left as the model found it (third one untagged)
+        (
+            "Marlow won the vote in Marlow. Marlow thanked voters.",
+            [("Marlow", "PERSON"), ("Marlow", "GPE")],
+            [("Marlow", "Person"), ("Marlow", "Place")],
+        ),
+    ],
+)
+def test_one_type_per_name_in_an_article(nlp: Language, text: str, labels: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
+    assert _recognize_with_model_labels(nlp, text, labels) == expected
