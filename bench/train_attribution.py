@@ -101,10 +101,22 @@ def cmd_convert(args: argparse.Namespace) -> None:
 
 
 # -- train ------------------------------------------------------------------------------------
+def resume_config(config: Path, model: Path, dest: Path) -> Path:
+    """``config`` with the attribution component sourced from a trained pipeline, to train it further."""
+    from thinc.api import Config
+
+    settings = Config().from_disk(config, interpolate=False)
+    settings["components"]["attribution"] = {"source": str(model.resolve())}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    settings.to_disk(dest)
+    return dest
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     output = args.work / args.run
+    config = resume_config(args.config, args.resume, args.work / f"{args.run}.cfg") if args.resume else args.config
     command = [
-        sys.executable, "-m", "spacy", "train", str(args.config), "--output", str(output),
+        sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
         "--paths.train", str(args.work / f"train-{args.nested}.spacy"),
         "--paths.dev", str(args.work / f"dev-{args.nested}.spacy"),
         *args.overrides,
@@ -193,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     train = sub.add_parser("train")
     train.add_argument("--config", type=Path, default=CONFIG)
     train.add_argument("--run", default="run1")
+    train.add_argument("--resume", type=Path, help="go on training the attribution component of this trained pipeline (e.g. build/attribution/run1/model-best)")
     train.add_argument("overrides", nargs="*", help="spacy train overrides, e.g. --training.max_steps 3000")
     package = sub.add_parser("package")
     package.add_argument("--model", type=Path, default=WORK / "run1" / "model-best")
