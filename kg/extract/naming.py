@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from functools import lru_cache
 
 TYPE_PREFIX = {"Organization": "org", "Person": "person", "Model": "model", "Place": "place"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -35,7 +35,8 @@ def name_key(name: str) -> str:
     return re.sub(r"-{2,}", "-", key).strip("-")
 
 
-def strip_corporate_suffix(name: str, suffixes: Sequence[str]) -> str:
+@lru_cache(maxsize=65_536)
+def strip_corporate_suffix(name: str, suffixes: tuple[str, ...]) -> str:
     """Drop a trailing legal form ("Inc.", ", Ltd.") from an organization name, if anything remains.
 
     ``suffixes`` come from ``pipelines/lexicons/resolution.yml``, longest first so that

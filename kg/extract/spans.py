@@ -43,6 +43,7 @@ def entity_at(token: Token, labels: Iterable[str] | None = None) -> Span | None:
 
 
 _TEXT_CACHE = threading.local()
+_TEXT_CACHE_SIZE = 16  # more than an nlp.pipe batch
 
 
 def doc_text(doc: Doc) -> str:
@@ -50,13 +51,19 @@ def doc_text(doc: Doc) -> str:
 
     spaCy rebuilds ``Doc.text`` from every token on each access (about half a millisecond for a
     news article), so code that slices the text per entity or per token must not call it in a
-    loop. The last doc's text is kept per thread; a doc's text never changes.
+    loop. The texts of the last few docs are kept per thread (components see a batch of docs in
+    turn); a doc's text never changes.
     """
-    cached = getattr(_TEXT_CACHE, "entry", None)
-    if cached is not None and cached[0] is doc:
-        return cached[1]
+    entries: list[tuple[Doc, str]] | None = getattr(_TEXT_CACHE, "entries", None)
+    if entries is None:
+        entries = _TEXT_CACHE.entries = []
+    for cached, text in entries:
+        if cached is doc:
+            return text
     text = doc.text
-    _TEXT_CACHE.entry = (doc, text)
+    entries.append((doc, text))
+    if len(entries) > _TEXT_CACHE_SIZE:
+        del entries[0]
     return text
 
 
