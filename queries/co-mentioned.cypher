@@ -14,14 +14,12 @@ CALL () { // e = the entity named $entity (id, name or alias), found through ind
 }
 MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(other:Entity)
 WHERE other <> e AND ($type IS NULL OR toLower(other.type) = toLower($type))
-// count first (one MENTIONS per article and entity), list the articles of the top ones only
-WITH e, other, count(a) AS articles
-ORDER BY articles DESC, other.name
+WITH e, other, a ORDER BY a.published, a.id
+// one MENTIONS per article and entity: the list's size is the number of articles; properties
+// are read for the top entities' articles only
+WITH e, other, collect(a) AS articles
+ORDER BY size(articles) DESC, other.name
 LIMIT $limit
-CALL (e, other) {
-  MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(other)
-  WITH a ORDER BY a.published, a.id
-  RETURN collect({title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
-}
-RETURN e.name AS entity, other.name AS co_mentioned, other.type AS type, articles, sources
+RETURN e.name AS entity, other.name AS co_mentioned, other.type AS type, size(articles) AS articles,
+       [a IN articles | {title: a.title, source: a.source, published: a.published, url: a.url}] AS sources
 ORDER BY articles DESC, co_mentioned
