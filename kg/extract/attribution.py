@@ -59,6 +59,22 @@ def find_attributions(doc: Doc, lexicon: Lexicon) -> list[Attribution]:
 
 
 # -- verb cues --------------------------------------------------------------------------------
+#: Dependents written before a cue verb that belong to the cue ("is defending", "has also
+#: detailed", "now says", "did not deny"), as PolNeAR marks cues.
+CUE_PREFIX_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
+
+
+def _cue_start(verb: Token) -> Token:
+    """The first token of the cue: the verb, or the auxiliaries, negation and adverbs right before it."""
+    start = verb
+    while start.i > verb.sent.start:
+        before = verb.doc[start.i - 1]
+        if before.head.i != verb.i or before.dep_ not in CUE_PREFIX_DEPS:
+            break
+        start = before
+    return start
+
+
 def _verb_cue(token: Token, sentence: int, lexicon: Lexicon) -> list[Attribution]:
     if token.pos_ not in ("VERB", "AUX") or token.tag_ == "MD":
         return []
@@ -98,7 +114,7 @@ def _verb_cue(token: Token, sentence: int, lexicon: Lexicon) -> list[Attribution
     if source_head.lower_ in ("it", "this", "that") and token.head.lemma_ in ("be",):
         return []  # "it is said that": no source
     source = _noun_phrase(source_head)
-    cue = (token.idx, cue_end.idx + len(cue_end.text))
+    cue = (_cue_start(token).idx, cue_end.idx + len(cue_end.text))
     if not contents and is_clausal:
         # “…,” he said, “…”: the quotations right before or after the source and cue
         around = (min(source[0], cue[0]), max(source[1], cue[1]))

@@ -333,6 +333,15 @@ def trim(text: str, span: TaggedSpan) -> TaggedSpan | None:
     return TaggedSpan(start, end, span.label) if start < end else None
 
 
+def _without_trailing_time(text: str, span: TaggedSpan, time_words: frozenset[str]) -> TaggedSpan:
+    """A cue without the time words after its verb: "said Friday" -> "said" (PolNeAR's cues)."""
+    words = text[span.start : span.end].split(" ")
+    keep = len(words)
+    while keep > 1 and words[keep - 1].lower() in time_words:
+        keep -= 1
+    return span if keep == len(words) else TaggedSpan(span.start, span.start + len(" ".join(words[:keep])), span.label)
+
+
 def _is_edge(char: str) -> bool:
     return char.isspace() or unicodedata.category(char).startswith("P")
 
@@ -340,7 +349,9 @@ def _is_edge(char: str) -> bool:
 def tagged_attributions(doc: Doc, spans: Iterable[TaggedSpan], lexicon: Lexicon, *, orphan_cues: bool = False) -> list[Attribution]:
     """The tagger's spans of ``doc`` as :class:`Attribution` tuples (needs sentences and entities)."""
     text = doc_text(doc)
+    time_words = frozenset(lexicon.reporting.get("cue_trailing_time_words", ()))
     spans = [t for t in (trim(text, s) for s in spans) if t is not None]
+    spans = [_without_trailing_time(text, s, time_words) if s.label == CUE else s for s in spans]
     sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
     sent_starts = [s for s, _ in sentences]
     found = []

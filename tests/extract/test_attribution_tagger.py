@@ -218,3 +218,18 @@ def test_pipe_and_call_agree(tagged_nlp: Language) -> None:
     piped = [d._.newskg_attribution_tags for d in tagged_nlp.pipe(texts, batch_size=2)]
     called = [tagged_nlp(t)._.newskg_attribution_tags for t in texts]
     assert piped == called
+
+
+@pytest.mark.parametrize(
+    ("cue", "expected"),
+    [("said Friday", "said"), ("reported saturday", "reported"), ("said", "said"), ("told reporters today", "told reporters"), ("adding later", "adding later")],
+)
+def test_tagged_cues_end_before_trailing_time_words(cue: str, expected: str) -> None:
+    from kg.extract.attribution_tagger import _without_trailing_time
+    from kg.extract.lexicon import load_lexicon
+
+    text = f"Senator Doe {cue} that talks would resume."
+    span = TaggedSpan(12, 12 + len(cue), "CUE")
+    words = frozenset(load_lexicon().reporting["cue_trailing_time_words"])
+    trimmed = _without_trailing_time(text, span, words)
+    assert text[trimmed.start : trimmed.end] == expected and trimmed.label == "CUE"

@@ -148,3 +148,22 @@ def test_claims_carry_provenance(nlp: Language) -> None:
     assert result.article.text[claim.start : claim.end] == "Alibaba launched Wan 2.2"
     assert 0 < claim.confidence <= 1
     assert claim.fact == "released|org:alibaba|model:wan-2.2|released"
+
+
+# PolNeAR marks a cue with the auxiliaries, negation and adverbs written right before its verb.
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Tomas Berg has also said that prices will fall.", "has also said"),
+        ("Mara Lindqvist did not deny that the model was delayed.", "did not deny"),
+        ("The analysts are now warning that demand will slow.", "are now warning"),
+        ("Dana Whitfield said that the company would share details.", "said"),
+        ("Yesterday Dana Whitfield said that the company would share details.", "said"),  # not a dependent of the verb's left edge
+    ],
+)
+def test_rule_cues_take_their_auxiliaries(nlp: Language, text: str, cue: str) -> None:
+    from kg.extract.attribution import find_attributions
+    from kg.extract.lexicon import load_lexicon
+
+    found = find_attributions(nlp(text), load_lexicon())
+    assert [text[a.cue[0] : a.cue[1]] for a in found] == [cue]
