@@ -105,21 +105,15 @@ def rekey(result: Any, article: Any, tail: frozenset[str] = frozenset(), group: 
     from kg.extract.extractor import ArticleResult
 
     suffix = article.id[len(result.article.id) :]
-    if not group:
-        return ArticleResult(
-            article=article,
-            entities=result.entities,
-            mentions=[dataclasses.replace(m, article=article.id) for m in result.mentions],
-            claims=[dataclasses.replace(c, article=article.id, id=c.id + suffix) for c in result.claims],
-        )
-    tag = f"-g{group}"
+    private = tail if group else frozenset()
+    tag = f"-g{group}" if group else ""
 
     def ent(entity_id: str | None) -> str | None:
-        return f"{entity_id}{tag}" if entity_id in tail else entity_id
+        return f"{entity_id}{tag}" if entity_id in private else entity_id
 
     return ArticleResult(
         article=article,
-        entities=[dataclasses.replace(e, id=ent(e.id), name=f"{e.name} {group}") if e.id in tail else e for e in result.entities],
+        entities=[dataclasses.replace(e, id=ent(e.id), name=f"{e.name} {group}") if e.id in private else e for e in result.entities],
         mentions=[dataclasses.replace(m, article=article.id, entity=ent(m.entity)) for m in result.mentions],
         claims=[
             dataclasses.replace(
@@ -530,14 +524,15 @@ def _query_params(driver: Any, database: str) -> dict[str, list[tuple[str, dict[
         )
         return [r["name"] for r in rows]
 
-    hub = {label: ranked(label, 0, 1) for label in ("Organization", "Person", "Model", "Place")}
-    typical = {label: ranked(label, 200 if label != "Model" else 20, 2) for label in ("Organization", "Person", "Model", "Place")}
+    labels = ("Organization", "Person", "Model", "Place")
+    hub = {label: ranked(label, 0, 1) for label in labels}
+    typical = {label: ranked(label, 200 if label != "Model" else 20, 2) for label in labels}
 
     def entities(which: dict[str, list[str]]) -> list[str]:
         return [name for names in which.values() for name in names]
 
-    def tagged(maker: Callable[[str], dict[str, str]], labels: tuple[str, ...] = ("Organization", "Person", "Model", "Place")) -> list[tuple[str, dict[str, str]]]:
-        return [("hub", maker(n)) for lab in labels for n in hub[lab]] + [("typical", maker(n)) for lab in labels for n in typical[lab]]
+    def tagged(maker: Callable[[str], dict[str, str]], kinds: tuple[str, ...] = labels) -> list[tuple[str, dict[str, str]]]:
+        return [("hub", maker(n)) for lab in kinds for n in hub[lab]] + [("typical", maker(n)) for lab in kinds for n in typical[lab]]
 
     windows = [("2018-01-01", "2018-03-31"), ("2020-06-01", "2020-06-30")]
     return {
@@ -550,7 +545,7 @@ def _query_params(driver: Any, database: str) -> dict[str, list[tuple[str, dict[
         "models-by-status": [("typical", {}), ("typical", {"status": "released"})],
         "releases-by-organization": tagged(lambda n: {"org": n}, ("Organization",)) + [("typical", {"since": "2019-01-01", "until": "2019-01-31"})],
         "shortest-connection": [("typical", {"entity": a, "other": b}) for a, b in zip(typical["Person"], typical["Organization"], strict=False)]
-        + [("hub", {"entity": hub["Person"][0], "other": hub["Organization"][0]})] if hub["Person"] and hub["Organization"] else [],
+        + ([("hub", {"entity": hub["Person"][0], "other": hub["Organization"][0]})] if hub["Person"] and hub["Organization"] else []),
         "single-source-claims": [("typical", {"type": "RELEASED"}), ("typical", {"type": "AFFILIATED_WITH"})],
         "statements-about": tagged(lambda n: {"entity": n, "since": "2020-01-01", "until": "2020-12-31"}),
         "statements-by-person": tagged(lambda n: {"person": n, "since": "2020-01-01", "until": "2020-12-31"}, ("Person",)),

@@ -145,16 +145,14 @@ class AttributionTagger:
         # Entities left on a doc would be presets for the base ner, which runs later: a doc without
         # entity annotation (the usual case, the tagger runs before the ner) is tagged in place and
         # reset to "missing" afterwards; any other doc is tagged on a copy.
-        fresh = [doc for doc in docs if not doc.has_annotation("ENT_IOB")]
-        annotated = [doc for doc in docs if doc.has_annotation("ENT_IOB")]
-        scratch = [doc.copy() for doc in annotated]
-        self._ner.set_annotations(fresh + scratch, self._ner.predict(fresh + scratch))
-        for doc, tagged in [*zip(fresh, fresh, strict=True), *zip(annotated, scratch, strict=True)]:
+        targets = [doc.copy() if doc.has_annotation("ENT_IOB") else doc for doc in docs]
+        self._ner.set_annotations(targets, self._ner.predict(targets))
+        for doc, tagged in zip(docs, targets, strict=True):
             doc._.newskg_attribution_tags = AttributionTags(
                 tuple(TaggedSpan(e.start_char, e.end_char, e.label_) for e in tagged.ents), self.combine, self.orphan_cues
             )
-        for doc in fresh:
-            doc.set_ents([], default="missing")
+            if tagged is doc:
+                doc.set_ents([], default="missing")
 
 
 @Language.factory(

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
-from kg.resolve.names import acronym_of
+from kg.resolve.names import ACRONYM_AFTER_NAME, acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
 NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
@@ -186,9 +186,10 @@ def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
 
 
 _WORD = r"(?<![\w.-]){}(?![\w-])"
-_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&]{1,9})\s*\)")
-#: Types whose names are spread to their untagged repetitions in the same article.
+#: Types whose names are spread to their untagged repetitions in the same article, and the
+#: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
+REPEATED_SOURCES = frozenset({"ner", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -213,7 +214,7 @@ def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
     for cand in chosen:
         if cand.label != "Organization":
             continue
-        match = _ACRONYM_AFTER.match(text, cand.end)
+        match = ACRONYM_AFTER_NAME.match(text, cand.end)
         if match is None or not acronym_of(match.group(1), text[cand.start : cand.end]):
             continue
         for hit in re.finditer(_WORD.format(re.escape(match.group(1))), text):
@@ -230,7 +231,7 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
     labels: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for cand in chosen:
-        if cand.label in REPEATED_LABELS and cand.source in ("ner", "gazetteer", "acronym", "results-table"):
+        if cand.label in REPEATED_LABELS and cand.source in REPEATED_SOURCES:
             surface = text[cand.start : cand.end]
             labels.setdefault(surface, set()).add(cand.label)
             names.setdefault(surface, cand.name)

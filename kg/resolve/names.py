@@ -27,7 +27,8 @@ CharSpan = tuple[int, int]
 
 _WORDS_NOT_IN_ACRONYMS = frozenset({"of", "for", "and", "the", "&", "on", "in", "at", "de"})
 _CAPITALIZED_RUN = re.compile(r"[A-Z0-9][\w.&’'-]*(?:\s+(?:[A-Z0-9][\w.&’'-]*|of|for|and|&)){0,5}")
-_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&.]{1,9})\s*\)")
+#: An acronym in parentheses right after a name: "Safe Superintelligence (SSI)".
+ACRONYM_AFTER_NAME = re.compile(r"\s*\(\s*([A-Z][A-Z0-9&.]{1,9})\s*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def _cued_alias(doc: Doc, ent: Span, starts: dict[int, Span], data: ResolutionDa
 
 
 def _acronym(doc: Doc, ent: Span, starts: dict[int, Span]) -> tuple[str, CharSpan | None, str] | None:
-    match = _ACRONYM.match(doc_text(doc), ent.end_char)
+    match = ACRONYM_AFTER_NAME.match(doc_text(doc), ent.end_char)
     if match is None or not acronym_of(match.group(1), ent.text):
         return None
     begin = match.start(1)
