@@ -23,6 +23,8 @@ ainews: Organization and Model names against silver labels; PATH is descriptions
 
 crossre: AFFILIATED_WITH and DEVELOPS relations; PATH is news-test.json, ai-test.json, a -dev file, or a folder of them
 
+ainews-relations: org→model (RELEASED/DEVELOPS), release status, AFFILIATED_WITH and DERIVED_FROM pairs on the hand-checked AI-news 2025 gold; PATH is bench/gold/ainews2025/gold.jsonl (or a supplement in its format), --split dev or test
+
 Tune on dev splits, report on test. Protocols: docs/evaluation.md.
 """
 
@@ -32,6 +34,7 @@ class SetName(str, Enum):
     conll = "conll"
     ainews = "ainews"
     crossre = "crossre"
+    ainews_relations = "ainews-relations"
 
 
 def newskg_predictor(*, model: str | None, markdown: bool) -> object:
@@ -48,8 +51,10 @@ def baseline_predictor(*, markdown: bool) -> object:
     return SpacyEntityPredictor(markdown=markdown)
 
 
-def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: int | None, model: str | None) -> str:
+def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: int | None, model: str | None, split: str | None = None) -> str:
     args = ["kg", "eval", set_name, str(path), "--out", str(out)]
+    if split:
+        args += ["--split", split]
     if baseline:
         args.append("--baseline")
     if limit is not None:
@@ -73,26 +78,49 @@ def register(app: typer.Typer) -> None:
         baseline: bool = typer.Option(False, "--baseline", help="Also score the bare spaCy model (conll, ainews)."),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
         model: str | None = typer.Option(None, "--model", help="spaCy model for newskg's pipeline (default: newskg's own)."),
+        split: str | None = typer.Option(None, "--split", help="ainews-relations only: score one part of the gold (dev or test)."),
     ) -> None:
+        import dataclasses
+        import functools
+
         from kg.eval.sets import SETS, render, run
 
         eval_set = SETS[set_name.value]
+        if split is not None:
+            if eval_set.name != "ainews-relations":
+                raise typer.BadParameter(f"{eval_set.name} has no --split: PATH names the split", param_hint="--split")
+            if split not in ("dev", "test"):
+                raise typer.BadParameter(f"unknown split {split!r}: dev or test", param_hint="--split")
+        if eval_set.name == "ainews-relations":
+            from kg.eval.relations_gold import read_gold
+
+            eval_set = dataclasses.replace(eval_set, read=functools.partial(read_gold, split=split))
         if baseline and not eval_set.baseline:
             raise typer.BadParameter(f"no spaCy baseline for {eval_set.name}: it has no such task", param_hint="--baseline")
-        out_path = out or Path("reports") / f"eval-{eval_set.name}.json"
+        out_path = out or Path("reports") / f"eval-{eval_set.name}{'-' + split if split else ''}.json"
         predictors: dict[str, object] = {"newskg": newskg_predictor(model=model, markdown=eval_set.markdown)}
         if baseline:
             predictors["spacy"] = baseline_predictor(markdown=eval_set.markdown)
-        report = run(
-            eval_set,
-            path,
-            predictors,
-            limit=limit,
-            command=_command_line(eval_set.name, path, out_path, baseline, limit, model),
-            progress=_progress_bar,
-            extra={"model": model},
-        )
+        from kg.eval.relations_gold import GoldError
+
+        try:
+            report = _run_set(run, eval_set, path, predictors, limit, out_path, baseline, model, split)
+        except GoldError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(render(eval_set, report))
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         typer.echo(f"\nreport: {out_path}")
+
+
+def _run_set(run: Any, eval_set: Any, path: Path, predictors: dict[str, object], limit: int | None, out_path: Path, baseline: bool, model: str | None, split: str | None) -> Any:
+    return run(
+            eval_set,
+            path,
+            predictors,
+            limit=limit,
+            command=_command_line(eval_set.name, path, out_path, baseline, limit, model, split),
+            progress=_progress_bar,
+            extra={"model": model},
+        )

