@@ -16,9 +16,9 @@ FORMAT_NAME = "newskg-graph"
 FORMAT_VERSION = 1
 
 EntityType = Literal["Organization", "Person", "Model", "Place"]
-ClaimType = Literal["RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH"]
+ClaimType = Literal["RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM"]
 ENTITY_TYPES: tuple[str, ...] = ("Organization", "Person", "Model", "Place")
-CLAIM_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH")
+CLAIM_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM")
 
 
 @dataclass(slots=True)

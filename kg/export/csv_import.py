@@ -27,7 +27,7 @@ from kg.neo4j.cypher import SPAN_NAMES
 
 ARRAY_DELIMITER = ";"
 #: Claim type -> node label of the reified claim (as kg/neo4j/cypher.py CLAIM_LABELS).
-CLAIM_LABELS: dict[str, str] = {"RELEASED": "Released", "DEVELOPS": "Develops", "SAID": "Said", "AFFILIATED_WITH": "Affiliation"}
+CLAIM_LABELS: dict[str, str] = {"RELEASED": "Released", "DEVELOPS": "Develops", "SAID": "Said", "AFFILIATED_WITH": "Affiliation", "DERIVED_FROM": "Derivation"}
 ENTITY_TYPES: tuple[str, ...] = ("Organization", "Person", "Model", "Place")
 
 

@@ -30,6 +30,7 @@ LINK_LABELS: dict[str, str] = {
     "RELEASED": "released",
     "DEVELOPS": "develops",
     "AFFILIATED_WITH": "affiliated with",
+    "DERIVED_FROM": "derived from",
     SAID_ABOUT: "said about",
     CO_MENTIONED: "co-mentioned",
 }

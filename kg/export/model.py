@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 #: Claim types that connect a subject entity to an object entity (the derived relationships).
-LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
+LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH", "DERIVED_FROM")
 #: The link drawn from a speaker to each entity a statement names.
 SAID_ABOUT = "SAID_ABOUT"
 #: The link between two entities named in the same article(s), only drawn when asked for.
@@ -115,6 +115,8 @@ class Claim:
             return f"{subject} develops {obj}"
         if self.type == "AFFILIATED_WITH":
             return f"{subject}, {self.role or 'affiliated'} at {obj}"
+        if self.type == "DERIVED_FROM":
+            return f"{subject} is derived from {obj}"
         return f"{subject}: “{self.statement or ''}”"
 
 

@@ -54,6 +54,7 @@ CLAIM_CLASSES: dict[str, URIRef] = {
     "DEVELOPS": NKG.Develops,
     "SAID": NKG.Said,
     "AFFILIATED_WITH": NKG.Affiliation,
+    "DERIVED_FROM": NKG.Derivation,
 }
 RELEASE_SHORTCUTS: dict[str, URIRef] = {"released": NKG.released, "planned": NKG.plansToRelease, "announced": NKG.announced}
 
@@ -187,6 +188,8 @@ def to_rdf(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> RdfGraph:
                 g.add((subject, NKG.develops, obj))
             elif claim.type == "AFFILIATED_WITH":
                 g.add((subject, SCHEMA.affiliation, obj))
+            elif claim.type == "DERIVED_FROM":
+                g.add((subject, NKG.derivedFrom, obj))
         for report in claim.reports:
             r = iri.report(report.id)
             article = iri.article(report.article)

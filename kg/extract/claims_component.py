@@ -17,7 +17,12 @@ from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions
 from kg.extract.attribution_tagger import combine_with_rules
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.releases import Development, Release, find_developments, find_releases
+from kg.extract.releases import Derivation, Development, Release, credit_check, find_derivations, find_developments, find_releases
+
+#: Confidence change from the curated developer map (pipelines/gazetteers/models.yml): the
+#: organization is the model family's known developer (+), it is not (-), unknown family (0).
+CREDIT_WEIGHT = 0.1
+DISCREDIT_WEIGHT = 0.25
 
 
 class DocClaims(NamedTuple):
@@ -25,6 +30,7 @@ class DocClaims(NamedTuple):
     releases: list[Release]
     developments: list[Development]
     affiliations: list[Affiliation]
+    derivations: list[Derivation] = []
 
 
 if not Doc.has_extension("newskg_claims"):
@@ -32,9 +38,11 @@ if not Doc.has_extension("newskg_claims"):
 
 
 class ClaimFinder:
-    def __init__(self, lexicon: Lexicon, extractors: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
+        self.nlp = nlp
+        self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -46,12 +54,36 @@ class ClaimFinder:
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
+        derivations = find_derivations(doc, self.lexicon) if wanted & {"derived_from", "released", "develops"} else []
+        releases = find_releases(doc, self.lexicon) if "released" in wanted else []
+        developments = find_developments(doc, self.lexicon) if "develops" in wanted else []
+        releases, developments = self._credit(doc, releases, developments, derivations)
         return DocClaims(
             attributions=self._said(doc) if "said" in wanted else [],
-            releases=find_releases(doc, self.lexicon) if "released" in wanted else [],
-            developments=find_developments(doc, self.lexicon) if "develops" in wanted else [],
+            releases=releases,
+            developments=developments,
             affiliations=find_affiliations(doc, self.lexicon) if "affiliated_with" in wanted else [],
+            derivations=derivations if "derived_from" in wanted else [],
         )
+
+    def _credit(self, doc: Doc, releases: list[Release], developments: list[Development], derivations: list[Derivation]) -> tuple[list[Release], list[Development]]:
+        """Drop releases and developments of a base model by a third party that derived or hosts
+        it, set each claim's confidence (rule confidence moved by the developer map) and keep
+        those at or above ``min_confidence``."""
+        rule_confidence = dict((self.nlp.meta.get("newskg", {}).get("confidence", {}) if self.nlp is not None else {}))
+        bases = {d.base.start for d in derivations}
+
+        def scored(claim):  # type: ignore[no-untyped-def]
+            credit = credit_check(doc, claim.organization, claim.model, bases, self.lexicon)
+            if credit is None:
+                return None
+            base = rule_confidence.get(claim.rule, 0.5)
+            confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else DISCREDIT_WEIGHT * credit))), 3)
+            return claim._replace(confidence=confidence) if confidence >= self.min_confidence else None
+
+        kept_releases = [r for r in map(scored, releases) if r is not None]
+        kept_developments = [d for d in map(scored, developments) if d is not None]
+        return kept_releases, kept_developments
 
     def _said(self, doc: Doc) -> list[Attribution]:
         # The rules, combined with the statistical tagger's spans when the
@@ -64,7 +96,7 @@ class ClaimFinder:
 
 @Language.factory(
     "newskg_claims_v1",
-    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with"]},
+    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.5},
 )
-def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str]) -> ClaimFinder:
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors)
+def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float) -> ClaimFinder:
+    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence)

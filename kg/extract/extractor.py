@@ -305,13 +305,19 @@ class RecordBuilder:
             if org is None or model is None:
                 continue
             start, end = _cover(rel.organization[:2], rel.model[:2], rel.cue)
-            claims.append(self._claim("RELEASED", f"released|{org}|{model}|{rel.status}", org, model, article, rel.sentence, start, end, rel.rule, evidence(rel.sentence), status=rel.status))
+            claims.append(self._claim("RELEASED", f"released|{org}|{model}|{rel.status}", org, model, article, rel.sentence, start, end, rel.rule, evidence(rel.sentence), status=rel.status, confidence=rel.confidence))
         for dev in found.developments:
             org, model = entity_of(dev.organization), entity_of(dev.model)
             if org is None or model is None:
                 continue
             start, end = _cover(dev.organization[:2], dev.model[:2])
-            claims.append(self._claim("DEVELOPS", f"develops|{org}|{model}", org, model, article, dev.sentence, start, end, dev.rule, evidence(dev.sentence)))
+            claims.append(self._claim("DEVELOPS", f"develops|{org}|{model}", org, model, article, dev.sentence, start, end, dev.rule, evidence(dev.sentence), confidence=dev.confidence))
+        for der in getattr(found, "derivations", []):
+            model, base = entity_of(der.model), entity_of(der.base)
+            if model is None or base is None or model == base:
+                continue
+            start, end = _cover(der.model[:2], der.base[:2], der.cue)
+            claims.append(self._claim("DERIVED_FROM", f"derived_from|{model}|{base}", model, base, article, der.sentence, start, end, der.rule, evidence(der.sentence)))
         for aff in found.affiliations:
             person, org = entity_of(aff.person), entity_of(aff.organization)
             if person is None or org is None:
@@ -336,11 +342,11 @@ class RecordBuilder:
             )
         return claims
 
-    def _claim(self, kind: str, fact: str, subject: str | None, obj: str | None, article: Article, sentence: int, start: int, end: int, rule: str, evidence: str, **extra: object) -> ClaimRecord:
+    def _claim(self, kind: str, fact: str, subject: str | None, obj: str | None, article: Article, sentence: int, start: int, end: int, rule: str, evidence: str, confidence: float | None = None, **extra: object) -> ClaimRecord:
         report_id = "c-" + _digest(f"{article.id}|{kind}|{fact}|{start}|{end}")
         return ClaimRecord(
             id=report_id, fact=fact, type=kind, subject=subject, object=obj, article=article.id, sentence=sentence,
-            start=start, end=end, confidence=self.confidence.get(rule, 0.5), evidence=evidence, rule=rule, **extra,  # type: ignore[arg-type]
+            start=start, end=end, confidence=confidence if confidence is not None else self.confidence.get(rule, 0.5), evidence=evidence, rule=rule, **extra,  # type: ignore[arg-type]
         )
 
 

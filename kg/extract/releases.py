@@ -10,6 +10,7 @@ DEVELOPS comes from possessives and compounds ("Meta's Llama series", "DeepSeek'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -20,6 +21,30 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, EntityRef, entity_at, ref
 
 _SKIP_OBJECT_DEPS = frozenset({"relcl", "acl", "advcl", "appos_skip", "ccomp"})
+# prepositions that lead from an object to the models it lists ("updates including Qwen3-Max, ...")
+_LIST_PREPS = frozenset({"of", "called", "named", "dubbed", "including", "like", "as", "alongside", "plus"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def name_key(text: str) -> str:
+    return "".join(w.lower() for w in _WORD.findall(text))
+
+
+def is_release_object(model: Span, lexicon: Lexicon) -> bool:
+    """Only models are release objects: not products, apps, features or tools that share a model
+    family's name ("ChatGPT", "Claude Code", "Gemini app"); until entity types tell them apart, a
+    curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
+    if model.label_ != "Model":
+        return False
+    if name_key(model.text) in _not_models(lexicon):
+        return False
+    doc = model.doc
+    following = doc[model.end].lower_ if model.end < len(doc) else ""
+    return following not in lexicon.release.get("product_nouns", [])
+
+
+def _not_models(lexicon: Lexicon) -> frozenset[str]:
+    return frozenset(name_key(n) for n in lexicon.release.get("not_models", []))
 
 
 class Release(NamedTuple):
@@ -29,12 +54,24 @@ class Release(NamedTuple):
     status: str  # released | planned | announced
     cue: CharSpan
     rule: str
+    confidence: float | None = None  # set by :func:`score_claims`; None: the rule's confidence
 
 
 class Development(NamedTuple):
     sentence: int
     organization: EntityRef
     model: EntityRef
+    rule: str
+    confidence: float | None = None
+
+
+class Derivation(NamedTuple):
+    """DERIVED_FROM: a named quantization, fine-tune, distillation or merge of a base model."""
+
+    sentence: int
+    model: EntityRef
+    base: EntityRef
+    cue: CharSpan
     rule: str
 
 
@@ -77,12 +114,45 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     subject = _subject(verb)
     if subject is None:
         return
-    org = resolve_reference(subject, lexicon)
-    if org is None or org.label != "Organization":
+    orgs = _subject_organizations(subject, lexicon)
+    if not orgs:
         return
-    for obj in _objects(verb):
-        for model in _models_in(obj, lexicon):
+    models = [model for obj in _objects(verb) for model in _models_in(obj, lexicon)]
+    models = sorted({m.start: m for m in models}.values(), key=lambda m: m.start)
+    if len(orgs) > 1 and _respectively(verb):
+        if len(orgs) != len(models):
+            return
+        for org, model in zip(orgs, models, strict=True):
+            yield Release(sentence, org, model, status, cue, "respectively")
+        return
+    for org in orgs:
+        for model in models:
             yield Release(sentence, org, model, status, cue, "active" if org.via == "direct" else org.via)
+
+
+def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
+    """The organization(s) a release subject names: itself, its appositive or antecedent, the owner
+    of a team noun ("Alibaba's Qwen team"), and coordinated subjects ("Together AI and Agentica")."""
+    org = resolve_reference(subject, lexicon)
+    if org is None and subject.lemma_.lower() in lexicon.release.get("team_nouns", []):
+        for child in subject.children:
+            if child.dep_ in ("poss", "compound", "nmod"):
+                found = entity_at(child, ("Organization",))
+                if found is not None:
+                    org = ref(found)
+                    break
+    if org is None or org.label != "Organization":
+        return []
+    orgs = [org]
+    for conjunct in subject.conjuncts:
+        found = entity_at(conjunct, ("Organization", "Person"))
+        if found is not None and all(o.start != found.start_char for o in orgs):
+            orgs.append(ref(found))
+    return sorted(orgs, key=lambda o: o.start)
+
+
+def _respectively(verb: Token) -> bool:
+    return any(t.lower_ == "respectively" for t in verb.sent)
 
 
 def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[Release]:
@@ -126,8 +196,13 @@ def _status(verb: Token, lexicon: Lexicon) -> str:
         head = governor
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and verb.head.pos_ == "NOUN" and verb.head.lemma_ in lexicon.plan_nouns:
         return "planned"
+    if any(c.dep_ == "advmod" and c.lower_ in ("soon", "shortly") for c in verb.children):
+        return "planned"
     lemma = _cue_lemma(verb)
     if lemma in lexicon.announce_verbs and lemma not in lexicon.release_verbs:
+        available = lexicon.release.get("availability", [])
+        if any(t.lower_ in available for t in verb.sent if t.i > verb.i):
+            return "released"  # "announced Imagen 3, ... now available in Vertex AI"
         return "announced"
     return "released"
 
@@ -178,13 +253,14 @@ def _models_in(head: Token, lexicon: Lexicon, deep: bool = True) -> list[EntityR
         model = entity_at(token, ("Model",))
         if model is not None and model.start not in seen:
             seen.add(model.start)
-            models.append(ref(model))
+            if is_release_object(model, lexicon):
+                models.append(ref(model))
         if not deep and token is not head:
             continue
         for child in token.children:
             if child.dep_ in _SKIP_OBJECT_DEPS:
                 continue
-            if child.dep_ == "prep" and child.lower_ not in ("of", "called", "named", "dubbed"):
+            if child.dep_ == "prep" and child.lower_ not in _LIST_PREPS:
                 continue
             stack.append(child)
     return sorted(models, key=lambda m: m.start)
@@ -199,9 +275,20 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
             sentence_of[i] = number
     develop_verbs = frozenset(lexicon.release.get("develops", []))
     for model in (e for e in doc.ents if e.label_ == "Model"):
+        if not is_release_object(model, lexicon):
+            continue
         org = _possessor_or_compound(model)
         if org is not None:
             found.append(Development(sentence_of[model.start], ref(org), ref(model), "possessive"))
+            # "OpenAI's o3-mini and o1": the possessor owns the coordinated models too
+            for conjunct in model.root.conjuncts:
+                other = entity_at(conjunct, ("Model",))
+                if other is not None and is_release_object(other, lexicon) and other.start > model.start:
+                    found.append(Development(sentence_of[other.start], ref(org), ref(other), "possessive"))
+            continue
+        maker = _maker_after(model)
+        if maker is not None:
+            found.append(Development(sentence_of[model.start], ref(maker[0]), ref(model), maker[1]))
     for token in doc:
         if token.pos_ == "VERB" and token.lemma_ in develop_verbs and not any(c.dep_ == "neg" for c in token.children):
             subject = _subject(token)
@@ -213,6 +300,27 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
                     found.append(Development(sentence_of[token.i], org, model, "verb"))
     unique = {(d.organization.start, d.model.start): d for d in found}
     return sorted(unique.values(), key=lambda d: d.model.start)
+
+
+def _maker_after(model: Span) -> tuple[Span, str] | None:
+    """"Falcon-H1R-7B from TII", "Magi-1 by Sand AI", "Qwen3 (Alibaba)": the organization right
+    after the model name, behind "from"/"by" (an optional "the") or in parentheses."""
+    doc = model.doc
+    i = model.end
+    if i + 1 >= len(doc) or doc[i].sent.start != model.sent.start:
+        return None
+    word = doc[i].lower_
+    if word in ("from", "by"):
+        j = i + 1 + (doc[i + 1].lower_ == "the")
+        if j < len(doc):
+            org = entity_at(doc[j], ("Organization",))
+            if org is not None and org.start == j:
+                return org, f"model-{word}"
+    if word == "(":
+        org = entity_at(doc[i + 1], ("Organization",))
+        if org is not None and org.start == i + 1 and org.end < len(doc) and doc[org.end].text == ")":
+            return org, "model-parenthesis"
+    return None
 
 
 def _possessor_or_compound(model: Span) -> Span | None:
@@ -242,3 +350,70 @@ def _dedupe(releases: list[Release]) -> list[Release]:
     for release in releases:
         unique.setdefault((release.organization.start, release.model.start, release.status), release)
     return sorted(unique.values(), key=lambda r: (r.sentence, r.model.start))
+
+
+def find_derivations(doc: Doc, lexicon: Lexicon) -> list[Derivation]:
+    """DERIVED_FROM model → base model: "Jan-v1 (built on Qwen3-4B-Thinking)", "OpenThinker, a
+    fine-tune of Qwen2.5", "X distilled from Y".
+
+    Two models in a row in one sentence (no model between them, at most ``_DERIVATION_GAP``
+    characters apart) with a derivation cue (``derivation_cues`` in release_verbs.yml) between."""
+    cues = _derivation_cues(lexicon)
+    found: list[Derivation] = []
+    for number, sent in enumerate(doc.sents):
+        models = [e for e in sent.ents if e.label_ == "Model"]
+        for derived, base in zip(models, models[1:]):
+            between = doc.text[derived.end_char : base.start_char]
+            if len(between) > _DERIVATION_GAP or not between.strip():
+                continue
+            match = cues.search(between)
+            if match is None:
+                continue
+            cue = (derived.end_char + match.start(), derived.end_char + match.end())
+            found.append(Derivation(number, ref(derived), ref(base), cue, "derivation"))
+    return found
+
+
+_DERIVATION_GAP = 60
+
+
+def _derivation_cues(lexicon: Lexicon) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{c})" for c in lexicon.release.get("derivation_cues", [])) or "(?!)", re.I)
+
+
+def known_developer(model_text: str, lexicon: Lexicon) -> str | None:
+    """The curated developer of a model's family (pipelines/gazetteers/models.yml), if any."""
+    lowered = model_text.lower()
+    for family in lexicon.model_families:  # longest stems first
+        if lowered.startswith(family.stem.lower()):
+            return family.developer
+    return None
+
+
+def same_organization(a: str, b: str, lexicon: Lexicon) -> bool:
+    """Whether two organization names plausibly name one organization ("Google" and "Google
+    DeepMind", "Alibaba Qwen" and "Alibaba", "Meta AI" and "Meta")."""
+    ka = name_key(lexicon.canonical_organization(a) or a)
+    kb = name_key(lexicon.canonical_organization(b) or b)
+    return bool(ka and kb) and (ka.startswith(kb) or kb.startswith(ka))
+
+
+def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[int], lexicon: Lexicon) -> float | None:
+    """Confidence that ``org`` released or develops ``model``, from the curated developer map;
+    ``None`` drops the claim: a third party's derivative or hosting of another's model
+    ("NVIDIA releases a Qwen3.5 quantized to NVFP4", "Alibaba's endpoint for Kimi")."""
+    text = doc.text
+    developer = known_developer(text[model.start : model.end], lexicon)
+    if developer is None:
+        return None if model.start in derived_bases else 0.0  # 0.0: no evidence either way
+    if same_organization(text[org.start : org.end], developer, lexicon):
+        return 1.0
+    if model.start in derived_bases:
+        return None
+    span = doc.char_span(model.start, model.end, alignment_mode="expand")
+    words = lexicon.release.get("derivative_words", [])
+    if span is not None:
+        sentence = span.sent.text.lower()
+        if any(re.search(r"\b" + re.escape(w), sentence) for w in words):
+            return None
+    return -1.0

@@ -31,11 +31,12 @@ CLAIM_LABELS: Final[dict[str, str]] = {
     "DEVELOPS": "Develops",
     "SAID": "Said",
     "AFFILIATED_WITH": "Affiliation",
+    "DERIVED_FROM": "Derivation",
 }
 
 #: Claim types that also get a direct subject -> object relationship, for simple queries and
 #: pictures. The relationship type equals the claim type.
-DERIVED_RELATIONSHIPS: Final[tuple[str, ...]] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
+DERIVED_RELATIONSHIPS: Final[tuple[str, ...]] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH", "DERIVED_FROM")
 
 # --------------------------------------------------------------------------------------------
 # Schema: constraints and indexes (all idempotent)
@@ -256,7 +257,7 @@ DELETE_UNSUPPORTED_CLAIMS: Final = """
 UNWIND $ids AS id
 MATCH (c:Claim {id: id})
 WHERE NOT EXISTS { MATCH (c)<-[:SUPPORTS]-(:Evidence) }
-OPTIONAL MATCH (c)-[:SUBJECT]->(:Entity)-[d:RELEASED|DEVELOPS|AFFILIATED_WITH]->(:Entity)
+OPTIONAL MATCH (c)-[:SUBJECT]->(:Entity)-[d:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM]->(:Entity)
 WHERE d.claim = c.id
 DELETE d
 WITH DISTINCT c
