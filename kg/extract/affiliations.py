@@ -7,6 +7,12 @@ Patterns around a Person entity, on tokens:
 * before: "OpenAI CEO Sam Altman" / "Meta's chief AI scientist Yann LeCun" / "the chief
   executive of OpenAI, Sam Altman".
 
+and, with no role stated (``role`` is ``None``) or the role a verb implies:
+
+* "Evan Hubinger from Anthropic", "Jane Roe of OpenAI", "Jane Roe (Anthropic)", "Anthropic's Jane Roe";
+* verbs: "Jane Roe joined OpenAI", "OpenAI hired Jane Roe", "Jane Roe was appointed to Anthropic's
+  board" (``affiliation_verbs`` in roles.yml).
+
 Roles come from ``pipelines/lexicons/roles.yml``.
 """
 
@@ -17,7 +23,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import EntityRef, ref
+from kg.extract.spans import EntityRef, entity_at, ref
 
 MAX_GAP = 9
 _LINKS = frozenset({"of", "at", "for", "with", "in"})
@@ -28,7 +34,7 @@ class Affiliation(NamedTuple):
     sentence: int
     person: EntityRef
     organization: EntityRef
-    role: str
+    role: str | None
     rule: str
 
 
@@ -45,6 +51,73 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
             if match is not None:
                 org, role, rule = match
                 found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, rule))
+        if after is None and before is None:
+            short = _short_form(doc, person)
+            if short is not None:
+                org, rule = short
+                found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), None, rule))
+    found.extend(_verbal(doc, sentence_of, lexicon))
+    unique: dict[tuple[int, int], Affiliation] = {}
+    for aff in found:
+        unique.setdefault((aff.person.start, aff.organization.start), aff)
+    return sorted(unique.values(), key=lambda a: (a.person.start, a.organization.start))
+
+
+def _org_starting(doc: Doc, i: int) -> Span | None:
+    if i < len(doc):
+        org = entity_at(doc[i], ("Organization",))
+        if org is not None and org.start == i:
+            return org
+    return None
+
+
+def _short_form(doc: Doc, person: Span) -> tuple[Span, str] | None:
+    """"<Person> from/of/at [the] <Org>", "<Person> (<Org>)", "<Org>'s <Person>"."""
+    i = person.end
+    if i + 1 < len(doc) and doc[i].lower_ in ("from", "of", "at"):
+        org = _org_starting(doc, i + 1 + (doc[i + 1].lower_ == "the"))
+        if org is not None and org.sent.start == person.sent.start:
+            return org, "person-from"
+    if i + 2 < len(doc) and doc[i].text == "(":
+        org = _org_starting(doc, i + 1)
+        if org is not None and org.end < len(doc) and doc[org.end].text == ")":
+            return org, "person-parenthesis"
+    if person.start >= 2 and doc[person.start - 1].tag_ == "POS":
+        org = entity_at(doc[person.start - 2], ("Organization",))
+        if org is not None and org.end == person.start - 1:
+            return org, "possessive-person"
+    return None
+
+
+def _verbal(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> list[Affiliation]:
+    """"Jane Roe joined OpenAI", "OpenAI hired Jane Roe", "Jane Roe was appointed to Anthropic's board"."""
+    verbs = lexicon.affiliation_verbs
+    found: list[Affiliation] = []
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in verbs or any(c.dep_ == "neg" for c in token.children):
+            continue
+        kind = verbs[token.lemma_.lower()]  # "person-subject" (join) or "org-subject" (hire, appoint)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or token.dep_ == "acl"
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] or ([token.head] if token.dep_ == "acl" else [])
+        objects = [c for c in token.children if c.dep_ in ("dobj", "attr")]
+        preps = [g for c in token.children if c.dep_ in ("prep", "agent") for g in c.children if g.dep_ == "pobj"]
+        person_tokens = subjects if (kind == "person-subject" or passive) else objects
+        org_tokens = objects if kind == "person-subject" else (preps if passive else subjects)
+        if passive or kind == "person-subject":
+            org_tokens = org_tokens + preps
+        for p_token in person_tokens:
+            person = entity_at(p_token, ("Person",))
+            if person is None:
+                continue
+            for o_token in org_tokens:
+                org = entity_at(o_token, ("Organization",))
+                role = None
+                if org is None and o_token.lemma_.lower() in ("board", "team", "staff", "lab"):
+                    owner = next((c for c in o_token.children if c.dep_ in ("poss", "compound")), None)
+                    org = entity_at(owner, ("Organization",)) if owner is not None else None
+                    role = "board member" if o_token.lemma_.lower() == "board" else None
+                if org is not None:
+                    found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, "affiliation-verb"))
     return found
 
 

@@ -56,6 +56,7 @@ class Lexicon:
     reporting: dict[str, Any]
     roles: tuple[tuple[str, ...], ...]
     role_modifiers: frozenset[str]
+    affiliation_verbs: dict[str, str]
     pronouns: dict[str, frozenset[str]]
     nominal_anaphors: dict[str, frozenset[str]]
     org_alias_index: dict[str, str] = field(default_factory=dict)
@@ -176,6 +177,7 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         reporting=_load_yaml(base, "lexicons/reporting_verbs.yml"),
         roles=tuple(tuple(role.lower().replace("-", " - ").split()) for role in roles_raw["roles"]),
         role_modifiers=frozenset(m.lower() for m in roles_raw["modifiers"]),
+        affiliation_verbs={verb.lower(): kind for kind, verbs in (roles_raw.get("affiliation_verbs") or {}).items() for verb in verbs},
         pronouns={key: frozenset(values) for key, values in anaphors["pronouns"].items()},
         nominal_anaphors={key: frozenset(v.lower() for v in values) for key, values in anaphors["nominals"].items()},
         org_alias_index=alias_index,

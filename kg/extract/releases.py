@@ -200,8 +200,8 @@ def _status(verb: Token, lexicon: Lexicon) -> str:
         return "planned"
     lemma = _cue_lemma(verb)
     if lemma in lexicon.announce_verbs and lemma not in lexicon.release_verbs:
-        available = lexicon.release.get("availability", [])
-        if any(t.lower_ in available for t in verb.sent if t.i > verb.i):
+        available = lexicon.release.get("availability")
+        if available and re.search(available, verb.doc.text[verb.idx : verb.sent.end_char], re.I):
             return "released"  # "announced Imagen 3, ... now available in Vertex AI"
         return "announced"
     return "released"
@@ -281,9 +281,14 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
         if org is not None:
             found.append(Development(sentence_of[model.start], ref(org), ref(model), "possessive"))
             # "OpenAI's o3-mini and o1": the possessor owns the coordinated models too
-            for conjunct in model.root.conjuncts:
+            # up to the next organization named ("Zhipu AI's GLM-4.5 and GLM-4.5-Air, Alibaba's Qwen3")
+            for conjunct in sorted(model.root.conjuncts, key=lambda t: t.i):
                 other = entity_at(conjunct, ("Model",))
-                if other is not None and is_release_object(other, lexicon) and other.start > model.start:
+                if other is None or other.start <= model.start:
+                    continue
+                if any(t.ent_type_ == "Organization" for t in doc[model.end : other.start]):
+                    break
+                if is_release_object(other, lexicon):
                     found.append(Development(sentence_of[other.start], ref(org), ref(other), "possessive"))
             continue
         maker = _maker_after(model)
