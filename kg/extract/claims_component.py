@@ -74,7 +74,7 @@ class ClaimFinder:
         bases = {d.base.start for d in derivations}
 
         def scored(claim):  # type: ignore[no-untyped-def]
-            credit = credit_check(doc, claim.organization, claim.model, bases, self.lexicon)
+            credit = credit_check(doc, claim.organization, claim.model, bases, self.lexicon, release=isinstance(claim, Release))
             if credit is None:
                 return None
             base = rule_confidence.get(claim.rule, 0.5)

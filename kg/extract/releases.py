@@ -120,6 +120,9 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     models = [model for obj in _objects(verb) for model in _models_in(obj, lexicon)]
     models = sorted({m.start: m for m in models}.values(), key=lambda m: m.start)
     if len(orgs) > 1 and _respectively(verb):
+        # the parse of such lists is often wrong: take the models named between verb and "respectively"
+        end = next(t.i for t in verb.sent if t.lower_ == "respectively")
+        models = [ref(e) for e in verb.sent.ents if e.label_ == "Model" and verb.i < e.start and e.end <= end and is_release_object(e, lexicon)]
         if len(orgs) != len(models):
             return
         for org, model in zip(orgs, models, strict=True):
@@ -398,16 +401,21 @@ def known_developer(model_text: str, lexicon: Lexicon) -> str | None:
 def same_organization(a: str, b: str, lexicon: Lexicon) -> bool:
     """Whether two organization names plausibly name one organization ("Google" and "Google
     DeepMind", "Alibaba Qwen" and "Alibaba", "Meta AI" and "Meta")."""
-    ka = name_key(lexicon.canonical_organization(a) or a)
-    kb = name_key(lexicon.canonical_organization(b) or b)
-    return bool(ka and kb) and (ka.startswith(kb) or kb.startswith(ka))
+    a, b = lexicon.canonical_organization(a) or a, lexicon.canonical_organization(b) or b
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    initials = {"".join(w[0] for w in _WORD.findall(x)).lower() for x in (a, b) if len(_WORD.findall(x)) > 1}
+    return ka.startswith(kb) or kb.startswith(ka) or ka in initials or kb in initials
 
 
-def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[int], lexicon: Lexicon) -> float | None:
+def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[int], lexicon: Lexicon, release: bool = False) -> float | None:
     """Confidence that ``org`` released or develops ``model``, from the curated developer map;
     ``None`` drops the claim: a third party's derivative or hosting of another's model
     ("NVIDIA releases a Qwen3.5 quantized to NVFP4", "Alibaba's endpoint for Kimi")."""
     text = doc.text
+    if release and model.start in derived_bases:
+        return None  # "released Magistral 1.2, a fine-tune of Mistral Small 3.2": the base is not released
     developer = known_developer(text[model.start : model.end], lexicon)
     if developer is None:
         return None if model.start in derived_bases else 0.0  # 0.0: no evidence either way

@@ -26,7 +26,14 @@ def name(result: ArticleResult, entity: str | None) -> str | None:
         ("As the industry evolves, OpenAI is expected to release GPT-5.", {("OpenAI", "GPT-5", "planned")}),
         ("OpenAI is preparing to release GPT-5.", {("OpenAI", "GPT-5", "planned")}),
         ("Moonshot AI open-sourced Kimi K2 in July.", {("Moonshot AI", "Kimi K2", "released")}),
-        ("Google unveiled Gemini 2.5 Pro and Gemini 2.5 Flash.", {("Google", "Gemini 2.5 Pro", "released"), ("Google", "Gemini 2.5 Flash", "released")}),
+        # "unveiled" without availability is an announcement (bench/gold guidelines)
+        ("Google unveiled Gemini 2.5 Pro and Gemini 2.5 Flash.", {("Google", "Gemini 2.5 Pro", "announced"), ("Google", "Gemini 2.5 Flash", "announced")}),
+        ("Google announced Imagen 3, now available in Vertex AI.", {("Google", "Imagen 3", "released")}),
+        ("Anthropic and OpenAI released new models, Claude Opus 4.6 and GPT-5.3, respectively.", {("Anthropic", "Claude Opus 4.6", "released"), ("OpenAI", "GPT-5.3", "released")}),
+        ("Mistral AI and Nvidia released Mistral Small 3.2.", {("Mistral AI", "Mistral Small 3.2", "released"), ("Nvidia", "Mistral Small 3.2", "released")}),
+        ("Alibaba's Qwen team launched updates including Qwen3-Max, Qwen3-Omni and Qwen3-VL.", {("Alibaba", "Qwen3-Max", "released"), ("Alibaba", "Qwen3-Omni", "released"), ("Alibaba", "Qwen3-VL", "released")}),
+        # products are no release objects
+        ("OpenAI launched ChatGPT Agent and GPT-5.", {("OpenAI", "GPT-5", "released")}),
         ("Mistral AI will release Mistral Large 3 next month.", {("Mistral AI", "Mistral Large 3", "planned")}),
         ("Anthropic announced Claude Opus 4.1 on Tuesday.", {("Anthropic", "Claude Opus 4.1", "announced")}),
         ("GLM-4.5 was released by Zhipu AI in July.", {("Zhipu AI", "GLM-4.5", "released")}),
@@ -44,6 +51,9 @@ def test_released(nlp: Language, text: str, expected: set[tuple[str, str, str]])
         "OpenAI did not release GPT-5 last year.",  # negated
         "Users compared GPT-5 with Claude Opus 4.1.",  # no release cue
         "Researchers launched a study of Llama 3.",  # the subject is no organization
+        "Microsoft launched the Copilot app for Windows.",  # a product, not a model
+        "Nvidia released a Llama 3.1 70B quantized to FP8.",  # a third party's quantization of Meta's model
+        "Groq released an endpoint that serves Kimi K2.",  # hosting, not a release of Kimi K2
     ],
 )
 def test_no_release(nlp: Language, text: str) -> None:
@@ -56,6 +66,8 @@ def test_no_release(nlp: Language, text: str) -> None:
         ("Meta's Llama series was once a leader.", ("Meta", "Llama")),
         ("DeepSeek's R1 tripled its user base.", ("DeepSeek", "DeepSeek R1")),
         ("Critics compared Google Gemini with rivals.", ("Google", "Gemini")),
+        ("It rivals OpenAI's o3-mini and o1 on coding.", ("OpenAI", "o1")),
+        ("Falcon 3 from TII tops the chart.", ("TII", "Falcon 3")),
     ],
 )
 def test_develops(nlp: Language, text: str, expected: tuple[str, str]) -> None:
@@ -70,11 +82,45 @@ def test_develops(nlp: Language, text: str, expected: tuple[str, str]) -> None:
         ("Jeffrey Ding, assistant professor at George Washington University, critiqued the timing.", ("Jeffrey Ding", "George Washington University", "assistant professor")),
         ("OpenAI CEO Sam Altman said the model was ready.", ("Sam Altman", "OpenAI", "CEO")),
         ("Priya Ramaswamy, Anthropic's chief scientist, disagreed.", ("Priya Ramaswamy", "Anthropic", "chief scientist")),
+        ("Evan Hubinger from Anthropic disagreed.", ("Evan Hubinger", "Anthropic", None)),
+        ("Chris Liddell was appointed to Anthropic's board.", ("Chris Liddell", "Anthropic", "board member")),
+        ("Meta hired Shengjia Zhao last month.", ("Shengjia Zhao", "Meta", None)),
+        ("Jane Roe joined OpenAI in May.", ("Jane Roe", "OpenAI", None)),
     ],
 )
 def test_affiliated_with(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
     result, found = claims(nlp, text, "AFFILIATED_WITH")
     assert expected in {(name(result, c.subject), name(result, c.object), c.role) for c in found}
+
+
+def test_zhipu_possessive_stops_at_the_next_owner(nlp: Language) -> None:
+    result, found = claims(nlp, "New models include Zhipu AI's GLM-4.5 and GLM-4.5-Air, Alibaba's Qwen3-Coder and Qwen3-235B.", "DEVELOPS")
+    pairs = {(name(result, c.subject), name(result, c.object)) for c in found}
+    assert ("Zhipu AI", "GLM-4.5-Air") in pairs
+    assert not any(org == "Zhipu AI" and model.startswith("Qwen") for org, model in pairs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Magistral 1.2, built on Mistral Small 3.2, was introduced.", ("Magistral 1.2", "Mistral Small 3.2")),
+        ("Magistral 1.2 is a fine-tune of Mistral Small 3.2.", ("Magistral 1.2", "Mistral Small 3.2")),
+    ],
+)
+def test_derived_from(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    result, found = claims(nlp, text, "DERIVED_FROM")
+    assert expected in {(name(result, c.subject), name(result, c.object)) for c in found}
+
+
+def test_a_derived_models_base_is_not_released(nlp: Language) -> None:
+    result, found = claims(nlp, "Mistral released Magistral 1.2, a fine-tune of Mistral Small 3.2.", "RELEASED")
+    assert {name(result, c.object) for c in found} == {"Magistral 1.2"}
+
+
+def test_release_claims_carry_a_confidence_from_the_developer_map(nlp: Language) -> None:
+    _, own = claims(nlp, "OpenAI released GPT-5.", "RELEASED")
+    _, other = claims(nlp, "Microsoft released GPT-5.", "RELEASED")
+    assert own and other and own[0].confidence > other[0].confidence >= 0.5
 
 
 @pytest.mark.parametrize(
