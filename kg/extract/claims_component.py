@@ -96,7 +96,7 @@ class ClaimFinder:
 
 @Language.factory(
     "newskg_claims_v1",
-    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.5},
+    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55},
 )
 def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float) -> ClaimFinder:
     return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence)

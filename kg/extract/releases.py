@@ -311,8 +311,8 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
 
 
 def _maker_after(model: Span) -> tuple[Span, str] | None:
-    """"Falcon-H1R-7B from TII", "Magi-1 by Sand AI", "Qwen3 (Alibaba)": the organization right
-    after the model name, behind "from"/"by" (an optional "the") or in parentheses."""
+    """"Falcon-H1R-7B from TII", "Magi-1 by Sand AI": the organization right after the model name,
+    behind "from"/"by" (an optional "the")."""
     doc = model.doc
     i = model.end
     if i + 1 >= len(doc) or doc[i].sent.start != model.sent.start:
@@ -324,10 +324,6 @@ def _maker_after(model: Span) -> tuple[Span, str] | None:
             org = entity_at(doc[j], ("Organization",))
             if org is not None and org.start == j:
                 return org, f"model-{word}"
-    if word == "(":
-        org = entity_at(doc[i + 1], ("Organization",))
-        if org is not None and org.start == i + 1 and org.end < len(doc) and doc[org.end].text == ")":
-            return org, "model-parenthesis"
     return None
 
 
