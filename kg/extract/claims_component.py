@@ -8,6 +8,7 @@ processes; turning them into graph records with entity ids happens in :mod:`kg.e
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -17,7 +18,19 @@ from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions
 from kg.extract.attribution_tagger import combine_with_rules
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.releases import Derivation, Development, Release, credit_check, find_derivations, find_developments, find_releases
+from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
+from kg.extract.releases import (
+    Derivation,
+    Development,
+    Release,
+    credit_check,
+    find_derivations,
+    find_developments,
+    find_releases,
+    is_release_object,
+)
+from kg.extract.spans import ref
+from kg.resources import pipelines_dir
 
 #: Confidence change from the curated developer map (pipelines/gazetteers/models.yml): the
 #: organization is the model family's known developer (+), it is not (-), unknown family (0).
@@ -38,11 +51,16 @@ if not Doc.has_extension("newskg_claims"):
 
 
 class ClaimFinder:
-    def __init__(self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0) -> None:
+    def __init__(
+        self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
+        classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0,
+    ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
         self.nlp = nlp
         self.min_confidence = min_confidence
+        self.classifier = classifier
+        self.classifier_threshold = classifier_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -57,6 +75,8 @@ class ClaimFinder:
         derivations = find_derivations(doc, self.lexicon) if wanted & {"derived_from", "released", "develops"} else []
         releases = find_releases(doc, self.lexicon) if "released" in wanted else []
         developments = find_developments(doc, self.lexicon) if "develops" in wanted else []
+        if "develops" in wanted and self.classifier is not None:
+            developments += self._classified(doc, releases, developments)
         releases, developments = self._credit(doc, releases, developments, derivations)
         return DocClaims(
             attributions=self._said(doc) if "said" in wanted else [],
@@ -65,6 +85,22 @@ class ClaimFinder:
             affiliations=find_affiliations(doc, self.lexicon) if "affiliated_with" in wanted else [],
             derivations=derivations if "derived_from" in wanted else [],
         )
+
+    def _classified(self, doc: Doc, releases: list[Release], developments: list[Development]) -> list[Development]:
+        """DEVELOPS for the (organization, model) pairs of a sentence the rules left alone, when the
+        learned classifier's probability reaches ``classifier_threshold`` (its confidence)."""
+        assert self.classifier is not None
+        claimed = {(c.organization.start, c.model.start) for c in (*releases, *developments)}
+        claimed_models = {c.model.start for c in (*releases, *developments)}
+        found: list[Development] = []
+        for candidate in candidates(doc, lambda e: is_release_object(e, self.lexicon)):
+            org, model = ref(candidate.organization), ref(candidate.model)
+            if (org.start, model.start) in claimed or model.start in claimed_models:
+                continue
+            probability = self.classifier.probability(candidate)
+            if probability >= self.classifier_threshold:
+                found.append(Development(candidate.sentence, org, model, "classifier", round(probability, 3)))
+        return found
 
     def _credit(self, doc: Doc, releases: list[Release], developments: list[Development], derivations: list[Derivation]) -> tuple[list[Release], list[Development]]:
         """Drop releases and developments of a base model by a third party that derived or hosts
@@ -77,7 +113,7 @@ class ClaimFinder:
             credit = credit_check(doc, claim.organization, claim.model, bases, self.lexicon, release=isinstance(claim, Release))
             if credit is None:
                 return None
-            base = rule_confidence.get(claim.rule, 0.5)
+            base = claim.confidence if claim.confidence is not None else rule_confidence.get(claim.rule, 0.5)
             confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else DISCREDIT_WEIGHT * credit))), 3)
             return claim._replace(confidence=confidence) if confidence >= self.min_confidence else None
 
@@ -96,7 +132,18 @@ class ClaimFinder:
 
 @Language.factory(
     "newskg_claims_v1",
-    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55},
+    default_config={
+        "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
+        "classifier": None, "classifier_threshold": 0.9,
+    },
 )
-def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float) -> ClaimFinder:
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence)
+def make_claim_finder(
+    nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None, classifier_threshold: float
+) -> ClaimFinder:
+    model = None
+    if classifier:
+        path = Path(classifier) if Path(classifier).is_absolute() else Path(lexicon_dir or pipelines_dir()) / classifier
+        if not path.is_file():
+            raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
+        model = load_classifier(str(path))
+    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold)
