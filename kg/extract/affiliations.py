@@ -82,7 +82,7 @@ def _short_form(doc: Doc, person: Span) -> tuple[Span, str] | None:
         org = _org_starting(doc, i + 1)
         if org is not None and org.end < len(doc) and doc[org.end].text == ")":
             return org, "person-parenthesis"
-    if person.start >= 2 and doc[person.start - 1].tag_ == "POS":
+    if person.start >= 2 and doc[person.start - 1].tag_ == "POS" and person.root.dep_ not in ("compound", "nmod", "amod"):
         org = entity_at(doc[person.start - 2], ("Organization",))
         if org is not None and org.end == person.start - 1:
             return org, "possessive-person"

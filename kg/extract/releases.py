@@ -118,6 +118,14 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     if not orgs:
         return
     models = [model for obj in _objects(verb) for model in _models_in(obj, lexicon)]
+    # "released GPT-4.1 in ChatGPT, with a faster GPT-4.1 mini": models named right under "with"
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            for token in (pobj, *pobj.conjuncts):
+                models.extend(_models_in(token, lexicon, deep=False))
+    # "launched A, alongside versions like B and C" / "including D": lists hung on the verb
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")):
+        models.extend(m for pobj in prep.children if pobj.dep_ == "pobj" for m in _models_in(pobj, lexicon))
     models = sorted({m.start: m for m in models}.values(), key=lambda m: m.start)
     if len(orgs) > 1 and _respectively(verb):
         # the parse of such lists is often wrong: take the models named between verb and "respectively"
@@ -138,12 +146,14 @@ def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
     of a team noun ("Alibaba's Qwen team"), and coordinated subjects ("Together AI and Agentica")."""
     org = resolve_reference(subject, lexicon)
     if org is None and subject.lemma_.lower() in lexicon.release.get("team_nouns", []):
-        for child in subject.children:
-            if child.dep_ in ("poss", "compound", "nmod"):
-                found = entity_at(child, ("Organization",))
-                if found is not None:
-                    org = ref(found)
-                    break
+        # the first organization named in the team's modifiers ("Alibaba's Tongyi Qianwen (Qwen) team")
+        for token in subject.subtree:
+            if token.i >= subject.i:
+                break
+            found = entity_at(token, ("Organization",))
+            if found is not None:
+                org = ref(found)
+                break
     if org is None or org.label != "Organization":
         return []
     orgs = [org]
@@ -176,12 +186,33 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
                 else:
                     found = entity_at(pobj, ("Organization",))
                     org = ref(found) if found is not None else org
+    if org is None and models:
+        org = _owner_of_nominal(noun, lexicon)
     if org is None or not models:
         return
     upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent") for c in noun.children)
     status = "planned" if upcoming else "released"
     for model in models:
         yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), "nominal")
+
+
+def _owner_of_nominal(noun: Token, lexicon: Lexicon) -> EntityRef | None:
+    """"OpenAI celebrates its anniversary with the launch of GPT-5.2": the subject of the verb the
+    release noun hangs from (through "with"/"by"/"after"/"for" or as its object)."""
+    head = noun
+    if head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in ("with", "by", "after", "for", "through"):
+        head = head.head.head
+    elif head.dep_ == "dobj":
+        head = head.head
+    else:
+        return None
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = _subject(head)
+    if subject is None:
+        return None
+    org = resolve_reference(subject, lexicon)
+    return org if org is not None and org.label == "Organization" else None
 
 
 def _status(verb: Token, lexicon: Lexicon) -> str:
