@@ -28,6 +28,7 @@ from kg.extract.releases import (
     find_developments,
     find_releases,
     is_release_object,
+    team_name,
 )
 from kg.extract.spans import ref
 from kg.resources import pipelines_dir
@@ -95,7 +96,7 @@ class ClaimFinder:
         found: list[Development] = []
         for candidate in candidates(doc, lambda e: is_release_object(e, self.lexicon)):
             org, model = ref(candidate.organization), ref(candidate.model)
-            if (org.start, model.start) in claimed or model.start in claimed_models:
+            if (org.start, model.start) in claimed or model.start in claimed_models or team_name(candidate.organization, candidate.model):
                 continue
             probability = self.classifier.probability(candidate)
             if probability >= self.classifier_threshold:

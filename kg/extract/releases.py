@@ -145,6 +145,12 @@ def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
     """The organization(s) a release subject names: itself, its appositive or antecedent, the owner
     of a team noun ("Alibaba's Qwen team"), and coordinated subjects ("Together AI and Agentica")."""
     org = resolve_reference(subject, lexicon)
+    named = entity_at(subject, ("Model",))
+    if org is None and named is not None and named.start > 0:
+        # "Alibaba Qwen released ...": the company before its team's name
+        before = entity_at(subject.doc[named.start - 1], ("Organization",))
+        if before is not None and team_name(before, named):
+            org = ref(before)
     if org is None and subject.lemma_.lower() in lexicon.release.get("team_nouns", []):
         # the first organization named in the team's modifiers ("Alibaba's Tongyi Qianwen (Qwen) team")
         for token in subject.subtree:
@@ -358,6 +364,11 @@ def _maker_after(model: Span) -> tuple[Span, str] | None:
     return None
 
 
+def team_name(org: Span, model: Span) -> bool:
+    """"Alibaba Qwen released ...": a bare family name right after the company, acting as subject."""
+    return org.end == model.start and model.root.dep_ in ("nsubj", "nsubjpass") and not any(c.isdigit() for c in model.text)
+
+
 def _possessor_or_compound(model: Span) -> Span | None:
     doc = model.doc
     # "Google Gemini", "Alibaba's Qwen3": an organization right before the model name
@@ -366,7 +377,10 @@ def _possessor_or_compound(model: Span) -> Span | None:
         if previous.tag_ == "POS" and model.start >= 2:
             previous = doc[model.start - 2]
         org = entity_at(previous, ("Organization",))
-        if org is not None and org.end in (model.start, model.start - 1):
+        # "Alibaba Qwen released ...", "Tencent Hunyuan has open-sourced ...": a bare family name
+        # right after the company and acting as subject is the company's team, not a model
+        acting = org is not None and team_name(org, model)
+        if org is not None and org.end in (model.start, model.start - 1) and not acting:
             return org
     # "Meta's Llama series": the possessor of the noun the model modifies
     head = model.root

@@ -32,6 +32,8 @@ def name(result: ArticleResult, entity: str | None) -> str | None:
         ("Anthropic and OpenAI released new models, Claude Opus 4.6 and GPT-5.3, respectively.", {("Anthropic", "Claude Opus 4.6", "released"), ("OpenAI", "GPT-5.3", "released")}),
         ("Mistral AI and Nvidia released Mistral Small 3.2.", {("Mistral AI", "Mistral Small 3.2", "released"), ("Nvidia", "Mistral Small 3.2", "released")}),
         ("Alibaba's Qwen team launched updates including Qwen3-Max, Qwen3-Omni and Qwen3-VL.", {("Alibaba", "Qwen3-Max", "released"), ("Alibaba", "Qwen3-Omni", "released"), ("Alibaba", "Qwen3-VL", "released")}),
+        ("Alibaba Qwen released the distilled image model Qwen-Image.", {("Alibaba", "Qwen-Image", "released")}),
+        ("OpenAI celebrates its anniversary with the launch of GPT-5.2, featuring improvements.", {("OpenAI", "GPT-5.2", "released")}),
         # products are no release objects
         ("OpenAI launched ChatGPT Agent and GPT-5.", {("OpenAI", "GPT-5", "released")}),
         ("Mistral AI will release Mistral Large 3 next month.", {("Mistral AI", "Mistral Large 3", "planned")}),
@@ -91,6 +93,11 @@ def test_develops(nlp: Language, text: str, expected: tuple[str, str]) -> None:
 def test_affiliated_with(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
     result, found = claims(nlp, text, "AFFILIATED_WITH")
     assert expected in {(name(result, c.subject), name(result, c.object), c.role) for c in found}
+
+
+def test_a_team_name_after_its_company_is_no_model(nlp: Language) -> None:
+    result, found = claims(nlp, "Alibaba Qwen released the distilled image model Qwen-Image.", "DEVELOPS")
+    assert ("Alibaba", "Qwen") not in {(name(result, c.subject), name(result, c.object)) for c in found}
 
 
 def test_zhipu_possessive_stops_at_the_next_owner(nlp: Language) -> None:
