@@ -114,7 +114,11 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     subject = _subject(verb)
     if subject is None:
         return
-    orgs = _subject_organizations(subject, lexicon)
+    hosts = frozenset(name_key(h) for h in lexicon.release.get("hosts", []))
+    text = verb.doc.text
+    # a model hub or inference provider releases only as the named subject, never through an
+    # apposition or antecedent ("Qwen/Qwen3-30B · Hugging Face: Alibaba's Qwen team has released ...")
+    orgs = [o for o in _subject_organizations(subject, lexicon) if o.via == "direct" or name_key(text[o.start : o.end]) not in hosts]
     if not orgs:
         return
     models = [model for obj in _objects(verb) for model in _models_in(obj, lexicon)]

@@ -56,6 +56,7 @@ def test_released(nlp: Language, text: str, expected: set[tuple[str, str, str]])
         "Microsoft launched the Copilot app for Windows.",  # a product, not a model
         "Nvidia released a Llama 3.1 70B quantized to FP8.",  # a third party's quantization of Meta's model
         "Groq released an endpoint that serves Kimi K2.",  # hosting, not a release of Kimi K2
+        "Hugging Face hosts many models. The company released Llama 4 downloads.",  # a hub, through an antecedent
     ],
 )
 def test_no_release(nlp: Language, text: str) -> None:
