@@ -78,3 +78,14 @@ def test_classifier_claims_appear_only_above_the_threshold(nlp: Language) -> Non
     finally:
         finder.classifier_threshold, finder.min_confidence = saved
     assert low and not high
+
+
+def test_derived_from_reaches_the_exported_graph(nlp: Language) -> None:
+    from kg.export.document_source import graph_from_records
+    from kg.export.json_graph import graph_to_data
+
+    result = extract_text(nlp, "Magistral 1.2 is a fine-tune of Mistral Small 3.2.")
+    data = graph_to_data(graph_from_records(result.records()))
+    names = {n["id"]: n["name"] for n in data["nodes"]}
+    derived = [(names[link["source"]], names[link["target"]]) for link in data["links"] if link["type"] == "DERIVED_FROM"]
+    assert derived == [("Magistral 1.2", "Mistral Small 3.2")]
