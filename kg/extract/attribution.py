@@ -23,11 +23,14 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import CharSpan, EntityRef, doc_text
+from kg.extract.spans import CharSpan, EntityRef, doc_text, entity_at
 
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 QUOTE_CHARS = frozenset("“”\"«»")
-_QUOTE_RE = re.compile(r"“[^”]{2,}?”|\"[^\"\n]{2,}?\"|«[^»]{2,}?»")
+#: Quotations. A straight double quote opens only at a line start or after a space or opening
+#: bracket and before a non-space, and closes only after a non-space and before a space,
+#: punctuation or line end, so `..." She said ... "` is not read as a quotation.
+_QUOTE_RE = re.compile(r"“[^”]{2,}?”|(?:(?<=^)|(?<=[\s(\[—–-]))\"(?=\S)[^\"\n]{2,}?(?<=\S)\"(?=$|[\s.,;:!?)\]—–-])|«[^»]{2,}?»", re.MULTILINE)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
 
@@ -317,3 +320,248 @@ def _overlaps(a: CharSpan | None, b: CharSpan | None) -> bool:
 
 def _in_subtree(token: Token, root: Token) -> bool:
     return root.left_edge.i <= token.i <= root.right_edge.i and any(a.i == root.i for a in [token, *token.ancestors])
+
+
+# -- precision on real news -------------------------------------------------------------------
+#: Words that are never a statement on their own (a content must be more than one of them).
+_BARE_WORDS = frozenset({"it", "this", "that", "which", "who", "what", "he", "she", "they", "we", "i", "you", "so", "there", "these", "those"})
+#: Pronouns that make a source only when resolved to a named entity.
+_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "i", "we", "you", "this", "that", "these", "those", "which", "who", "whom", "there"})
+#: Entity types that never speak (a model, a product, a benchmark): "Opus noted ...".
+NON_SPEAKER_LABELS = frozenset({"Model", "PRODUCT", "SOFTWARE", "BENCHMARK", "HARDWARE", "Product", "Software", "Benchmark", "Hardware"})
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "vs", "vs.", "with", "by", "at", "as", "is", "&", "via", "from", "into"})
+_TRAILING_WORDS = frozenset({"and", "or", "but", "with", "of", "to", "the", "a", "an", "that", "as", "about", "for", "in", "on", "while"})
+_OPENERS = {"(": ")", "[": "]"}
+
+
+def speech_lemmas(lexicon: Lexicon) -> frozenset[str]:
+    """Lemmas that make a cue a speech or claim cue."""
+    reporting = lexicon.reporting
+    lemmas = set(lexicon.clausal_cues) | set(lexicon.nominal_cues) | set(lexicon.phrasal_cues) | set(lexicon.prepositional_object_cues)
+    lemmas |= set(lexicon.infinitival_cues) | set(reporting.get("extra_speech", ()))
+    lemmas |= {word for words in lexicon.prepositional_cues for word in words[:1]}
+    return frozenset(lemmas - set(reporting.get("not_speech", ())))
+
+
+def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
+    """The attributions fit for a who-said-what graph, their contents cut to a clean statement.
+
+    Kept: a speech or claim cue (``speech_lemmas``; "the plan includes", "he plans to" are not);
+    a source that is a named or resolved person or organization, or a noun phrase naming people
+    ("commenters", "one member", "analysts"), never an unresolved pronoun or relative word, a
+    model or product, a non-agent noun ("the data", "the term") or a Title Case heading
+    ("BF16 Battles: ..."); a content that is a quotation or a clause (has a verb), not a bare
+    pronoun, inside the cue's sentence unless quoted, and apart from source and cue. Contents
+    lose a dangling conjunction or an unclosed bracket or quote at their end.
+    """
+    text = doc_text(doc)
+    lemmas = speech_lemmas(lexicon)
+    non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
+    kept = []
+    for attribution in attributions:
+        refined = _refine(doc, text, attribution, lemmas, non_speakers)
+        if refined is not None:
+            kept.append(refined)
+    return kept
+
+
+def _refine(doc: Doc, text: str, att: Attribution, lemmas: frozenset[str], non_speakers: frozenset[str]) -> Attribution | None:
+    if att.source is None or _overlaps(att.source, att.content) or _overlaps(att.cue, att.content):
+        return None
+    cue_tokens = _tokens_in(doc, att.cue)
+    if not cue_tokens or not any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in cue_tokens):
+        return None
+    source_tokens = _tokens_in(doc, att.source)
+    if not source_tokens:
+        return None
+    if not _is_speaker(doc, text, att, source_tokens, cue_tokens, non_speakers):
+        return None
+    content = statement_span(text, *att.content, direct=att.direct)
+    if content is None:
+        return None
+    if att.direct:
+        content = _with_final_punct(text, content)
+    if not att.direct:
+        content = _clip_to_sentence(doc, content, att.cue)
+        content = _clean_end(text, content) if content is not None else None
+        if content is None:
+            return None
+    words = text[content[0] : content[1]].split()
+    content_tokens = _tokens_in(doc, content)
+    if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
+        return None
+    if not att.direct and (len(words) < 2 or not (_is_clause(content_tokens) or _is_claim_object(att, content_tokens))):
+        return None  # "Members dismissed the idea", "Bill Gates said which"
+    if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
+        return None  # "could be enough ...": a clause whose subject was left out
+    if att.direct and len(words) < 4 and not _is_clause(content_tokens):
+        return None  # a quoted phrase ("no current purpose") inside an unquoted report
+    source = _balanced_source(text, att.source)
+    if _in_heading(text, content[0]):
+        return None
+    return att._replace(content=content, source=source)
+
+
+def _balanced_source(text: str, span: CharSpan) -> CharSpan:
+    """A source with its closing bracket when it stops right before it ("the Commission (EOC")."""
+    start, end = span
+    piece = text[start:end]
+    if piece.count("(") > piece.count(")"):
+        close = text.find(")", end, end + 3)
+        if close >= 0:
+            return (start, close + 1)
+        return (start, start + len(piece[: piece.rfind("(")].rstrip(" ,"))) if piece.rfind("(") > 0 else span
+    return span
+
+
+#: Heads of objects too vague to be what someone said ("dismissed the idea", "noted the issue").
+_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff"})
+
+
+def _is_claim_object(att: Attribution, tokens: list[Token]) -> bool:
+    """An evaluative verb's object found by the rules ("critiqued Meta's timing", "called for an audit")."""
+    if att.rule not in ("verb-object", "verb-intent") or not tokens:
+        return False
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+
+
+def _is_clause(tokens: list[Token]) -> bool:
+    """True when one of the content's top tokens (heads outside it) is a verb: "(that) X will ship",
+    "to ship X", "using X"; not a noun phrase ("the idea", "reasons for disliking Gemini")."""
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return any(t.pos_ in ("VERB", "AUX") for t in roots if not t.is_punct)
+
+
+def _with_final_punct(text: str, span: CharSpan) -> CharSpan:
+    """A quotation's span up to its closing mark: its final "." or "?" back if it was trimmed."""
+    end = span[1]
+    while end < len(text) and end - span[1] < 3 and text[end] in _FINAL_PUNCT:
+        end += 1
+    return (span[0], end) if end > span[1] and end < len(text) and text[end] in "”\"»’'" else span
+
+
+def _tokens_in(doc: Doc, span: CharSpan) -> list[Token]:
+    chars = doc.char_span(span[0], span[1], alignment_mode="expand")
+    return [t for t in chars if not t.is_space] if chars is not None else []
+
+
+def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue: list[Token], non_speakers: frozenset[str]) -> bool:
+    root = min(source, key=lambda t: (sum(1 for a in t.ancestors if a in source), t.i)) if len(source) > 1 else source[0]
+    entity = entity_at(root)
+    if entity is not None and entity.label_ in NON_SPEAKER_LABELS:
+        return False
+    if _in_heading(text, att.source[0]):
+        return False
+    lower = root.lower_
+    if lower in ("it", "this", "there") and any(t.dep_ == "auxpass" or t.tag_ == "VBN" for t in cue):
+        return False  # "It was noted that ...", "It is considered ...": no one named
+    if att.speaker is not None:
+        return True
+    if lower in _PRONOUNS or root.pos_ == "PRON" and lower not in ("one", "someone", "somebody", "others", "another", "many", "some", "several", "few", "most"):
+        return False  # "It is considered ...", an unresolved "he", "which"
+    if lower in non_speakers or root.lemma_.lower() in non_speakers:
+        return False
+    return True
+
+
+def _in_heading(text: str, position: int) -> bool:
+    """True when ``position`` lies in a Title Case heading: a whole line without final punctuation,
+    or the lead-in(s) of a line before ": " ("- BF16 Battles: Members said ...")."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    offset = position - line_start
+    parts = line.split(": ")
+    if len(parts) == 1:
+        return not line.rstrip().endswith((".", "?", "!", "”", '"', ")")) and _title_case(line)
+    covered = 0
+    for part in parts[:-1]:
+        if not _title_case(part):
+            return False
+        covered += len(part) + 2
+        if offset < covered:
+            return True
+    return False
+
+
+def _title_case(phrase: str) -> bool:
+    words = [w for w in phrase.lstrip("-*#> ").split() if w[:1].isalpha()]
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 2 and len(content) >= 2 and sum(w[0].isupper() for w in content) >= 0.8 * len(content)
+
+
+def _clip_to_sentence(doc: Doc, content: CharSpan, cue: CharSpan) -> CharSpan | None:
+    """A reported (unquoted) content within the cue's sentence; ``None`` when it lies in another one."""
+    for sent in doc.sents:
+        if sent.start_char <= cue[0] < sent.end_char:
+            start, end = max(content[0], sent.start_char), min(content[1], sent.end_char)
+            return (start, end) if end - start >= 2 else None
+    return content
+
+
+def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
+    """Drop a dangling conjunction, an unclosed bracket or quote mark and what follows it."""
+    start, end = span
+    for _ in range(4):
+        piece = text[start:end]
+        cut = end
+        for opener, closer in _OPENERS.items():
+            if piece.count(opener) > piece.count(closer):
+                cut = min(cut, start + piece.rfind(opener))
+        for mark in ("“", "‘"):
+            if piece.count(mark) > piece.count({"“": "”", "‘": "’"}[mark]):
+                cut = min(cut, start + piece.rfind(mark))
+        if piece.count('"') % 2:
+            cut = min(cut, start + piece.rfind('"'))
+        end = cut
+        trimmed = statement_span(text, start, end, direct=False)
+        if trimmed is None:
+            return None
+        start, end = trimmed
+        words = text[start:end].split()
+        if len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
+            end = start + text[start:end].rstrip().rfind(" ")
+            continue
+        if end == cut:
+            break
+    return (start, end) if end > start else None
+
+
+# -- span conventions -------------------------------------------------------------------------
+#: Characters a statement never starts or ends with (besides whitespace): the punctuation that
+#: joins it to its attribution. A closing bracket whose opening is inside stays, as do "%" and
+#: a quotation's final ".", "?" or "!".
+_EDGE_PUNCT = frozenset(",;:—–-…/")
+_FINAL_PUNCT = frozenset(".?!")
+_ALL_QUOTES = frozenset("“”\"«»‘’'")
+
+
+def statement_span(text: str, start: int, end: int, *, direct: bool) -> CharSpan | None:
+    """A content span in newskg's convention (docs/attribution-tagger.md, "Span conventions").
+
+    * never a quote mark at either edge: a direct quotation is the text between its marks;
+    * no whitespace and no joining punctuation (``, ; : — –``) at either edge;
+    * a direct quotation keeps its final ``.``, ``?`` or ``!``; reported speech does not;
+    * a closing bracket stays when its opening bracket is inside, ``%`` always stays.
+    """
+    start, end = max(0, start), min(len(text), end)
+    while True:
+        before = (start, end)
+        while start < end and (text[start].isspace() or text[start] in _ALL_QUOTES or text[start] in _EDGE_PUNCT or text[start] in _FINAL_PUNCT or text[start] in ")]"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _ALL_QUOTES or text[end - 1] in _EDGE_PUNCT or text[end - 1] == "("):
+            end -= 1
+        while end > start and text[end - 1] in _FINAL_PUNCT and not direct:
+            end -= 1
+        while end > start and text[end - 1] in ")]" and text[start:end].count(_OPEN_OF[text[end - 1]]) < text[start:end].count(text[end - 1]):
+            end -= 1
+        if (start, end) == before:
+            break
+    return (start, end) if end > start else None
+
+
+_OPEN_OF = {")": "(", "]": "["}

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.affiliations import Affiliation, find_affiliations
-from kg.extract.attribution import Attribution, find_attributions
+from kg.extract.attribution import Attribution, find_attributions, refine_attributions
 from kg.extract.attribution_tagger import combine_with_rules
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.releases import Development, Release, find_developments, find_releases
@@ -32,9 +32,10 @@ if not Doc.has_extension("newskg_claims"):
 
 
 class ClaimFinder:
-    def __init__(self, lexicon: Lexicon, extractors: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon, extractors: Iterable[str], said_refine: bool = True) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
+        self.said_refine = said_refine
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -56,7 +57,10 @@ class ClaimFinder:
     def _said(self, doc: Doc) -> list[Attribution]:
         # The rules, combined with the statistical tagger's spans when the
         # newskg_attribution_tagger component ran on this doc (config: its `enabled`, `combine`).
-        return combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        # Then, unless `said_refine` is off, only the statements fit for a who-said-what graph
+        # (kg.extract.attribution.refine_attributions: speech cue, speaker, clause content).
+        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        return refine_attributions(doc, found, self.lexicon) if self.said_refine else found
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
         doc._.newskg_claims = claims
@@ -64,7 +68,7 @@ class ClaimFinder:
 
 @Language.factory(
     "newskg_claims_v1",
-    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with"]},
+    default_config={"lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with"], "said_refine": True},
 )
-def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str]) -> ClaimFinder:
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors)
+def make_claim_finder(nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], said_refine: bool) -> ClaimFinder:
+    return ClaimFinder(load_lexicon(lexicon_dir), extractors, said_refine)
