@@ -343,7 +343,7 @@ def speech_lemmas(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(lemmas - set(reporting.get("not_speech", ())))
 
 
-def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
+def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexicon, *, keep_all: bool = False) -> list[Attribution]:
     """The attributions fit for a who-said-what graph, their contents cut to a clean statement.
 
     Kept: a speech or claim cue (``speech_lemmas``; "the plan includes", "he plans to" are not);
@@ -353,19 +353,28 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     ("BF16 Battles: ..."); a content that is a quotation or a clause (has a verb), not a bare
     pronoun, inside the cue's sentence unless quoted, and apart from source and cue. Contents
     lose a dangling conjunction or an unclosed bracket or quote at their end.
+
+    ``keep_all``: nothing is dropped, only content spans are put in newskg's form
+    (:func:`statement_span`, a quotation with its final period).
     """
     text = doc_text(doc)
+    if keep_all:
+        return [_in_form(text, a) for a in attributions]
     lemmas = speech_lemmas(lexicon)
     non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
+    # verbs whose object can be the statement: evaluative ones and "called for"; "asked about" is no claim
+    object_lemmas = (lexicon.nominal_cues | frozenset(lexicon.prepositional_object_cues)) - {"ask", "talk", "speak", "refer"}
     kept = []
     for attribution in attributions:
-        refined = _refine(doc, text, attribution, lemmas, non_speakers)
+        refined = _refine(doc, text, attribution, lemmas, non_speakers, object_lemmas)
         if refined is not None:
             kept.append(refined)
     return kept
 
 
-def _refine(doc: Doc, text: str, att: Attribution, lemmas: frozenset[str], non_speakers: frozenset[str]) -> Attribution | None:
+def _refine(
+    doc: Doc, text: str, att: Attribution, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str]
+) -> Attribution | None:
     if att.source is None or _overlaps(att.source, att.content) or _overlaps(att.cue, att.content):
         return None
     cue_tokens = _tokens_in(doc, att.cue)
@@ -390,7 +399,7 @@ def _refine(doc: Doc, text: str, att: Attribution, lemmas: frozenset[str], non_s
     content_tokens = _tokens_in(doc, content)
     if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
         return None
-    if not att.direct and (len(words) < 2 or not (_is_clause(content_tokens) or _is_claim_object(att, content_tokens))):
+    if not att.direct and (len(words) < 2 or not (_is_clause(content_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas))):
         return None  # "Members dismissed the idea", "Bill Gates said which"
     if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
         return None  # "could be enough ...": a clause whose subject was left out
@@ -418,9 +427,9 @@ def _balanced_source(text: str, span: CharSpan) -> CharSpan:
 _VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff"})
 
 
-def _is_claim_object(att: Attribution, tokens: list[Token]) -> bool:
-    """An evaluative verb's object found by the rules ("critiqued Meta's timing", "called for an audit")."""
-    if att.rule not in ("verb-object", "verb-intent") or not tokens:
+def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str]) -> bool:
+    """An evaluative verb's object ("critiqued Meta's timing", "called for an audit"), not a vague one."""
+    if not tokens or not any(t.lemma_.lower() in object_lemmas for t in cue):
         return False
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
@@ -433,6 +442,13 @@ def _is_clause(tokens: list[Token]) -> bool:
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     return any(t.pos_ in ("VERB", "AUX") for t in roots if not t.is_punct)
+
+
+def _in_form(text: str, att: Attribution) -> Attribution:
+    content = statement_span(text, *att.content, direct=att.direct)
+    if content is None:
+        return att
+    return att._replace(content=_with_final_punct(text, content) if att.direct else content)
 
 
 def _with_final_punct(text: str, span: CharSpan) -> CharSpan:

@@ -57,10 +57,11 @@ class ClaimFinder:
     def _said(self, doc: Doc) -> list[Attribution]:
         # The rules, combined with the statistical tagger's spans when the
         # newskg_attribution_tagger component ran on this doc (config: its `enabled`, `combine`).
-        # Then, unless `said_refine` is off, only the statements fit for a who-said-what graph
-        # (kg.extract.attribution.refine_attributions: speech cue, speaker, clause content).
+        # Then only the statements fit for a who-said-what graph (kg.extract.attribution.
+        # refine_attributions: speech cue, speaker, clause content); with `said_refine` off, all
+        # of them, their content spans in the same form.
         found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
-        return refine_attributions(doc, found, self.lexicon) if self.said_refine else found
+        return refine_attributions(doc, found, self.lexicon, keep_all=not self.said_refine)
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
         doc._.newskg_claims = claims
