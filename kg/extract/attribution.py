@@ -366,14 +366,14 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     object_lemmas = (lexicon.nominal_cues | frozenset(lexicon.prepositional_object_cues)) - {"ask", "talk", "speak", "refer"}
     kept = []
     for attribution in attributions:
-        refined = _refine(doc, text, attribution, lemmas, non_speakers, object_lemmas)
+        refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas)
         if refined is not None:
             kept.append(refined)
     return kept
 
 
 def _refine(
-    doc: Doc, text: str, att: Attribution, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str]
+    doc: Doc, text: str, att: Attribution, lexicon: Lexicon, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str]
 ) -> Attribution | None:
     if att.source is None or _overlaps(att.source, att.content) or _overlaps(att.cue, att.content):
         return None
@@ -385,6 +385,10 @@ def _refine(
         return None
     if not _is_speaker(doc, text, att, source_tokens, cue_tokens, non_speakers):
         return None
+    if att.speaker is None and len(source_tokens) == 1 and lexicon.family_of(source_tokens[0].text) is not None:
+        return None  # "Opus noted ...": a model family's name
+    if att.speaker is None and any(_VERSION.match(t.text) for t in source_tokens):
+        return None  # "deepagents 0.5 adds ...": a software release
     content = statement_span(text, *att.content, direct=att.direct)
     if content is None:
         return None
@@ -399,7 +403,9 @@ def _refine(
     content_tokens = _tokens_in(doc, content)
     if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
         return None
-    if not att.direct and (len(words) < 2 or not (_is_clause(content_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas))):
+    if not att.direct and (len(words) < 2 or not (
+        _is_clause(content_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas) or _misparsed_clause(cue_tokens, words)
+    )):
         return None  # "Members dismissed the idea", "Bill Gates said which"
     if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
         return None  # "could be enough ...": a clause whose subject was left out
@@ -434,6 +440,16 @@ def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], ob
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+
+
+#: Verbs that take a clause, never a plain noun phrase: a long "object" of theirs is a clause the
+#: parser read as a noun phrase ("said the chip ships in May").
+_SAY_VERBS = frozenset({"say", "tell", "claim", "state", "argue", "insist", "explain", "write", "report", "warn", "believe", "think"})
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+[a-z]?$")
+
+
+def _misparsed_clause(cue: list[Token], words: list[str]) -> bool:
+    return len(words) >= 4 and any(t.lemma_.lower() in _SAY_VERBS for t in cue)
 
 
 def _is_clause(tokens: list[Token]) -> bool:

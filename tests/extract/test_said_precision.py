@@ -1,0 +1,125 @@
+"""Precision of SAID claims on news and newsletter prose, and the span convention of their contents.
+
+Every sentence here is written for these tests (fictional people and products where quoted).
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.extract.attribution import _in_heading, statement_span
+from kg.extract.extractor import extract_text
+
+
+def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
+    """(source, cue, content as written) of every SAID claim in ``text``."""
+    result = extract_text(nlp, text)
+    body = result.article.text
+    out = []
+    for claim in result.claims:
+        if claim.type == "SAID":
+            spans = claim.spans or {}
+            source = body[slice(*spans["source"])] if "source" in spans else None
+            out.append((source, body[slice(*spans["cue"])], body[slice(*spans["content"])]))
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no speech or claim cue
+        "The plan includes a new data center in Ohio next year.",
+        "The Zephyr X2 board supports 128 PCIe 5.0 lanes and ships in March.",
+        "Orbitkit 0.5 adds a planner that splits long tasks into steps.",
+        "Lena Varga plans to open a second office in Lisbon.",
+        # no one named: passives and expletives
+        "It is considered that Nimbus Labs will release a larger model soon.",
+        "It was noted that the new kernel halves memory use.",
+        "The results were expected to improve once the cache is warm.",
+        # a model, a product or a heading is no speaker
+        "Opus noted that the refactor compiles on the first try.",
+        "- Kernel Speed Battles Heat Up: the new scheduler says nothing about memory.",
+        # non-agent subjects
+        "The data suggests that smaller models catch up quickly.",
+        "The term describes an intuitive approach to writing code.",
+        # content that is a bare pronoun or a vague object
+        "Members dismissed the idea.",
+        "One user asked about the limits.",
+    ],
+)
+def test_not_a_statement(nlp: Language, text: str) -> None:
+    assert said(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # generic groups the text names are speakers
+        ("Commenters argued that the benchmark was contaminated.", ("Commenters", "argued", "that the benchmark was contaminated")),
+        ("One member noted that the scheduler drops requests under load.", ("One member", "noted", "that the scheduler drops requests under load")),
+        ("Analysts said the shares rose 5% after the report.", ("Analysts", "said", "the shares rose 5% after the report")),
+        # a heading before ": " is not the speaker, the people after it are
+        ("- Kernel Speed Battles Heat Up: Members said that the new kernel runs twice as fast.", ("Members", "said", "that the new kernel runs twice as fast")),
+        # a closing bracket whose opening is in the span stays; a bracket that is not closed goes
+        ("The Harbor Workers Union (HWU) said members earn 19% less than last year.", ("The Harbor Workers Union (HWU)", "said", "members earn 19% less than last year")),
+        # reported speech never runs into the next sentence
+        ("Dana Reyes said the chip ships in May. Orders open next week.", ("Dana Reyes", "said", "the chip ships in May")),
+    ],
+)
+def test_statement(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in said(nlp, text), said(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # a direct quotation: the text between the marks, final period kept, the comma that hands
+        # over to the attribution dropped
+        ("“We will not ship it this year,” said Omar Haddad, the head of Nimbus.", "We will not ship it this year"),
+        ("Omar Haddad said: “The board approved the plan.”", "The board approved the plan."),
+        ('Omar Haddad said: "The board approved the plan."', "The board approved the plan."),
+    ],
+)
+def test_direct_quote_span(nlp: Language, text: str, content: str) -> None:
+    assert [c for _, _, c in said(nlp, text)] == [content]
+
+
+def test_straight_quotes_are_not_paired_across_sentences(nlp: Language) -> None:
+    text = '"We kept our promise." Lena Varga said ministers would consult. "Nothing more," she added.'
+    contents = [c for _, _, c in said(nlp, text)]
+    assert not any("Lena Varga said" in c for c in contents), contents
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "direct", "expected"),
+    [
+        ("He said “It is ready.” Then", (8, 22), True, "It is ready."),
+        ("He said “It is ready,” then", (8, 22), True, "It is ready"),
+        ("He said that it is ready.", (8, 25), False, "that it is ready"),
+        ("He said prices rose 5%.", (8, 23), False, "prices rose 5%"),
+        ("He said (see the post) it works.", (8, 32), False, "(see the post) it works"),
+        ("X said the union (HWU) agreed.", (7, 30), False, "the union (HWU) agreed"),
+        ("X said it works (see", (7, 20), False, "it works (see"),
+        ("X said — ,", (7, 10), False, None),
+    ],
+)
+def test_statement_span(text: str, span: tuple[int, int], direct: bool, expected: str | None) -> None:
+    result = statement_span(text, *span, direct=direct)
+    assert (text[slice(*result)] if result else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("- BF16 Battles in the Arena: Members said it works.", "BF16", True),
+        ("- BF16 Battles in the Arena: Members said it works.", "Members", False),
+        ("Costs Soar: Compute Takes the Crown: Analysts estimate costs.", "Compute", True),
+        ("Costs Soar: Compute Takes the Crown: Analysts estimate costs.", "Analysts", False),
+        ("Cohere Model Declares Its Feelings", "Cohere", True),
+        ("Dana Reyes said the chip ships in May.", "Dana", False),
+        ("the team said: it works", "team", False),
+    ],
+)
+def test_in_heading(text: str, word: str, expected: bool) -> None:
+    assert _in_heading(text, text.index(word)) is expected
