@@ -359,11 +359,12 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     """
     text = doc_text(doc)
     if keep_all:
-        return [_in_form(text, a) for a in attributions]
+        return [_in_form(doc, text, a) for a in attributions]
     lemmas = speech_lemmas(lexicon)
     non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
     # verbs whose object can be the statement: evaluative ones and "called for"; "asked about" is no claim
-    object_lemmas = (lexicon.nominal_cues | frozenset(lexicon.prepositional_object_cues)) - {"ask", "talk", "speak", "refer"}
+    # ("announced its budget", "backed the bill" report an act, not a statement)
+    object_lemmas = (lexicon.nominal_cues | frozenset(lexicon.prepositional_object_cues)) - _ACT_VERBS
     kept = []
     for attribution in attributions:
         refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas)
@@ -389,7 +390,7 @@ def _refine(
         return None  # "Opus noted ...": a model family's name
     if att.speaker is None and any(_VERSION.match(t.text) for t in source_tokens):
         return None  # "deepagents 0.5 adds ...": a software release
-    content = statement_span(text, *att.content, direct=att.direct)
+    content = statement_span(text, *(_snap_to_quotation(doc, att.content) if att.direct else att.content), direct=att.direct)
     if content is None:
         return None
     if att.direct:
@@ -429,8 +430,10 @@ def _balanced_source(text: str, span: CharSpan) -> CharSpan:
     return span
 
 
+#: Verbs whose object is an act or a stance, not what was said, and verbs of asking.
+_ACT_VERBS = frozenset({"ask", "talk", "speak", "refer", "announce", "outline", "detail", "cite", "welcome", "support", "back", "endorse", "oppose", "propose"})
 #: Heads of objects too vague to be what someone said ("dismissed the idea", "noted the issue").
-_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff"})
+_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff", "move", "plan", "decision", "step"})
 
 
 def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str]) -> bool:
@@ -460,11 +463,28 @@ def _is_clause(tokens: list[Token]) -> bool:
     return any(t.pos_ in ("VERB", "AUX") for t in roots if not t.is_punct)
 
 
-def _in_form(text: str, att: Attribution) -> Attribution:
+def _in_form(doc: Doc, text: str, att: Attribution) -> Attribution:
+    if att.direct:
+        att = att._replace(content=_snap_to_quotation(doc, att.content))
     content = statement_span(text, *att.content, direct=att.direct)
     if content is None:
         return att
     return att._replace(content=_with_final_punct(text, content) if att.direct else content)
+
+
+def _snap_to_quotation(doc: Doc, span: CharSpan) -> CharSpan:
+    """A direct content as its whole quotation when it lies inside one (a tagger content that lost
+    the quotation's first word) or starts at one and runs past its closing mark into the next
+    sentence; any other span unchanged."""
+    text = doc_text(doc)
+    for q_start, q_end in _quotations(doc):
+        if not (q_start - 1 <= span[0] <= q_end and span[1] > q_start):
+            continue
+        inside = span[1] <= q_end + 1
+        runs_past = span[0] <= q_start + 1 and span[1] > q_end + 1
+        if inside or runs_past:
+            return _inner(text, q_start, q_end)
+    return span
 
 
 def _with_final_punct(text: str, span: CharSpan) -> CharSpan:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.extract.attribution import _in_heading, statement_span
+from kg.extract.attribution import _in_heading, _snap_to_quotation, statement_span
 from kg.extract.extractor import extract_text
 
 
@@ -46,6 +46,9 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         # content that is a bare pronoun or a vague object
         "Members dismissed the idea.",
         "One user asked about the limits.",
+        # an act, not a statement
+        "The city council will announce its budget on Friday.",
+        "Other groups lauded the move.",
     ],
 )
 def test_not_a_statement(nlp: Language, text: str) -> None:
@@ -123,3 +126,22 @@ def test_statement_span(text: str, span: tuple[int, int], direct: bool, expected
 )
 def test_in_heading(text: str, word: str, expected: bool) -> None:
     assert _in_heading(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize(
+    ("piece", "expected"),
+    [
+        # inside the quotation, its first word lost: the whole quotation
+        ("means fewer openings for workers.", "That means fewer openings for workers."),
+        # from the quotation's start into the next sentence: cut at the closing mark
+        ("That means fewer openings for workers.\" Orders fell", "That means fewer openings for workers."),
+        # not a quotation: unchanged
+        ("Orders fell in May", "Orders fell in May"),
+    ],
+)
+def test_snap_to_quotation(nlp: Language, piece: str, expected: str) -> None:
+    text = 'Ken Marsh said: "That means fewer openings for workers." Orders fell in May.'
+    doc = nlp(text)
+    start = text.index(piece)
+    snapped = _snap_to_quotation(doc, (start, start + len(piece)))
+    assert text[slice(*snapped)] == expected
