@@ -496,7 +496,12 @@ def _with_final_punct(text: str, span: CharSpan) -> CharSpan:
 
 
 def _tokens_in(doc: Doc, span: CharSpan) -> list[Token]:
-    chars = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if span[1] <= span[0]:
+        return []
+    try:
+        chars = doc.char_span(span[0], span[1], alignment_mode="expand")
+    except IndexError:  # a span of whitespace between two tokens
+        return []
     return [t for t in chars if not t.is_space] if chars is not None else []
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.extract.attribution import _in_heading, _snap_to_quotation, statement_span
+from kg.extract.attribution import _in_heading, _snap_to_quotation, _tokens_in, statement_span
 from kg.extract.extractor import extract_text
 
 
@@ -145,3 +145,9 @@ def test_snap_to_quotation(nlp: Language, piece: str, expected: str) -> None:
     start = text.index(piece)
     snapped = _snap_to_quotation(doc, (start, start + len(piece)))
     assert text[slice(*snapped)] == expected
+
+
+@pytest.mark.parametrize(("start", "end", "words"), [(0, 4, ["Dana"]), (4, 5, []), (4, 4, []), (5, 3, []), (2, 10, ["Dana", "Reyes"])])
+def test_tokens_in_tolerates_whitespace_and_empty_spans(nlp: Language, start: int, end: int, words: list[str]) -> None:
+    doc = nlp("Dana  Reyes said so.")
+    assert [t.text for t in _tokens_in(doc, (start, end))] == words
