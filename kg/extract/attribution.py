@@ -16,7 +16,7 @@ Spans are character offsets into the document text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -363,8 +363,8 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     lemmas = speech_lemmas(lexicon)
     non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
     # verbs whose object can be the statement: evaluative ones and "called for"; "asked about" is no claim
-    # ("announced its budget", "backed the bill" report an act, not a statement)
-    object_lemmas = (lexicon.nominal_cues | frozenset(lexicon.prepositional_object_cues)) - _ACT_VERBS
+    # ("announced its budget", "highlighted the myth of X" report an act or a topic, not a statement)
+    object_lemmas = frozenset(lexicon.reporting.get("evaluative", ()))
     kept = []
     for attribution in attributions:
         refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas)
@@ -400,12 +400,14 @@ def _refine(
         content = _clean_end(text, content) if content is not None else None
         if content is None:
             return None
+    if not att.direct:
+        content = _without_other_voices(text, content)
     words = text[content[0] : content[1]].split()
     content_tokens = _tokens_in(doc, content)
     if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
         return None
     if not att.direct and (len(words) < 2 or not (
-        _is_clause(content_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas) or _misparsed_clause(cue_tokens, words)
+        _is_clause(content_tokens, cue_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas) or _misparsed_clause(cue_tokens, words)
     )):
         return None  # "Members dismissed the idea", "Bill Gates said which"
     if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
@@ -455,12 +457,32 @@ def _misparsed_clause(cue: list[Token], words: list[str]) -> bool:
     return len(words) >= 4 and any(t.lemma_.lower() in _SAY_VERBS for t in cue)
 
 
-def _is_clause(tokens: list[Token]) -> bool:
+def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
     """True when one of the content's top tokens (heads outside it) is a verb: "(that) X will ship",
-    "to ship X", "using X"; not a noun phrase ("the idea", "reasons for disliking Gemini")."""
+    "to ship X", "using X"; not a noun phrase ("the idea", "reasons for disliking Gemini") nor a
+    gerund inside a preposition outside the cue ("In a discussion about understanding X, ...")."""
     inside = {t.i for t in tokens}
+    cue_ids = {t.i for t in cue}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    return any(t.pos_ in ("VERB", "AUX") for t in roots if not t.is_punct)
+    return any(
+        (t.pos_ in ("VERB", "AUX") or t.dep_ in ("ccomp", "parataxis")) and not (t.dep_ in ("pcomp", "pobj") and t.head.i not in cue_ids)
+        for t in roots
+        if not t.is_punct
+    )
+
+
+#: Where a reported content hands over to someone else: ", with one member noting ...",
+#: ", while others ...", ", with speculation that ...".
+_OTHER_VOICE = re.compile(
+    r",?\s+(?:with|while|whereas)\s+(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b", re.IGNORECASE
+)
+
+
+def _without_other_voices(text: str, span: CharSpan) -> CharSpan:
+    match = _OTHER_VOICE.search(text, span[0], span[1])
+    if match is None or match.start() - span[0] < 10:
+        return span
+    return statement_span(text, span[0], match.start(), direct=False) or span
 
 
 def _in_form(doc: Doc, text: str, att: Attribution) -> Attribution:
@@ -513,8 +535,10 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if _in_heading(text, att.source[0]):
         return False
     lower = root.lower_
-    if lower in ("it", "this", "there") and any(t.dep_ == "auxpass" or t.tag_ == "VBN" for t in cue):
+    if lower in ("it", "this", "there") and _passive(cue):
         return False  # "It was noted that ...", "It is considered ...": no one named
+    if root.dep_ == "nsubjpass" and _passive(cue):
+        return False  # "Members were encouraged to ...": the addressee of a passive cue, not its speaker
     if att.speaker is not None:
         return True
     if lower in _PRONOUNS or root.pos_ == "PRON" and lower not in ("one", "someone", "somebody", "others", "another", "many", "some", "several", "few", "most"):
@@ -522,6 +546,10 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if lower in non_speakers or root.lemma_.lower() in non_speakers:
         return False
     return True
+
+
+def _passive(cue: list[Token]) -> bool:
+    return any(t.dep_ == "auxpass" or any(c.dep_ == "auxpass" for c in t.children) for t in cue)
 
 
 def _in_heading(text: str, position: int) -> bool:

@@ -49,6 +49,10 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         # an act, not a statement
         "The city council will announce its budget on Friday.",
         "Other groups lauded the move.",
+        # a topic, not a statement; a discussion is no speaker; the addressee of a passive is no speaker
+        "Neha Rao highlighted the myth of the lone researcher.",
+        "The discussion highlighted that open models are catching up.",
+        "Members were encouraged to share their results.",
     ],
 )
 def test_not_a_statement(nlp: Language, text: str) -> None:
@@ -68,6 +72,13 @@ def test_not_a_statement(nlp: Language, text: str) -> None:
         ("The Harbor Workers Union (HWU) said members earn 19% less than last year.", ("The Harbor Workers Union (HWU)", "said", "members earn 19% less than last year")),
         # reported speech never runs into the next sentence
         ("Dana Reyes said the chip ships in May. Orders open next week.", ("Dana Reyes", "said", "the chip ships in May")),
+        # nor into another voice's statement
+        (
+            "Members clarified that the tool converts text to speech, with one member noting that the rival is better.",
+            ("Members", "clarified", "that the tool converts text to speech"),
+        ),
+        # an evaluative verb's object is a statement
+        ("Jonas Weber criticized the hasty release of the model.", ("Jonas Weber", "criticized", "the hasty release of the model")),
     ],
 )
 def test_statement(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
@@ -86,6 +97,12 @@ def test_statement(nlp: Language, text: str, expected: tuple[str, str, str]) -> 
 )
 def test_direct_quote_span(nlp: Language, text: str, content: str) -> None:
     assert [c for _, _, c in said(nlp, text)] == [content]
+
+
+def test_gerund_in_a_preposition_is_not_the_content(nlp: Language) -> None:
+    found = said(nlp, "In a talk about understanding attention, a member suggested that profiling helps.")
+    assert ("a member", "suggested", "that profiling helps") in found
+    assert not any("understanding" in content for _, _, content in found)
 
 
 def test_straight_quotes_are_not_paired_across_sentences(nlp: Language) -> None:
