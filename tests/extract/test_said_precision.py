@@ -168,3 +168,18 @@ def test_snap_to_quotation(nlp: Language, piece: str, expected: str) -> None:
 def test_tokens_in_tolerates_whitespace_and_empty_spans(nlp: Language, start: int, end: int, words: list[str]) -> None:
     doc = nlp("Dana  Reyes said so.")
     assert [t.text for t in _tokens_in(doc, (start, end))] == words
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Ms Anna Patel met Mr John Grant in London on Monday. She said the talks went well.", "Ms Anna Patel"),
+        ("Mr John Grant met Ms Anna Patel in London on Monday. He said the talks went well.", "John Grant"),
+        # no honorific: the most recent person
+        ("Anna Patel met John Grant in London on Monday. He said the talks went well.", "John Grant"),
+    ],
+)
+def test_pronoun_speaker_respects_honorifics(nlp: Language, text: str, speaker: str) -> None:
+    result = extract_text(nlp, text)
+    names = {e.id: e.name for e in result.entities}
+    assert [names.get(c.subject) for c in result.claims if c.type == "SAID"] == [speaker]
