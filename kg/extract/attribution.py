@@ -302,8 +302,8 @@ def _continued_quotes(doc: Doc, found: list[Attribution]) -> Iterator[Attributio
         if not previous:
             continue
         last = previous[-1]
-        if span[0] - last.content[1] > 600:
-            continue
+        if span[0] - last.content[1] > 600 or "\n" in doc_text(doc)[last.content[1] : span[0]]:
+            continue  # a quotation continues its speaker within the paragraph only
         number = next((n for n, (s, e) in sentence_of.items() if s <= span[0] < e), last.sentence)
         yield Attribution(number, last.source, last.cue, span, True, last.speaker, "quote-continued")
 
@@ -365,16 +365,18 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     # verbs whose object can be the statement: evaluative ones and "called for"; "asked about" is no claim
     # ("announced its budget", "highlighted the myth of X" report an act or a topic, not a statement)
     object_lemmas = frozenset(lexicon.reporting.get("evaluative", ()))
+    property_nouns = frozenset(lexicon.reporting.get("property_nouns", ()))
     kept = []
     for attribution in attributions:
-        refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas)
+        refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas, property_nouns)
         if refined is not None:
             kept.append(refined)
     return kept
 
 
 def _refine(
-    doc: Doc, text: str, att: Attribution, lexicon: Lexicon, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str]
+    doc: Doc, text: str, att: Attribution, lexicon: Lexicon, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str],
+    property_nouns: frozenset[str],
 ) -> Attribution | None:
     if att.source is None or _overlaps(att.source, att.content) or _overlaps(att.cue, att.content):
         return None
@@ -407,7 +409,7 @@ def _refine(
     if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
         return None
     if not att.direct and (len(words) < 2 or not (
-        _is_clause(content_tokens, cue_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas) or _misparsed_clause(cue_tokens, words)
+        _is_clause(content_tokens, cue_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas, property_nouns) or _misparsed_clause(cue_tokens, words)
     )):
         return None  # "Members dismissed the idea", "Bill Gates said which"
     if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
@@ -435,16 +437,19 @@ def _balanced_source(text: str, span: CharSpan) -> CharSpan:
 #: Verbs whose object is an act or a stance, not what was said, and verbs of asking.
 _ACT_VERBS = frozenset({"ask", "talk", "speak", "refer", "announce", "outline", "detail", "cite", "welcome", "support", "back", "endorse", "oppose", "propose"})
 #: Heads of objects too vague to be what someone said ("dismissed the idea", "noted the issue").
-_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff", "move", "plan", "decision", "step"})
+_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff", "move", "plan", "decision", "step", "likelihood", "possibility"})
 
 
-def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str]) -> bool:
+def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str], property_nouns: frozenset[str]) -> bool:
     """An evaluative verb's object ("critiqued Meta's timing", "called for an audit"), not a vague one."""
-    if not tokens or not any(t.lemma_.lower() in object_lemmas for t in cue):
+    if not tokens:
         return False
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+    if any(t.lemma_.lower() in object_lemmas for t in cue):
+        return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+    # "noted the strength of China's ecosystem": a finding, with its complement
+    return any(t.lemma_.lower() in property_nouns and any(c.dep_ in ("prep", "acl", "relcl") and c.i in inside for c in t.children) for t in roots)
 
 
 #: Verbs that take a clause, never a plain noun phrase: a long "object" of theirs is a clause the
@@ -472,9 +477,13 @@ def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
 
 
 #: Where a reported content hands over to someone else: ", with one member noting ...",
-#: ", while others ...", ", with speculation that ...".
+#: ", while others ...", ", and other members recommended ...", ", with speculation that ...", or
+#: to the writer's own gloss (", indicating ...").
 _OTHER_VOICE = re.compile(
-    r",?\s+(?:with|while|whereas)\s+(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b", re.IGNORECASE
+    r",?\s+(?:with|while|whereas|and|but)\s+(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b"
+    # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
+    r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b",
+    re.IGNORECASE,
 )
 
 
@@ -540,7 +549,7 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if root.dep_ == "nsubjpass" and _passive(cue):
         return False  # "Members were encouraged to ...": the addressee of a passive cue, not its speaker
     if att.speaker is not None:
-        return True
+        return att.speaker.label in ("Person", "Organization")  # "the ... model" resolved to a Model speaks not
     if lower in _PRONOUNS or root.pos_ == "PRON" and lower not in ("one", "someone", "somebody", "others", "another", "many", "some", "several", "few", "most"):
         return False  # "It is considered ...", an unresolved "he", "which"
     if lower in non_speakers or root.lemma_.lower() in non_speakers:
