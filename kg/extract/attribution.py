@@ -332,6 +332,8 @@ NON_SPEAKER_LABELS = frozenset({"Model", "PRODUCT", "SOFTWARE", "BENCHMARK", "HA
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "vs", "vs.", "with", "by", "at", "as", "is", "&", "via", "from", "into"})
 _TRAILING_WORDS = frozenset({"and", "or", "but", "with", "of", "to", "the", "a", "an", "that", "as", "about", "for", "in", "on", "while"})
 _OPENERS = {"(": ")", "[": "]"}
+#: A straight single quote used as a quote mark (not an apostrophe: "don't", "users'").
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'(?=[A-Za-z])|(?<=[A-Za-z.,!?])'(?![A-Za-z])(?<!s')")
 
 
 def speech_lemmas(lexicon: Lexicon) -> frozenset[str]:
@@ -417,8 +419,10 @@ def _refine(
     if att.direct and len(words) < 4 and not _is_clause(content_tokens):
         return None  # a quoted phrase ("no current purpose") inside an unquoted report
     source = _balanced_source(text, att.source)
-    if _in_heading(text, content[0]):
+    if _in_heading(text, content[0]) or _in_lead_in(text, content, att.cue):
         return None
+    if not att.direct and _subordinate_only(content_tokens):
+        return None  # "while ChatGPT has message limits": the main clause is missing
     return att._replace(content=content, source=source)
 
 
@@ -459,7 +463,8 @@ _VERSION = re.compile(r"^v?\d+(?:\.\d+)+[a-z]?$")
 
 
 def _misparsed_clause(cue: list[Token], words: list[str]) -> bool:
-    return len(words) >= 4 and any(t.lemma_.lower() in _SAY_VERBS for t in cue)
+    # not after "argues against", "reported on": there the noun phrase is the preposition's object
+    return len(words) >= 4 and any(t.lemma_.lower() in _SAY_VERBS for t in cue) and cue[-1].pos_ != "ADP"
 
 
 def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
@@ -480,7 +485,7 @@ def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
 #: ", while others ...", ", and other members recommended ...", ", with speculation that ...", or
 #: to the writer's own gloss (", indicating ...").
 _OTHER_VOICE = re.compile(
-    r",?\s+(?:with|while|whereas|and|but)\s+(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b"
+    r",?\s+(?:with|while|whereas|and|but)\s+(?:(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b|@\w)"
     # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
     r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b",
     re.IGNORECASE,
@@ -543,6 +548,8 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
         return False
     if _in_heading(text, att.source[0]):
         return False
+    if len(source) > 1 and source[-1].lower_ in ("who", "which", "that", "whose"):
+        return False  # "A user who": a source cut inside its relative clause
     lower = root.lower_
     if lower in ("it", "this", "there") and _passive(cue):
         return False  # "It was noted that ...", "It is considered ...": no one named
@@ -555,6 +562,29 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if lower in non_speakers or root.lemma_.lower() in non_speakers:
         return False
     return True
+
+
+def _in_lead_in(text: str, content: CharSpan, cue: CharSpan) -> bool:
+    """True when the content lies before a line's first ": " and the cue after it ("Rate Limit
+    Blues hit users: Several users reported ...")."""
+    line_start = text.rfind("\n", 0, content[0]) + 1
+    colon = text.find(": ", line_start, cue[0])
+    return colon >= 0 and content[1] <= colon + 1 and "\n" not in text[content[1] : cue[0]]
+
+
+_SUBORDINATORS = frozenset({"while", "although", "though", "because", "since", "when", "whereas", "unless", "once", "after", "before"})
+
+
+def _subordinate_only(tokens: list[Token]) -> bool:
+    """A content that is only a subordinate clause, its main clause cut off."""
+    if tokens and tokens[0].lower_ == "that":
+        tokens = tokens[1:]
+    if not tokens or tokens[0].lower_ not in _SUBORDINATORS:
+        return False
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if (t.head.i not in inside or t.head.i == t.i) and not t.is_punct and t.i != tokens[0].i]
+    # the subordinator hangs on a top clause ("while X has ..."), not on a clause below the main one
+    return any(tokens[0].head.i == t.i for t in roots) or all(t.dep_ == "advcl" for t in roots)
 
 
 def _passive(cue: list[Token]) -> bool:
@@ -585,7 +615,7 @@ def _in_heading(text: str, position: int) -> bool:
 def _title_case(phrase: str) -> bool:
     words = [w for w in phrase.lstrip("-*#> ").split() if w[:1].isalpha()]
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return len(words) >= 2 and len(content) >= 2 and sum(w[0].isupper() for w in content) >= 0.8 * len(content)
+    return len(words) >= 2 and len(content) >= 2 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
 def _clip_to_sentence(doc: Doc, content: CharSpan, cue: CharSpan) -> CharSpan | None:
@@ -611,6 +641,9 @@ def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
                 cut = min(cut, start + piece.rfind(mark))
         if piece.count('"') % 2:
             cut = min(cut, start + piece.rfind('"'))
+        marks = [m.start() for m in _SINGLE_QUOTE.finditer(piece)]
+        if len(marks) % 2:
+            cut = min(cut, start + marks[-1])
         end = cut
         trimmed = statement_span(text, start, end, direct=False)
         if trimmed is None:

@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from kg.articles import Article, read_articles
 
-from kg.extract.attribution import _in_heading, _snap_to_quotation, _tokens_in, statement_span
+from kg.extract.attribution import _clean_end, _in_heading, _snap_to_quotation, _tokens_in, statement_span
 from kg.extract.extractor import extract_articles, extract_text
 
 
@@ -59,6 +59,9 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         "The discussion highlighted that open models are catching up.",
         "Members were encouraged to share their results.",
         "The report notes that firms spend too little on training.",
+        # a lead-in before ": " is not the content of a cue after it; a subordinate clause alone is none
+        "Rate limit woes hit the course: Several users reported errors.",
+        "Another member responded that while the app has message limits.",
         "Another member confirmed the likelihood.",
     ],
 )
@@ -88,6 +91,9 @@ def test_not_a_statement(nlp: Language, text: str) -> None:
             "Dana Reyes said the endpoint handles images, and other members recommended local tools.",
             ("Dana Reyes", "said", "the endpoint handles images"),
         ),
+        ("Priya Nair noted that the cache helps, and @lena_k thanked her for the fix.", ("Priya Nair", "noted", "that the cache helps")),
+        # a subordinate clause with its main clause is a statement
+        ("Dana Reyes said that while sales fell, profits rose sharply.", ("Dana Reyes", "said", "that while sales fell, profits rose sharply")),
         # nor into the writer's gloss
         ("A user asked if the plan covers GPUs, indicating interest in hardware.", ("A user", "asked", "if the plan covers GPUs")),
         # an evaluative verb's object is a statement
@@ -147,6 +153,7 @@ def test_statement_span(text: str, span: tuple[int, int], direct: bool, expected
     [
         ("- BF16 Battles in the Arena: Members said it works.", "BF16", True),
         ("- BF16 Battles in the Arena: Members said it works.", "Members", False),
+        ("- tinygrad's API Stability Praised: An author asked about it.", "API", True),
         ("Costs Soar: Compute Takes the Crown: Analysts estimate costs.", "Compute", True),
         ("Costs Soar: Compute Takes the Crown: Analysts estimate costs.", "Analysts", False),
         ("Cohere Model Declares Its Feelings", "Cohere", True),
@@ -220,3 +227,18 @@ def test_seed_statements_keep_their_speakers(nlp: Language) -> None:
         ("Andrew Ng", "highlighted"): 2, ("Andrew Ng", "noting"): 1, ("Andrew Ng", "noted"): 1, ("Andrew Ng", "pointed out"): 1,
         ("Jeffrey Ding", "critiqued"): 1, ("Jeffrey Ding", "suggesting"): 1,
     })
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yep, the pricing is 20% higher' adding to the confusion", "yep, the pricing is 20% higher"),
+        ("the users' pricing is higher", "the users' pricing is higher"),
+        ("they don't sell any and", "they don't sell any"),
+        ("it works (see the post", "it works"),
+        ("it works (see the post) well", "it works (see the post) well"),
+    ],
+)
+def test_clean_end(text: str, expected: str) -> None:
+    span = _clean_end(text, (0, len(text)))
+    assert span is not None and text[slice(*span)] == expected
