@@ -553,6 +553,8 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     lower = root.lower_
     if lower in ("it", "this", "there") and _passive(cue):
         return False  # "It was noted that ...", "It is considered ...": no one named
+    if any(t.tag_ == "VBN" and t.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in t.children) for t in cue):
+        return False  # "Asked whether ..., Mr Howard said": the one asked is not the one asking
     if root.dep_ == "nsubjpass" and _passive(cue):
         return False  # "Members were encouraged to ...": the addressee of a passive cue, not its speaker
     if att.speaker is not None:
@@ -632,6 +634,13 @@ def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
     start, end = span
     for _ in range(4):
         piece = text[start:end]
+        # a quoted phrase whose closing mark was trimmed off: take the mark back ('had "agendas"')
+        for opener, closer in (("“", "”"), ('"', '"')):
+            count_open, count_close = (piece.count('"'), 0) if opener == closer else (piece.count(opener), piece.count(closer))
+            unbalanced = count_open % 2 if opener == closer else count_open > count_close
+            if unbalanced and end < len(text) and text[end] == closer:
+                end += 1
+                piece = text[start:end]
         cut = end
         for opener, closer in _OPENERS.items():
             if piece.count(opener) > piece.count(closer):
@@ -678,10 +687,11 @@ def statement_span(text: str, start: int, end: int, *, direct: bool) -> CharSpan
     start, end = max(0, start), min(len(text), end)
     while True:
         before = (start, end)
-        while start < end and (text[start].isspace() or text[start] in _ALL_QUOTES or text[start] in _EDGE_PUNCT or text[start] in _FINAL_PUNCT or text[start] in ")]"):
+        while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT or text[start] in _FINAL_PUNCT or text[start] in ")]"):
             start += 1
-        while end > start and (text[end - 1].isspace() or text[end - 1] in _ALL_QUOTES or text[end - 1] in _EDGE_PUNCT or text[end - 1] == "("):
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCT or text[end - 1] == "("):
             end -= 1
+        start, end = _without_edge_quotes(text, start, end)
         while end > start and text[end - 1] in _FINAL_PUNCT and not direct:
             end -= 1
         while end > start and text[end - 1] in ")]" and text[start:end].count(_OPEN_OF[text[end - 1]]) < text[start:end].count(text[end - 1]):
@@ -692,3 +702,33 @@ def statement_span(text: str, start: int, end: int, *, direct: bool) -> CharSpan
 
 
 _OPEN_OF = {")": "(", "]": "["}
+_PAIRED_QUOTES = {"“": "”", "‘": "’", "«": "»"}
+
+
+def _without_edge_quotes(text: str, start: int, end: int) -> CharSpan:
+    """Drop quote marks at the edges that enclose the whole span or have no partner inside it;
+    keep a quoted phrase's marks ('the plan was "not ready"')."""
+    if end - start >= 2 and _encloses(text[start], text[end - 1]):
+        return start + 1, end - 1
+    if start < end and text[start] in _ALL_QUOTES and not _partnered(text[start:end], 0):
+        start += 1
+    if end > start and text[end - 1] in _ALL_QUOTES and not _partnered(text[start:end], end - start - 1):
+        end -= 1
+    return start, end
+
+
+def _encloses(first: str, last: str) -> bool:
+    return (first == '"' and last == '"') or _PAIRED_QUOTES.get(first) == last or (first == "'" and last == "'")
+
+
+def _partnered(piece: str, index: int) -> bool:
+    """Whether the quote mark at ``piece[index]`` has its partner inside ``piece``."""
+    mark = piece[index]
+    if mark == '"':
+        return piece.count('"') % 2 == 0
+    if mark in _PAIRED_QUOTES:
+        return _PAIRED_QUOTES[mark] in piece[index + 1 :]
+    opening = next((o for o, c in _PAIRED_QUOTES.items() if c == mark), None)
+    if opening is not None:
+        return opening in piece[:index]
+    return False  # a straight single quote at an edge: an apostrophe or an unmatched mark

@@ -124,6 +124,11 @@ def test_gerund_in_a_preposition_is_not_the_content(nlp: Language) -> None:
     assert not any("understanding" in content for _, _, content in found)
 
 
+def test_the_one_asked_is_no_speaker(nlp: Language) -> None:
+    found = said(nlp, 'Asked whether the plan would work, Tomas Berg told the radio: "It will."')
+    assert [cue for _, cue, _ in found] == ["told"]
+
+
 def test_straight_quotes_are_not_paired_across_sentences(nlp: Language) -> None:
     text = '"We kept our promise." Lena Varga said ministers would consult. "Nothing more," she added.'
     contents = [c for _, _, c in said(nlp, text)]
@@ -141,6 +146,9 @@ def test_straight_quotes_are_not_paired_across_sentences(nlp: Language) -> None:
         ("X said the union (HWU) agreed.", (7, 30), False, "the union (HWU) agreed"),
         ("X said it works (see", (7, 20), False, "it works (see"),
         ("X said — ,", (7, 10), False, None),
+        ('X said the plan was "not ready".', (7, 31), False, 'the plan was "not ready"'),
+        ('X said “the plan was late”.', (7, 27), False, "the plan was late"),
+        ('X said "agendas" were the problem.', (7, 33), False, '"agendas" were the problem'),
     ],
 )
 def test_statement_span(text: str, span: tuple[int, int], direct: bool, expected: str | None) -> None:
@@ -237,8 +245,12 @@ def test_seed_statements_keep_their_speakers(nlp: Language) -> None:
         ("they don't sell any and", "they don't sell any"),
         ("it works (see the post", "it works"),
         ("it works (see the post) well", "it works (see the post) well"),
+        # a quoted phrase keeps its closing mark
+        ('the rivals had "agendas', 'the rivals had "agendas"'),
     ],
 )
 def test_clean_end(text: str, expected: str) -> None:
-    span = _clean_end(text, (0, len(text)))
+    full = text + '" later' if text.endswith("agendas") else text
+    span = _clean_end(full, (0, len(text)))
+    text = full
     assert span is not None and text[slice(*span)] == expected
