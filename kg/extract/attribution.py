@@ -698,7 +698,24 @@ def statement_span(text: str, start: int, end: int, *, direct: bool) -> CharSpan
             end -= 1
         if (start, end) == before:
             break
+    if end > start:
+        end = _closing_mark_back(text, start, end)
     return (start, end) if end > start else None
+
+
+def _closing_mark_back(text: str, start: int, end: int) -> int:
+    """The end past a quoted phrase's closing mark (and the punctuation before it) when the span
+    opens the phrase but stops short of its mark: 'the plan was "not ready' -> '... "not ready."'."""
+    piece = text[start:end]
+    for opener, closer in (('"', '"'), ("“", "”")):
+        unpartnered = piece.count('"') % 2 == 1 if opener == closer else piece.count(opener) > piece.count(closer)
+        if unpartnered:
+            tail = end
+            while tail < len(text) and tail - end < 2 and text[tail] in ".,!?":
+                tail += 1
+            if tail < len(text) and text[tail] == closer:
+                return tail + 1
+    return end
 
 
 _OPEN_OF = {")": "(", "]": "["}
