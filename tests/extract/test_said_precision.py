@@ -150,7 +150,7 @@ def test_straight_quotes_are_not_paired_across_sentences(nlp: Language) -> None:
         ('X said “the plan was late”.', (7, 27), False, "the plan was late"),
         ('X said "agendas" were the problem.', (7, 33), False, '"agendas" were the problem'),
         # a quoted phrase's closing mark that the span missed is taken back, with the punctuation before it
-        ('X said the plan was "not ready." Then', (7, 29), False, 'the plan was "not ready."'),
+        ('X said the plan was "not ready." Then', (7, 30), False, 'the plan was "not ready."'),
     ],
 )
 def test_statement_span(text: str, span: tuple[int, int], direct: bool, expected: str | None) -> None:
