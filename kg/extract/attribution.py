@@ -352,9 +352,11 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
     a source that is a named or resolved person or organization, or a noun phrase naming people
     ("commenters", "one member", "analysts"), never an unresolved pronoun or relative word, a
     model or product, a non-agent noun ("the data", "the term") or a Title Case heading
-    ("BF16 Battles: ..."); a content that is a quotation or a clause (has a verb), not a bare
-    pronoun, inside the cue's sentence unless quoted, and apart from source and cue. Contents
-    lose a dangling conjunction or an unclosed bracket or quote at their end.
+    ("BF16 Battles: ..."); a content that is a quotation or a clause (or an evaluative verb's
+    object, or a finding's noun phrase), not a bare pronoun, inside the cue's sentence unless
+    quoted, and apart from source and cue. Contents lose a dangling conjunction, an unclosed
+    bracket or quote and another voice's or the writer's continuation at their end
+    (docs/attribution-tagger.md, "Precision for the graph").
 
     ``keep_all``: nothing is dropped, only content spans are put in newskg's form
     (:func:`statement_span`, a quotation with its final period).
@@ -364,8 +366,8 @@ def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexi
         return [_in_form(doc, text, a) for a in attributions]
     lemmas = speech_lemmas(lexicon)
     non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
-    # verbs whose object can be the statement: evaluative ones and "called for"; "asked about" is no claim
-    # ("announced its budget", "highlighted the myth of X" report an act or a topic, not a statement)
+    # verbs whose object alone can be the statement ("critiqued X", "called for X"); after other
+    # cues an object names an act or a topic ("announced its budget", "highlighted the myth of X")
     object_lemmas = frozenset(lexicon.reporting.get("evaluative", ()))
     property_nouns = frozenset(lexicon.reporting.get("property_nouns", ()))
     kept = []
@@ -399,12 +401,11 @@ def _refine(
         return None
     if att.direct:
         content = _with_final_punct(text, content)
-    if not att.direct:
+    else:
         content = _clip_to_sentence(doc, content, att.cue)
         content = _clean_end(text, content) if content is not None else None
         if content is None:
             return None
-    if not att.direct:
         content = _without_other_voices(text, content)
     words = text[content[0] : content[1]].split()
     content_tokens = _tokens_in(doc, content)
@@ -438,14 +439,13 @@ def _balanced_source(text: str, span: CharSpan) -> CharSpan:
     return span
 
 
-#: Verbs whose object is an act or a stance, not what was said, and verbs of asking.
-_ACT_VERBS = frozenset({"ask", "talk", "speak", "refer", "announce", "outline", "detail", "cite", "welcome", "support", "back", "endorse", "oppose", "propose"})
 #: Heads of objects too vague to be what someone said ("dismissed the idea", "noted the issue").
 _VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff", "move", "plan", "decision", "step", "likelihood", "possibility"})
 
 
 def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str], property_nouns: frozenset[str]) -> bool:
-    """An evaluative verb's object ("critiqued Meta's timing", "called for an audit"), not a vague one."""
+    """An evaluative verb's object ("critiqued Meta's timing", "called for an audit"), not a vague
+    one; after any other cue, a finding's noun phrase ("noted the strength of ...")."""
     if not tokens:
         return False
     inside = {t.i for t in tokens}
