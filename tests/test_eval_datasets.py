@@ -171,8 +171,47 @@ def test_polnear_scores_by_hand() -> None:
         "gold_attributions": 5.0, "predicted_attributions": 4,
     }
     assert 0.0 <= section["cofenet_jaccard"]["cue"] <= 1.0
+    # untrimmed and in newskg's convention the fake's contents still match (same raw spans; the
+    # quotation loses its marks and comma on both sides)
+    for form in ("exact-untrimmed", "exact-convention"):
+        assert section[form]["content"]["precision"] == f(1.0) and section[form]["content"]["recall"] == f(3 / 6)
+    # direct quotations: only orchard's "We expect a big crowd," (gold in both files, predicted once)
+    quotes = section["direct_quotes"]["exact"]
+    assert quotes["n_gold"] == 1.0 and quotes["precision"] == f(1.0) and quotes["recall"] == f(1.0)
     table = polnear.render({"fake": section})
-    assert "BERT-CofeNet" in table and "83.2" in table
+    assert "BERT-CofeNet" in table and "83.2" in table and "direct quotations only" in table
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "role", "form", "expected"),
+    [
+        ('"We expect a crowd," said Tom.', '"We expect a crowd,"', "content", "untrimmed", '"We expect a crowd,"'),
+        ('"We expect a crowd," said Tom.', '"We expect a crowd,"', "content", "convention", "We expect a crowd"),
+        ('"We expect a crowd," said Tom.', '"We expect a crowd,"', "content", "trimmed", "We expect a crowd"),
+        ('He said: "It is ready." Then', '"It is ready."', "content", "convention", "It is ready."),
+        ('He said: "It is ready." Then', '"It is ready."', "content", "trimmed", "It is ready"),
+        ("He said prices rose 5%.", "prices rose 5%.", "content", "convention", "prices rose 5%"),
+        ("He said prices rose 5%.", "prices rose 5%.", "content", "trimmed", "prices rose 5"),
+        ("Tom Bell, the director, said so.", "Tom Bell, the director,", "source", "untrimmed", "Tom Bell, the director,"),
+        ("Tom Bell, the director, said so.", "Tom Bell, the director,", "source", "convention", "Tom Bell, the director"),
+    ],
+)
+def test_polnear_span_forms(text: str, piece: str, role: str, form: str, expected: str) -> None:
+    span = polnear.in_form(text, *span_of(text, piece), role, form)
+    assert span is not None and text[slice(*span)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "direct"),
+    [
+        ('"We expect a crowd," said Tom.', '"We expect a crowd,"', True),
+        ('"We expect a crowd," said Tom.', "We expect a crowd", True),
+        ("He said we expect a crowd.", "we expect a crowd", False),
+        ("The users' forum said it works.", "forum said", False),
+    ],
+)
+def test_polnear_direct_quote(text: str, piece: str, direct: bool) -> None:
+    assert polnear.is_direct_quote(text, *span_of(text, piece)) is direct
 
 
 # --- CoNLL -----------------------------------------------------------------------------------

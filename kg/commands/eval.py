@@ -37,11 +37,21 @@ class SetName(str, Enum):
     ainews_relations = "ainews-relations"
 
 
-def newskg_predictor(*, model: str | None, markdown: bool) -> object:
-    """The system under test (tests replace this with a fake)."""
+def newskg_predictor(*, model: str | None, markdown: bool, said_refine: bool = True) -> object:
+    """The system under test (tests replace this with a fake).
+
+    ``said_refine=False``: SAID claims before the graph's precision filter (every attribution
+    PolNeAR would annotate, sourceless and non-speech ones included), spans still in newskg's form.
+    """
     from kg.eval.newskg import NewskgPredictor
 
-    return NewskgPredictor(model=model, markdown=markdown)
+    if said_refine:
+        return NewskgPredictor(model=model, markdown=markdown)
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline(model)
+    nlp.get_pipe("newskg_claims").said_refine = False
+    return NewskgPredictor(nlp, model=model, markdown=markdown)
 
 
 def baseline_predictor(*, markdown: bool) -> object:
@@ -99,6 +109,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"no spaCy baseline for {eval_set.name}: it has no such task", param_hint="--baseline")
         out_path = out or Path("reports") / f"eval-{eval_set.name}{'-' + split if split else ''}.json"
         predictors: dict[str, object] = {"newskg": newskg_predictor(model=model, markdown=eval_set.markdown)}
+        if eval_set.name == "polnear":  # also every attribution, before the graph's precision filter
+            predictors["newskg-all"] = newskg_predictor(model=model, markdown=eval_set.markdown, said_refine=False)
         if baseline:
             predictors["spacy"] = baseline_predictor(markdown=eval_set.markdown)
         from kg.eval.relations_gold import GoldError

@@ -12,6 +12,14 @@ Protocol (``docs/evaluation.md`` has the reasons):
   punctuation (brat splits at line breaks) and several spans where words are skipped;
 * every span, gold or predicted, is trimmed of whitespace and punctuation at both edges, and
   the gold spans of a role form a set (a source shared by three attributions counts once);
+  two more exact figures put the trimming aside (``FORMS``): ``exact-untrimmed`` compares spans
+  as annotated and as predicted (fragments merged, whitespace stripped, nothing else), and
+  ``exact-convention`` brings both sides to newskg's span convention
+  (:func:`kg.extract.attribution.statement_span`: a quotation without its quote marks but with
+  its final period, reported speech without final punctuation, sources and cues without joining
+  punctuation), the form ``kg extract`` writes;
+* ``direct-quotes``: the content role restricted, on both sides, to direct quotations (a span
+  that opens with a quote mark or right after one), exact (convention) and overlap;
 * ``exact``: identical trimmed boundaries; ``overlap``: at least one shared character;
   ``proportional``: best intersection-over-union, summed (CofeNet's "jaccard" as P/R/F1), and
   CofeNet's single jaccard figure beside it;
@@ -23,19 +31,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.eval.metrics import Score, cofenet_jaccard_counts, exact_match, overlap_match, proportional_match
 from kg.eval.predictors import Attribution, AttributionPredictor
 from kg.eval.runner import Tick, predict_each
-from kg.eval.spans import Span, normalized_spans, trim_span
+from kg.eval.spans import Span, merge_fragments, normalized_spans, trim_span
+from kg.extract.attribution import statement_span
 
 NAME = "polnear"
 PROTOCOL = "newskg-eval/polnear/1"
 ROLES: tuple[str, ...] = ("source", "cue", "content")
 MATCHES: tuple[str, ...] = ("exact", "overlap", "proportional")
+#: Span forms besides the trimmed one, each scored by exact match (module docstring).
+FORMS: tuple[str, ...] = ("untrimmed", "convention")
+_QUOTE_MARKS = frozenset("“”\"«»‘’'")
 
 # Exact-match F1 on the PolNeAR test split, CofeNet (Wang et al., COLING 2022), Table 6.
 PUBLISHED_EXACT_F1: dict[str, dict[str, float | None]] = {
@@ -139,25 +151,49 @@ def read_polnear(path: Path, limit: int | None = None) -> Iterator[PolnearDocume
         yield PolnearDocument(txt_path.stem, text, annotations)
 
 
-def gold_spans(text: str, attributions: Iterable[GoldAttribution]) -> dict[str, set[Span]]:
-    """Normalised gold spans per role, as sets."""
+def gold_spans(text: str, attributions: Iterable[GoldAttribution], form: str = "trimmed") -> dict[str, set[Span]]:
+    """Gold spans per role, as sets, in ``form``: "trimmed" (the default), "untrimmed" or "convention"."""
     spans: dict[str, set[Span]] = {role: set() for role in ROLES}
     for attribution in attributions:
         for role in ROLES:
             for bound in getattr(attribution, role):
-                spans[role].update(normalized_spans(text, bound.fragments))
+                if form == "trimmed":
+                    spans[role].update(normalized_spans(text, bound.fragments))
+                else:
+                    spans[role].update(s for s in (in_form(text, a, b, role, form) for a, b in merge_fragments(text, bound.fragments)) if s)
     return spans
 
 
-def predicted_spans(text: str, attributions: Iterable[Attribution]) -> dict[str, set[Span]]:
-    """Trimmed predicted spans per role, as sets."""
+def predicted_spans(text: str, attributions: Iterable[Attribution], form: str = "trimmed") -> dict[str, set[Span]]:
+    """Predicted spans per role, as sets, in ``form`` (see :func:`gold_spans`)."""
     spans: dict[str, set[Span]] = {role: set() for role in ROLES}
     for attribution in attributions:
         for role in ROLES:
             span = getattr(attribution, role)
-            if span is not None and (trimmed := trim_span(text, *span)):
-                spans[role].add(trimmed)
+            if span is not None and (shaped := in_form(text, *span, role, form)):
+                spans[role].add(shaped)
     return spans
+
+
+def in_form(text: str, start: int, end: int, role: str, form: str) -> Span | None:
+    """One span as the evaluation compares it in ``form``."""
+    if form == "trimmed":
+        return trim_span(text, start, end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if form == "untrimmed":
+        return (start, end) if start < end else None
+    return statement_span(text, start, end, direct=role == "content" and is_direct_quote(text, start, end))
+
+
+def is_direct_quote(text: str, start: int, end: int) -> bool:
+    """A quotation: the span opens with a quote mark or right after one (spaces aside)."""
+    before = start
+    while before > 0 and text[before - 1] == " ":
+        before -= 1
+    return start < end and (text[start] in _QUOTE_MARKS or (before > 0 and text[before - 1] in _QUOTE_MARKS and text[before - 1] not in "’'"))
 
 
 _MATCHERS = {"exact": exact_match, "overlap": overlap_match, "proportional": proportional_match}
@@ -169,6 +205,8 @@ class PolnearTotals:
 
     scores: dict[str, dict[str, Score]]
     jaccard: dict[str, list[float]]
+    forms: dict[str, dict[str, Score]] = field(default_factory=lambda: {f: {r: Score() for r in ROLES} for f in FORMS})
+    quotes: dict[str, Score] = field(default_factory=lambda: {"exact": Score(), "overlap": Score()})
     texts: int = 0
     annotator_files: int = 0
     multi_annotated_texts: int = 0
@@ -183,9 +221,18 @@ class PolnearTotals:
 def score_document(doc: PolnearDocument, prediction: Sequence[Attribution], totals: PolnearTotals) -> None:
     """Add one document's counts: against each annotator file with weight 1/k."""
     pred = predicted_spans(doc.text, prediction)
+    pred_forms = {form: predicted_spans(doc.text, prediction, form) for form in FORMS}
+    pred_quotes = {s for s in pred_forms["convention"]["content"] if is_direct_quote(doc.text, *s)}
     weight = 1.0 / len(doc.annotations)
     for annotation in doc.annotations:
         gold = gold_spans(doc.text, annotation.attributions)
+        for form in FORMS:
+            gold_form = gold_spans(doc.text, annotation.attributions, form)
+            for role in ROLES:
+                totals.forms[form][role] += exact_match(gold_form[role], pred_forms[form][role]).scaled(weight)
+        gold_quotes = {s for s in gold_spans(doc.text, annotation.attributions, "convention")["content"] if is_direct_quote(doc.text, *s)}
+        totals.quotes["exact"] += exact_match(gold_quotes, pred_quotes).scaled(weight)
+        totals.quotes["overlap"] += overlap_match(gold_quotes, pred_quotes).scaled(weight)
         for role in ROLES:
             for match, matcher in _MATCHERS.items():
                 totals.scores[match][role] += matcher(gold[role], pred[role]).scaled(weight)
@@ -215,6 +262,9 @@ def evaluate(
     section: dict[str, Any] = {
         match: {role: totals.scores[match][role].as_dict() for role in ROLES} for match in MATCHES
     }
+    for form in FORMS:
+        section[f"exact-{form}"] = {role: totals.forms[form][role].as_dict() for role in ROLES}
+    section["direct_quotes"] = {match: totals.quotes[match].as_dict() for match in ("exact", "overlap")}
     section["cofenet_jaccard"] = {
         role: round(credit / count, 4) if count else 0.0 for role, (credit, count) in totals.jaccard.items()
     }
@@ -241,6 +291,18 @@ def render(systems: dict[str, dict[str, Any]]) -> str:
                 for r in ROLES
             )
             lines.append(f"{match:<13}{system:<16}{cells}")
+    for form in FORMS:
+        for system, section in systems.items():
+            cells = "".join(
+                f"{100 * section[f'exact-{form}'][r]['precision']:6.1f}{100 * section[f'exact-{form}'][r]['recall']:6.1f}"
+                f"{100 * section[f'exact-{form}'][r]['f1']:6.1f}   "
+                for r in ROLES
+            )
+            lines.append(f"{'exact-' + form[:6]:<13}{system:<16}{cells}")
+    for system, section in systems.items():
+        quotes = section["direct_quotes"]
+        cells = "".join(f"{m} P/R/F1 {100 * quotes[m]['precision']:.1f}/{100 * quotes[m]['recall']:.1f}/{100 * quotes[m]['f1']:.1f}   " for m in quotes)
+        lines.append(f"{'quotes':<13}{system:<16}content, direct quotations only: {cells}")
     for system, section in systems.items():
         jac = "".join(f"{100 * section['cofenet_jaccard'][r]:18.1f}   " for r in ROLES)
         lines.append(f"{'jaccard':<13}{system:<16}{jac}")

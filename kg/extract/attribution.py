@@ -16,18 +16,21 @@ Spans are character offsets into the document text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import CharSpan, EntityRef, doc_text
+from kg.extract.spans import CharSpan, EntityRef, doc_text, entity_at
 
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 QUOTE_CHARS = frozenset("“”\"«»")
-_QUOTE_RE = re.compile(r"“[^”]{2,}?”|\"[^\"\n]{2,}?\"|«[^»]{2,}?»")
+#: Quotations. A straight double quote opens only at a line start or after a space or opening
+#: bracket and before a non-space, and closes only after a non-space and before a space,
+#: punctuation or line end, so `..." She said ... "` is not read as a quotation.
+_QUOTE_RE = re.compile(r"“[^”]{2,}?”|(?:(?<=^)|(?<=[\s(\[—–-]))\"(?=\S)[^\"\n]{2,}?(?<=\S)\"(?=$|[\s.,;:!?)\]—–-])|«[^»]{2,}?»", re.MULTILINE)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
 
@@ -299,8 +302,8 @@ def _continued_quotes(doc: Doc, found: list[Attribution]) -> Iterator[Attributio
         if not previous:
             continue
         last = previous[-1]
-        if span[0] - last.content[1] > 600:
-            continue
+        if span[0] - last.content[1] > 600 or "\n" in doc_text(doc)[last.content[1] : span[0]]:
+            continue  # a quotation continues its speaker within the paragraph only
         number = next((n for n, (s, e) in sentence_of.items() if s <= span[0] < e), last.sentence)
         yield Attribution(number, last.source, last.cue, span, True, last.speaker, "quote-continued")
 
@@ -317,3 +320,432 @@ def _overlaps(a: CharSpan | None, b: CharSpan | None) -> bool:
 
 def _in_subtree(token: Token, root: Token) -> bool:
     return root.left_edge.i <= token.i <= root.right_edge.i and any(a.i == root.i for a in [token, *token.ancestors])
+
+
+# -- precision on real news -------------------------------------------------------------------
+#: Words that are never a statement on their own (a content must be more than one of them).
+_BARE_WORDS = frozenset({"it", "this", "that", "which", "who", "what", "he", "she", "they", "we", "i", "you", "so", "there", "these", "those"})
+#: Pronouns that make a source only when resolved to a named entity.
+_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "i", "we", "you", "this", "that", "these", "those", "which", "who", "whom", "there"})
+#: Entity types that never speak (a model, a product, a benchmark): "Opus noted ...".
+NON_SPEAKER_LABELS = frozenset({"Model", "PRODUCT", "SOFTWARE", "BENCHMARK", "HARDWARE", "Product", "Software", "Benchmark", "Hardware"})
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "vs", "vs.", "with", "by", "at", "as", "is", "&", "via", "from", "into"})
+_TRAILING_WORDS = frozenset({"and", "or", "but", "with", "of", "to", "the", "a", "an", "that", "as", "about", "for", "in", "on", "while"})
+_OPENERS = {"(": ")", "[": "]"}
+#: A straight single quote used as a quote mark (not an apostrophe: "don't", "users'").
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'(?=[A-Za-z])|(?<=[A-Za-z.,!?])'(?![A-Za-z])(?<!s')")
+
+
+def speech_lemmas(lexicon: Lexicon) -> frozenset[str]:
+    """Lemmas that make a cue a speech or claim cue."""
+    reporting = lexicon.reporting
+    lemmas = set(lexicon.clausal_cues) | set(lexicon.nominal_cues) | set(lexicon.phrasal_cues) | set(lexicon.prepositional_object_cues)
+    lemmas |= set(lexicon.infinitival_cues) | set(reporting.get("extra_speech", ()))
+    lemmas |= {word for words in lexicon.prepositional_cues for word in words[:1]}
+    return frozenset(lemmas - set(reporting.get("not_speech", ())))
+
+
+def refine_attributions(doc: Doc, attributions: list[Attribution], lexicon: Lexicon, *, keep_all: bool = False) -> list[Attribution]:
+    """The attributions fit for a who-said-what graph, their contents cut to a clean statement.
+
+    Kept: a speech or claim cue (``speech_lemmas``; "the plan includes", "he plans to" are not);
+    a source that is a named or resolved person or organization, or a noun phrase naming people
+    ("commenters", "one member", "analysts"), never an unresolved pronoun or relative word, a
+    model or product, a non-agent noun ("the data", "the term") or a Title Case heading
+    ("BF16 Battles: ..."); a content that is a quotation or a clause (or an evaluative verb's
+    object, or a finding's noun phrase), not a bare pronoun, inside the cue's sentence unless
+    quoted, and apart from source and cue. Contents lose a dangling conjunction, an unclosed
+    bracket or quote and another voice's or the writer's continuation at their end
+    (docs/attribution-tagger.md, "Precision for the graph").
+
+    ``keep_all``: nothing is dropped, only content spans are put in newskg's form
+    (:func:`statement_span`, a quotation with its final period).
+    """
+    text = doc_text(doc)
+    if keep_all:
+        return [_in_form(doc, text, a) for a in attributions]
+    lemmas = speech_lemmas(lexicon)
+    non_speakers = frozenset(lexicon.reporting.get("non_speakers", ()))
+    # verbs whose object alone can be the statement ("critiqued X", "called for X"); after other
+    # cues an object names an act or a topic ("announced its budget", "highlighted the myth of X")
+    object_lemmas = frozenset(lexicon.reporting.get("evaluative", ()))
+    property_nouns = frozenset(lexicon.reporting.get("property_nouns", ()))
+    kept = []
+    for attribution in attributions:
+        refined = _refine(doc, text, attribution, lexicon, lemmas, non_speakers, object_lemmas, property_nouns)
+        if refined is not None:
+            kept.append(refined)
+    return kept
+
+
+def _refine(
+    doc: Doc, text: str, att: Attribution, lexicon: Lexicon, lemmas: frozenset[str], non_speakers: frozenset[str], object_lemmas: frozenset[str],
+    property_nouns: frozenset[str],
+) -> Attribution | None:
+    if att.source is None or _overlaps(att.source, att.content) or _overlaps(att.cue, att.content):
+        return None
+    cue_tokens = _tokens_in(doc, att.cue)
+    if not cue_tokens or not any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in cue_tokens):
+        return None
+    source_tokens = _tokens_in(doc, att.source)
+    if not source_tokens:
+        return None
+    if not _is_speaker(doc, text, att, source_tokens, cue_tokens, non_speakers):
+        return None
+    if att.speaker is None and len(source_tokens) == 1 and lexicon.family_of(source_tokens[0].text) is not None:
+        return None  # "Opus noted ...": a model family's name
+    if att.speaker is None and any(_VERSION.match(t.text) for t in source_tokens):
+        return None  # "deepagents 0.5 adds ...": a software release
+    content = statement_span(text, *(_snap_to_quotation(doc, att.content) if att.direct else att.content), direct=att.direct)
+    if content is None:
+        return None
+    if att.direct:
+        content = _with_final_punct(text, content)
+    else:
+        content = _clip_to_sentence(doc, content, att.cue)
+        content = _clean_end(text, content) if content is not None else None
+        if content is None:
+            return None
+        content = _without_other_voices(text, content)
+    words = text[content[0] : content[1]].split()
+    content_tokens = _tokens_in(doc, content)
+    if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
+        return None
+    if not att.direct and (len(words) < 2 or not (
+        _is_clause(content_tokens, cue_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas, property_nouns) or _misparsed_clause(cue_tokens, words)
+    )):
+        return None  # "Members dismissed the idea", "Bill Gates said which"
+    if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
+        return None  # "could be enough ...": a clause whose subject was left out
+    if att.direct and len(words) < 4 and not _is_clause(content_tokens):
+        return None  # a quoted phrase ("no current purpose") inside an unquoted report
+    source = _balanced_source(text, att.source)
+    if _in_heading(text, content[0]) or _in_lead_in(text, content, att.cue):
+        return None
+    if not att.direct and _subordinate_only(content_tokens):
+        return None  # "while ChatGPT has message limits": the main clause is missing
+    return att._replace(content=content, source=source)
+
+
+def _balanced_source(text: str, span: CharSpan) -> CharSpan:
+    """A source with its closing bracket when it stops right before it ("the Commission (EOC")."""
+    start, end = span
+    piece = text[start:end]
+    if piece.count("(") > piece.count(")"):
+        close = text.find(")", end, end + 3)
+        if close >= 0:
+            return (start, close + 1)
+        return (start, start + len(piece[: piece.rfind("(")].rstrip(" ,"))) if piece.rfind("(") > 0 else span
+    return span
+
+
+#: Heads of objects too vague to be what someone said ("dismissed the idea", "noted the issue").
+_VAGUE_OBJECTS = frozenset({"idea", "issue", "problem", "question", "matter", "concern", "point", "thing", "things", "it", "this", "that", "one", "way", "fact", "news", "topic", "stuff", "move", "plan", "decision", "step", "likelihood", "possibility"})
+
+
+def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], object_lemmas: frozenset[str], property_nouns: frozenset[str]) -> bool:
+    """An evaluative verb's object ("critiqued Meta's timing", "called for an audit"), not a vague
+    one; after any other cue, a finding's noun phrase ("noted the strength of ...")."""
+    if not tokens:
+        return False
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    if any(t.lemma_.lower() in object_lemmas for t in cue):
+        return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+    # "noted the strength of China's ecosystem": a finding, with its complement
+    return any(t.lemma_.lower() in property_nouns and any(c.dep_ in ("prep", "acl", "relcl") and c.i in inside for c in t.children) for t in roots)
+
+
+#: Verbs that take a clause, never a plain noun phrase: a long "object" of theirs is a clause the
+#: parser read as a noun phrase ("said the chip ships in May").
+_SAY_VERBS = frozenset({"say", "tell", "claim", "state", "argue", "insist", "explain", "write", "report", "warn", "believe", "think"})
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+[a-z]?$")
+
+
+def _misparsed_clause(cue: list[Token], words: list[str]) -> bool:
+    # not after "argues against", "reported on": there the noun phrase is the preposition's object
+    return len(words) >= 4 and any(t.lemma_.lower() in _SAY_VERBS for t in cue) and cue[-1].pos_ != "ADP"
+
+
+def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
+    """True when one of the content's top tokens (heads outside it) is a verb: "(that) X will ship",
+    "to ship X", "using X"; not a noun phrase ("the idea", "reasons for disliking Gemini") nor a
+    gerund inside a preposition outside the cue ("In a discussion about understanding X, ...")."""
+    inside = {t.i for t in tokens}
+    cue_ids = {t.i for t in cue}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return any(
+        (t.pos_ in ("VERB", "AUX") or t.dep_ in ("ccomp", "parataxis")) and not (t.dep_ in ("pcomp", "pobj") and t.head.i not in cue_ids)
+        for t in roots
+        if not t.is_punct
+    )
+
+
+#: Where a reported content hands over to someone else: ", with one member noting ...",
+#: ", while others ...", ", and other members recommended ...", ", with speculation that ...", or
+#: to the writer's own gloss (", indicating ...").
+_OTHER_VOICE = re.compile(
+    r",?\s+(?:with|while|whereas|and|but)\s+(?:(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b|@\w)"
+    # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
+    r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_other_voices(text: str, span: CharSpan) -> CharSpan:
+    match = _OTHER_VOICE.search(text, span[0], span[1])
+    if match is None or match.start() - span[0] < 10:
+        return span
+    return statement_span(text, span[0], match.start(), direct=False) or span
+
+
+def _in_form(doc: Doc, text: str, att: Attribution) -> Attribution:
+    if att.direct:
+        att = att._replace(content=_snap_to_quotation(doc, att.content))
+    content = statement_span(text, *att.content, direct=att.direct)
+    if content is None:
+        return att
+    return att._replace(content=_with_final_punct(text, content) if att.direct else content)
+
+
+def _snap_to_quotation(doc: Doc, span: CharSpan) -> CharSpan:
+    """A direct content as its whole quotation when it lies inside one (a tagger content that lost
+    the quotation's first word) or starts at one and runs past its closing mark into the next
+    sentence; any other span unchanged."""
+    text = doc_text(doc)
+    for q_start, q_end in _quotations(doc):
+        if not (q_start - 1 <= span[0] <= q_end and span[1] > q_start):
+            continue
+        inside = span[1] <= q_end + 1
+        runs_past = span[0] <= q_start + 1 and span[1] > q_end + 1
+        if inside or runs_past:
+            return _inner(text, q_start, q_end)
+    return span
+
+
+def _with_final_punct(text: str, span: CharSpan) -> CharSpan:
+    """A quotation's span up to its closing mark: its final "." or "?" back if it was trimmed."""
+    end = span[1]
+    while end < len(text) and end - span[1] < 3 and text[end] in _FINAL_PUNCT:
+        end += 1
+    return (span[0], end) if end > span[1] and end < len(text) and text[end] in "”\"»’'" else span
+
+
+def _tokens_in(doc: Doc, span: CharSpan) -> list[Token]:
+    if span[1] <= span[0]:
+        return []
+    try:
+        chars = doc.char_span(span[0], span[1], alignment_mode="expand")
+    except IndexError:  # a span of whitespace between two tokens
+        return []
+    return [t for t in chars if not t.is_space] if chars is not None else []
+
+
+def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue: list[Token], non_speakers: frozenset[str]) -> bool:
+    root = min(source, key=lambda t: (sum(1 for a in t.ancestors if a in source), t.i)) if len(source) > 1 else source[0]
+    entity = entity_at(root)
+    if entity is not None and entity.label_ in NON_SPEAKER_LABELS:
+        return False
+    if _in_heading(text, att.source[0]):
+        return False
+    if len(source) > 1 and source[-1].lower_ in ("who", "which", "that", "whose"):
+        return False  # "A user who": a source cut inside its relative clause
+    lower = root.lower_
+    if lower in ("it", "this", "there") and _passive(cue):
+        return False  # "It was noted that ...", "It is considered ...": no one named
+    if any(t.tag_ == "VBN" and t.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in t.children) for t in cue):
+        return False  # "Asked whether ..., Mr Howard said": the one asked is not the one asking
+    if root.dep_ == "nsubjpass" and _passive(cue):
+        return False  # "Members were encouraged to ...": the addressee of a passive cue, not its speaker
+    if att.speaker is not None:
+        return att.speaker.label in ("Person", "Organization")  # "the ... model" resolved to a Model speaks not
+    if lower in _PRONOUNS or root.pos_ == "PRON" and lower not in ("one", "someone", "somebody", "others", "another", "many", "some", "several", "few", "most"):
+        return False  # "It is considered ...", an unresolved "he", "which"
+    if lower in non_speakers or root.lemma_.lower() in non_speakers:
+        return False
+    return True
+
+
+def _in_lead_in(text: str, content: CharSpan, cue: CharSpan) -> bool:
+    """True when the content lies before a line's first ": " and the cue after it ("Rate Limit
+    Blues hit users: Several users reported ...")."""
+    line_start = text.rfind("\n", 0, content[0]) + 1
+    colon = text.find(": ", line_start, cue[0])
+    return colon >= 0 and content[1] <= colon + 1 and "\n" not in text[content[1] : cue[0]]
+
+
+_SUBORDINATORS = frozenset({"while", "although", "though", "because", "since", "when", "whereas", "unless", "once", "after", "before"})
+
+
+def _subordinate_only(tokens: list[Token]) -> bool:
+    """A content that is only a subordinate clause, its main clause cut off."""
+    if tokens and tokens[0].lower_ == "that":
+        tokens = tokens[1:]
+    if not tokens or tokens[0].lower_ not in _SUBORDINATORS:
+        return False
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if (t.head.i not in inside or t.head.i == t.i) and not t.is_punct and t.i != tokens[0].i]
+    # the subordinator hangs on a top clause ("while X has ..."), not on a clause below the main one
+    return any(tokens[0].head.i == t.i for t in roots) or all(t.dep_ == "advcl" for t in roots)
+
+
+def _passive(cue: list[Token]) -> bool:
+    return any(t.dep_ == "auxpass" or any(c.dep_ == "auxpass" for c in t.children) for t in cue)
+
+
+def _in_heading(text: str, position: int) -> bool:
+    """True when ``position`` lies in a Title Case heading: a whole line without final punctuation,
+    or the lead-in(s) of a line before ": " ("- BF16 Battles: Members said ...")."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    offset = position - line_start
+    parts = line.split(": ")
+    if len(parts) == 1:
+        return not line.rstrip().endswith((".", "?", "!", "”", '"', ")")) and _title_case(line)
+    covered = 0
+    for part in parts[:-1]:
+        if not _title_case(part):
+            return False
+        covered += len(part) + 2
+        if offset < covered:
+            return True
+    return False
+
+
+def _title_case(phrase: str) -> bool:
+    words = [w for w in phrase.lstrip("-*#> ").split() if w[:1].isalpha()]
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(words) >= 2 and len(content) >= 2 and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
+
+
+def _clip_to_sentence(doc: Doc, content: CharSpan, cue: CharSpan) -> CharSpan | None:
+    """A reported (unquoted) content within the cue's sentence; ``None`` when it lies in another one."""
+    for sent in doc.sents:
+        if sent.start_char <= cue[0] < sent.end_char:
+            start, end = max(content[0], sent.start_char), min(content[1], sent.end_char)
+            return (start, end) if end - start >= 2 else None
+    return content
+
+
+def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
+    """Drop a dangling conjunction, an unclosed bracket or quote mark and what follows it."""
+    start, end = span
+    for _ in range(4):
+        piece = text[start:end]
+        # a quoted phrase whose closing mark was trimmed off: take the mark back ('had "agendas"')
+        for opener, closer in (("“", "”"), ('"', '"')):
+            count_open, count_close = (piece.count('"'), 0) if opener == closer else (piece.count(opener), piece.count(closer))
+            unbalanced = count_open % 2 if opener == closer else count_open > count_close
+            if unbalanced and end < len(text) and text[end] == closer:
+                end += 1
+                piece = text[start:end]
+        cut = end
+        for opener, closer in _OPENERS.items():
+            if piece.count(opener) > piece.count(closer):
+                cut = min(cut, start + piece.rfind(opener))
+        for mark in ("“", "‘"):
+            if piece.count(mark) > piece.count({"“": "”", "‘": "’"}[mark]):
+                cut = min(cut, start + piece.rfind(mark))
+        if piece.count('"') % 2:
+            cut = min(cut, start + piece.rfind('"'))
+        marks = [m.start() for m in _SINGLE_QUOTE.finditer(piece)]
+        if len(marks) % 2:
+            cut = min(cut, start + marks[-1])
+        end = cut
+        trimmed = statement_span(text, start, end, direct=False)
+        if trimmed is None:
+            return None
+        start, end = trimmed
+        words = text[start:end].split()
+        if len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
+            end = start + text[start:end].rstrip().rfind(" ")
+            continue
+        if end == cut:
+            break
+    return (start, end) if end > start else None
+
+
+# -- span conventions -------------------------------------------------------------------------
+#: Characters a statement never starts or ends with (besides whitespace): the punctuation that
+#: joins it to its attribution. A closing bracket whose opening is inside stays, as do "%" and
+#: a quotation's final ".", "?" or "!".
+_EDGE_PUNCT = frozenset(",;:—–-…/")
+_FINAL_PUNCT = frozenset(".?!")
+_ALL_QUOTES = frozenset("“”\"«»‘’'")
+
+
+def statement_span(text: str, start: int, end: int, *, direct: bool) -> CharSpan | None:
+    """A content span in newskg's convention (docs/attribution-tagger.md, "Span conventions").
+
+    * never a quote mark at either edge: a direct quotation is the text between its marks;
+    * no whitespace and no joining punctuation (``, ; : — –``) at either edge;
+    * a direct quotation keeps its final ``.``, ``?`` or ``!``; reported speech does not;
+    * a closing bracket stays when its opening bracket is inside, ``%`` always stays.
+    """
+    start, end = max(0, start), min(len(text), end)
+    while True:
+        before = (start, end)
+        while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT or text[start] in _FINAL_PUNCT or text[start] in ")]"):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCT or text[end - 1] == "("):
+            end -= 1
+        start, end = _without_edge_quotes(text, start, end)
+        while end > start and text[end - 1] in _FINAL_PUNCT and not direct:
+            end -= 1
+        while end > start and text[end - 1] in ")]" and text[start:end].count(_OPEN_OF[text[end - 1]]) < text[start:end].count(text[end - 1]):
+            end -= 1
+        if (start, end) == before:
+            break
+    if end > start:
+        end = _closing_mark_back(text, start, end)
+    return (start, end) if end > start else None
+
+
+def _closing_mark_back(text: str, start: int, end: int) -> int:
+    """The end past a quoted phrase's closing mark (and the punctuation before it) when the span
+    opens the phrase but stops short of its mark: 'the plan was "not ready' -> '... "not ready."'."""
+    piece = text[start:end]
+    for opener, closer in (('"', '"'), ("“", "”")):
+        unpartnered = piece.count('"') % 2 == 1 if opener == closer else piece.count(opener) > piece.count(closer)
+        if unpartnered:
+            tail = end
+            while tail < len(text) and tail - end < 2 and text[tail] in ".,!?":
+                tail += 1
+            if tail < len(text) and text[tail] == closer:
+                return tail + 1
+    return end
+
+
+_OPEN_OF = {")": "(", "]": "["}
+_PAIRED_QUOTES = {"“": "”", "‘": "’", "«": "»"}
+
+
+def _without_edge_quotes(text: str, start: int, end: int) -> CharSpan:
+    """Drop quote marks at the edges that enclose the whole span or have no partner inside it;
+    keep a quoted phrase's marks ('the plan was "not ready"')."""
+    if end - start >= 2 and _encloses(text[start], text[end - 1]):
+        return start + 1, end - 1
+    if start < end and text[start] in _ALL_QUOTES and not _partnered(text[start:end], 0):
+        start += 1
+    if end > start and text[end - 1] in _ALL_QUOTES and not _partnered(text[start:end], end - start - 1):
+        end -= 1
+    return start, end
+
+
+def _encloses(first: str, last: str) -> bool:
+    return (first == '"' and last == '"') or _PAIRED_QUOTES.get(first) == last or (first == "'" and last == "'")
+
+
+def _partnered(piece: str, index: int) -> bool:
+    """Whether the quote mark at ``piece[index]`` has its partner inside ``piece``."""
+    mark = piece[index]
+    if mark == '"':
+        return piece.count('"') % 2 == 0
+    if mark in _PAIRED_QUOTES:
+        return _PAIRED_QUOTES[mark] in piece[index + 1 :]
+    opening = next((o for o, c in _PAIRED_QUOTES.items() if c == mark), None)
+    if opening is not None:
+        return opening in piece[:index]
+    return False  # a straight single quote at an edge: an apostrophe or an unmatched mark

@@ -326,9 +326,18 @@ def trim(text: str, span: TaggedSpan) -> TaggedSpan | None:
     start, end = span.start, span.end
     while start < end and _is_edge(text[start]):
         start += 1
-    while end > start and _is_edge(text[end - 1]):
+    while end > start and _is_edge(text[end - 1]) and not _kept_at_end(text, start, end):
         end -= 1
     return TaggedSpan(start, end, span.label) if start < end else None
+
+
+def _kept_at_end(text: str, start: int, end: int) -> bool:
+    """A "%" and a closing bracket whose opening bracket is inside the span belong to it."""
+    last = text[end - 1]
+    if last == "%":
+        return True
+    opening = {")": "(", "]": "["}.get(last)
+    return opening is not None and text.count(opening, start, end) >= text.count(last, start, end)
 
 
 def _without_trailing_time(text: str, span: TaggedSpan, time_words: frozenset[str]) -> TaggedSpan:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.affiliations import Affiliation, find_affiliations
-from kg.extract.attribution import Attribution, find_attributions
+from kg.extract.attribution import Attribution, find_attributions, refine_attributions
 from kg.extract.attribution_tagger import combine_with_rules
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
@@ -54,7 +54,7 @@ if not Doc.has_extension("newskg_claims"):
 class ClaimFinder:
     def __init__(
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
-        classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0,
+        classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -62,6 +62,7 @@ class ClaimFinder:
         self.min_confidence = min_confidence
         self.classifier = classifier
         self.classifier_threshold = classifier_threshold
+        self.said_refine = said_refine
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -125,7 +126,11 @@ class ClaimFinder:
     def _said(self, doc: Doc) -> list[Attribution]:
         # The rules, combined with the statistical tagger's spans when the
         # newskg_attribution_tagger component ran on this doc (config: its `enabled`, `combine`).
-        return combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        # Then only the statements fit for a who-said-what graph (kg.extract.attribution.
+        # refine_attributions: speech cue, speaker, clause content); with `said_refine` off, all
+        # of them, their content spans in the same form.
+        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        return refine_attributions(doc, found, self.lexicon, keep_all=not self.said_refine)
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
         doc._.newskg_claims = claims
@@ -135,11 +140,12 @@ class ClaimFinder:
     "newskg_claims_v1",
     default_config={
         "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
-        "classifier": None, "classifier_threshold": 0.9,
+        "classifier": None, "classifier_threshold": 0.9, "said_refine": True,
     },
 )
 def make_claim_finder(
-    nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None, classifier_threshold: float
+    nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
+    classifier_threshold: float, said_refine: bool,
 ) -> ClaimFinder:
     model = None
     if classifier:
@@ -147,4 +153,4 @@ def make_claim_finder(
         if not path.is_file():
             raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
         model = load_classifier(str(path))
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold)
+    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine)
