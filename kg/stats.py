@@ -136,7 +136,7 @@ def speakers(graph: Graph, top: int = 10) -> list[Speaker]:
         for report in claim.reports:
             articles.setdefault(entity.id, set()).add(report.article)
             article = graph.articles.get(report.article)
-            outlets.setdefault(entity.id, set()).add(article.outlet_key if article else f"article:{report.article}")
+            outlets.setdefault(entity.id, set()).add(article.outlet_key.lower() if article else "")
     for entity_id, row in rows.items():
         row.articles = len(articles.get(entity_id, ()))
         row.outlets = len(outlets.get(entity_id, ()))

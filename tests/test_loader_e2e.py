@@ -147,7 +147,7 @@ def test_load_builds_the_graph(loader: GraphLoader, clean_db: Driver, database: 
     }
     # An article without a source counts as an outlet of its own.
     [large2] = q(clean_db, database, "MATCH (c:Claim {id: $id}) RETURN c.source_count AS s, c.article_count AS a, c.outlets AS o", id=MISTRAL_RELEASED_LARGE2)
-    assert large2 == {"s": 2, "a": 2, "o": ["The Daily Byte"]}
+    assert large2 == {"s": 2, "a": 2, "o": ["The Daily Byte", "news.example"]}
     assert q(clean_db, database, "MATCH (c:Claim {id: $id}) RETURN c.outlets AS o", id=META_RELEASED_LLAMA) == [{"o": ["TechWire", "The Daily Byte"]}]
     # The derived relationship mirrors the claim.
     assert q(clean_db, database, """

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kg.outlets import body_hash, outlet_name
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
 
@@ -54,6 +55,8 @@ def graph_from_records(
                 author=record.author,
                 path=record.path,
                 content_hash=record.content_hash,
+                outlet=outlet_name(record.source, record.url),
+                body_hash=body_hash(record.text if isinstance(record.text, str) else None),
             )
         elif isinstance(record, EntityRecord):
             known = graph.entities.get(record.id)

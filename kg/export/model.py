@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kg.outlets import display_outlets, independent_keys, outlet_key, outlet_name
+
 #: Claim types that connect a subject entity to an object entity (the derived relationships).
 LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
 #: The link drawn from a speaker to each entity a statement names.
@@ -45,11 +47,14 @@ class Article:
     author: str | None = None
     path: str | None = None
     content_hash: str | None = None
+    #: normalized outlet (kg/outlets.py), None for the unknown outlet; hash of the body text
+    outlet: str | None = None
+    body_hash: str | None = None
 
     @property
     def outlet_key(self) -> str:
-        """What makes two reports independent: the outlet, else the article itself."""
-        return f"source:{self.source}" if self.source else f"article:{self.id}"
+        """The article's own outlet name; ``""`` is the one unknown outlet (see :meth:`Graph.report_keys`)."""
+        return self.outlet if self.outlet is not None else (outlet_name(self.source, self.url) or "")
 
 
 @dataclass(slots=True)
@@ -100,6 +105,8 @@ class Claim:
     source_count: int = 0
     article_count: int = 0
     outlets: list[str] = field(default_factory=list)
+    #: reports that are syndicated copies of an earlier article (same body)
+    syndicated: int = 0
     first_published: date | None = None
     last_published: date | None = None
     max_confidence: float | None = None
@@ -145,6 +152,7 @@ class Graph:
         Also puts mentions and reports in publication order, so both sources give the same output.
         """
         self.mentions.sort(key=lambda m: (self._published(m.article) or date.max, m.article, m.entity))
+        keys, copies = self.report_keys()
         for claim in self.claims.values():
             reports = sorted(
                 claim.reports,
@@ -154,8 +162,9 @@ class Graph:
             articles = [self.articles[r.article] for r in reports if r.article in self.articles]
             dates = [a.published for a in articles if a.published is not None]
             claim.article_count = len({a.id for a in articles})
-            claim.source_count = len({a.outlet_key for a in articles})
-            claim.outlets = sorted({a.source for a in articles if a.source})
+            claim.source_count = len({outlet_key(keys[a.id]) for a in articles})
+            claim.outlets = display_outlets([keys[a.id] for a in articles])
+            claim.syndicated = len({a.id for a in articles if a.id in copies})
             claim.first_published = min(dates) if dates else None
             claim.last_published = max(dates) if dates else None
             claim.max_confidence = max((r.confidence for r in reports), default=None)
@@ -166,6 +175,20 @@ class Graph:
                     about.setdefault(entity_id, None)
             claim.about = list(about)
         return self
+
+    def report_keys(self) -> tuple[dict[str, str], set[str]]:
+        """``({article id: independence key}, {ids of syndicated copies})``, as the loader counts:
+        a copy (same body as an earlier article) counts for the earliest copy's outlet; ``""`` is
+        the unknown outlet."""
+        rows = [(a.id, a.outlet_key, a.body_hash, a.published.isoformat() if a.published else None) for a in self.articles.values()]
+        keys = independent_keys(rows)
+        first: dict[str, tuple[bool, str, str]] = {}
+        for article_id, _, digest, published in rows:
+            if digest is not None:
+                rank = (published is None, published or "", article_id)
+                first[digest] = min(first.get(digest, rank), rank)
+        copies = {aid for aid, _, digest, _ in rows if digest is not None and first[digest][2] != aid}
+        return keys, copies
 
     def _published(self, article_id: str) -> date | None:
         article = self.articles.get(article_id)

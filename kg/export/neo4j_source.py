@@ -23,7 +23,8 @@ ORDER BY id
 READ_ARTICLES: Final = """
 MATCH (a:Article)
 RETURN a.id AS id, a.title AS title, a.published AS published, a.source AS source, a.url AS url,
-       a.author AS author, a.path AS path, a.content_hash AS content_hash
+       a.author AS author, a.path AS path, a.content_hash AS content_hash,
+       a.outlet AS outlet, a.body_hash AS body_hash
 ORDER BY published, id
 """
 
@@ -90,6 +91,7 @@ def _read(tx: ManagedTransaction) -> Graph:
         graph.articles[r["id"]] = Article(
             id=r["id"], title=r["title"], published=_native(r["published"]), source=r["source"], url=r["url"],
             author=r["author"], path=r["path"], content_hash=r["content_hash"],
+            outlet=r["outlet"], body_hash=r["body_hash"],
         )  # fmt: skip
     for r in tx.run(READ_MENTIONS):
         graph.mentions.append(
