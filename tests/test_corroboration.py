@@ -88,9 +88,10 @@ def test_has_content_clause(statement: str | None, content: bool) -> None:
     assert outlets.has_content_clause(statement) is content
 
 
-def test_the_query_filters_statements_with_the_same_rule() -> None:
+@pytest.mark.parametrize("query", ["corroborated-claims", "contradictions"])
+def test_the_queries_filter_statements_with_the_same_rule(query: str) -> None:
     """The literal in the Cypher file is CONTENTLESS_STATEMENT (doubled backslashes in Cypher)."""
-    text = (REPO / "queries" / "corroborated-claims.cypher").read_text(encoding="utf-8")
+    text = (REPO / "queries" / f"{query}.cypher").read_text(encoding="utf-8")
     [literal] = re.findall(r"=~ '([^']+)'", text)
     assert literal.replace("\\\\", "\\") == outlets.CONTENTLESS_STATEMENT
 

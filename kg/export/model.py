@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kg.outlets import display_outlets, independent_keys, outlet_key, outlet_name
+from kg.outlets import display_outlets, has_content_clause, independent_keys, outlet_key, outlet_name
 
 #: Claim types that connect a subject entity to an object entity (the derived relationships).
 LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
@@ -26,6 +26,8 @@ LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH")
 SAID_ABOUT = "SAID_ABOUT"
 #: The link between two entities named in the same article(s), only drawn when asked for.
 CO_MENTIONED = "CO_MENTIONED"
+#: ``kg resolve``'s link from an alias node to its canonical entity.
+ALIAS_OF = "ALIAS_OF"
 
 
 @dataclass(slots=True)
@@ -111,18 +113,76 @@ class Claim:
     last_published: date | None = None
     max_confidence: float | None = None
 
+    @property
+    def citable(self) -> bool:
+        """Whether the fact can be corroborated: a statement needs a speaker and a content clause."""
+        return self.type != "SAID" or (self.subject is not None and has_content_clause(self.statement))
+
+    @property
+    def verb(self) -> str:
+        """What the fact says, as a caption that agrees with it ("plans to release", not "released")."""
+        if self.type == "RELEASED":
+            return {"planned": "plans to release", "announced": "announced"}.get(self.status or "", "released")
+        return {"DEVELOPS": "develops", "AFFILIATED_WITH": "affiliated with", "SAID": "statement"}.get(self.type, self.type.lower())
+
     def describe(self, names: dict[str, str]) -> str:
         """The fact as a short sentence ("Zhipu AI released GLM-4.5")."""
         subject = names.get(self.subject or "", None) or (self.reports[0].source_text if self.reports else None) or "someone"
         obj = names.get(self.object or "", self.object or "?")
         if self.type == "RELEASED":
-            verb = {"planned": "plans to release", "announced": "announced"}.get(self.status or "", "released")
-            return f"{subject} {verb} {obj}"
+            return f"{subject} {self.verb} {obj}"
         if self.type == "DEVELOPS":
             return f"{subject} develops {obj}"
         if self.type == "AFFILIATED_WITH":
             return f"{subject}, {self.role or 'affiliated'} at {obj}"
         return f"{subject}: “{self.statement or ''}”"
+
+
+@dataclass(slots=True)
+class AliasLink:
+    """``kg resolve``'s cross-article merge: ``alias`` is another node for ``canonical``."""
+
+    alias: str
+    canonical: str
+    rule: str | None = None
+    evidence: str | None = None
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ClaimCluster:
+    """``kg resolve``'s claim cluster: reports of one fact under different keys or in other words."""
+
+    id: str
+    type: str
+    members: list[str] = field(default_factory=list)
+    key: str | None = None
+    rule: str | None = None
+    statement: str | None = None
+    source_count: int = 0
+    article_count: int = 0
+    outlets: list[str] = field(default_factory=list)
+    first_published: date | None = None
+    last_published: date | None = None
+    #: claim id -> similarity score of the member (SAID paraphrases)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Contradiction:
+    """Two facts that reports disagree on (the ``contradictions`` named query, in memory)."""
+
+    kind: str  # release, role, affiliation, speaker
+    subject: str
+    object: str | None
+    side_a: str
+    side_b: str
+    claim_a: str
+    claim_b: str
+
+
+def _statement_key(statement: str) -> str:
+    return " ".join(w for w in statement.split(" ") if w).strip().lower()
 
 
 @dataclass(slots=True)
@@ -143,6 +203,9 @@ class Graph:
     articles: dict[str, Article] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     claims: dict[str, Claim] = field(default_factory=dict)
+    #: the resolution layer (read from Neo4j after ``kg resolve``; a graph document has none)
+    alias_links: list[AliasLink] = field(default_factory=list)
+    clusters: dict[str, ClaimCluster] = field(default_factory=dict)
 
     # -- derived ----------------------------------------------------------------------------
 
@@ -174,6 +237,17 @@ class Graph:
                 for entity_id in report.about:
                     about.setdefault(entity_id, None)
             claim.about = list(about)
+        for cluster in self.clusters.values():
+            members = [self.claims[m] for m in cluster.members if m in self.claims]
+            articles = sorted({r.article for c in members for r in c.reports if r.article in self.articles})
+            dates = [d for d in (self.articles[a].published for a in articles) if d is not None]
+            cluster.article_count = len(articles)
+            cluster.source_count = len({outlet_key(keys[a]) for a in articles})
+            cluster.outlets = display_outlets([keys[a] for a in articles])
+            cluster.first_published = min(dates) if dates else None
+            cluster.last_published = max(dates) if dates else None
+            first = min(members, key=lambda c: (c.first_published or date.max, c.id), default=None)
+            cluster.statement = first.statement if first is not None else None
         return self
 
     def report_keys(self) -> tuple[dict[str, str], set[str]]:
@@ -214,7 +288,8 @@ class Graph:
         return result
 
     def links(self, *, co_mentions: bool = False) -> list[Link]:
-        """The entity-level projection: fact links, speaker -> what they talked about, co-mentions."""
+        """The entity-level projection: fact links, speaker -> what they talked about, alias -> canonical
+        entity (``kg resolve``), co-mentions."""
         links: list[Link] = []
         for claim in self.claims.values():
             weight = max(claim.source_count, 1)
@@ -224,6 +299,9 @@ class Graph:
                 for target in claim.about:
                     if target in self.entities and target != claim.subject:
                         links.append(Link(f"{claim.id}>{target}", claim.subject, target, SAID_ABOUT, claim.id, weight))  # type: ignore[arg-type]
+        for alias in self.alias_links:
+            if alias.alias in self.entities and alias.canonical in self.entities:
+                links.append(Link(f"alias:{alias.alias}>{alias.canonical}", alias.alias, alias.canonical, ALIAS_OF, None, 1))
         if co_mentions:
             by_article: dict[str, list[str]] = {}
             for mention in self.mentions:
@@ -293,7 +371,15 @@ class Graph:
                 sub.claims[claim.id] = claim
         used = {m.article for m in sub.mentions} | {r.article for c in sub.claims.values() for r in c.reports}
         sub.articles = {k: v for k, v in self.articles.items() if k in used}
+        sub.alias_links = [link for link in self.alias_links if link.alias in keep and link.canonical in keep]
+        for cluster in self.clusters.values():
+            if sum(member in sub.claims for member in cluster.members) >= 2:
+                sub.clusters[cluster.id] = cluster
         return sub
+
+    def cluster_of(self) -> dict[str, str]:
+        """Claim id -> the id of its cluster."""
+        return {member: cluster.id for cluster in self.clusters.values() for member in cluster.members}
 
     def counts(self) -> dict[str, int]:
         by_type: dict[str, int] = {}
@@ -305,6 +391,67 @@ class Graph:
             "claims": len(self.claims),
             "reports": sum(len(c.reports) for c in self.claims.values()),
             **{f"entities:{k}": v for k, v in sorted(by_type.items())},
+        }
+
+    def contradictions(self, *, days: int = 30) -> list[Contradiction]:
+        """Facts reports disagree on, by the rules of ``queries/contradictions.cypher``: released vs
+        a plan or announcement reported on or after the first release report; two roles at one
+        organization or two organizations reported within ``days``; one statement, two speakers."""
+        names = self.names()
+        aliases = self._alias_groups()
+        same = lambda a, b: a == b or (a in aliases and aliases.get(a) == aliases.get(b))  # noqa: E731
+        found: list[Contradiction] = []
+        by_pair: dict[tuple[str, str], list[Claim]] = {}
+        by_person: dict[str, list[Claim]] = {}
+        by_statement: dict[str, list[Claim]] = {}
+        for claim in self.claims.values():
+            if claim.type == "RELEASED" and claim.subject and claim.object:
+                by_pair.setdefault((claim.subject, claim.object), []).append(claim)
+            elif claim.type == "AFFILIATED_WITH" and claim.subject and claim.object:
+                by_person.setdefault(claim.subject, []).append(claim)
+            elif claim.type == "SAID" and claim.citable and claim.statement:
+                by_statement.setdefault(_statement_key(claim.statement), []).append(claim)
+        for (subject, obj), claims in by_pair.items():
+            s, o = names.get(subject, subject), names.get(obj, obj)
+            for a in claims:
+                for b in claims:
+                    if (a.status == "released" and b.status in ("planned", "announced") and a.first_published
+                            and b.last_published and b.last_published >= a.first_published):  # fmt: skip
+                        found.append(Contradiction("release", s, o, f"{s} released {o}", f"{s} {b.verb} {o}", a.id, b.id))
+        for person, claims in by_person.items():
+            p = names.get(person, person)
+            for a in claims:
+                for b in claims:
+                    if a.id >= b.id or not (a.first_published and a.last_published and b.first_published and b.last_published):
+                        continue
+                    if (a.first_published - b.last_published).days > days or (b.first_published - a.last_published).days > days:
+                        continue
+                    if a.object == b.object:
+                        if not (a.role and b.role and a.role.lower() != b.role.lower()):
+                            continue
+                        kind, obj = "role", names.get(a.object or "", a.object)
+                    elif same(a.object, b.object):
+                        continue
+                    else:
+                        kind, obj = "affiliation", None
+                    side_a = f"{p}, {a.role or 'affiliated'} at {names.get(a.object or '', a.object)}"
+                    side_b = f"{p}, {b.role or 'affiliated'} at {names.get(b.object or '', b.object)}"
+                    found.append(Contradiction(kind, p, obj, side_a, side_b, a.id, b.id))
+        for claims in by_statement.values():
+            for a in claims:
+                for b in claims:
+                    if a.id < b.id and a.subject != b.subject and not same(a.subject, b.subject):
+                        found.append(Contradiction(
+                            "speaker", a.statement or "", None,
+                            f"{names.get(a.subject or '', a.subject)} said it", f"{names.get(b.subject or '', b.subject)} said it", a.id, b.id,
+                        ))  # fmt: skip
+        weight = lambda x: -(self.claims[x.claim_a].source_count + self.claims[x.claim_b].source_count)  # noqa: E731
+        return sorted(found, key=lambda x: (weight(x), x.kind, x.subject, x.claim_a, x.claim_b))
+
+    def _alias_groups(self) -> dict[str, str]:
+        """Entity id -> the canonical entity id it is an alias of (``kg resolve``'s ALIAS_OF)."""
+        return {link.alias: link.canonical for link in self.alias_links} | {
+            link.canonical: link.canonical for link in self.alias_links
         }
 
     def iter_reports(self) -> Iterator[tuple[Claim, Report]]:
