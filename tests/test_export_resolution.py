@@ -134,3 +134,19 @@ def test_csv_round_trip(resolved: Driver, tmp_path: Path) -> None:
     ]
     [node] = rows("nodes-ClaimCluster.csv")
     assert (node["id:ID(ClaimCluster)"], node[":LABEL"], node["claim_count:int"], node["source_count:int"]) == (CLUSTER, "ClaimCluster", "2", "2")
+
+
+def test_co_mentioned_gives_one_row_per_entity_with_its_id(resolved: Driver, neo4j_settings: Neo4jSettings) -> None:
+    """After `kg resolve`, an alias node counts as its canonical entity: Alibaba's article counts for Meta."""
+    from kg.queries import load_library, run_named
+
+    query = load_library()["co-mentioned"]
+    rows = run_named(resolved, neo4j_settings.database, query, {"entity": "GLM-4.5", "type": "Organization"}).records()
+    assert [(r["co_mentioned"], r["id"], r["entity_id"], r["articles"]) for r in rows] == [
+        ("Zhipu AI", "org:zhipu-ai", "model:glm-4.5", 2),
+        ("Fjord Insights", "org:fjord-insights", "model:glm-4.5", 1),
+        ("Meta", "org:meta", "model:glm-4.5", 1),
+    ]
+    around_meta = run_named(resolved, neo4j_settings.database, query, {"entity": "Meta"}).records()
+    assert "Alibaba" not in [r["co_mentioned"] for r in around_meta]
+    assert len({r["id"] for r in around_meta}) == len(around_meta)
