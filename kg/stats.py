@@ -204,15 +204,28 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def outlet_boilerplate(graph: Graph, *, share: float = 0.5) -> dict[str, str]:
+#: Last words of a name that make an organization a news outlet ("BBC News", "BBC News Online").
+_OUTLET_WORDS = frozenset({"news", "online"})
+
+
+def _media(entity: Any) -> bool:
+    words = entity.name.casefold().split()
+    return entity.attributes.get("kind") == "media" or (len(words) >= 2 and words[-1] in _OUTLET_WORDS)
+
+
+def outlet_boilerplate(graph: Graph, *, share: float = 0.5, ubiquity: float = 0.02, at_least: int = 5) -> dict[str, str]:
     """Organizations that are an article's own outlet named in its boilerplate ("BBC News" in BBC
     stories, "Reuters" on reuters.com): ``{entity id: why}``.
 
-    An organization counts as its outlet when its name, squashed (case, spaces and punctuation
-    dropped), equals an outlet's name or starts with the first label of an outlet's domain
-    ("BBC News" for bbc.co.uk); it is boilerplate when at least ``share`` of the articles that
-    mention it come from that outlet. An outlet that is news elsewhere ("The Daily Byte sued X",
-    reported by others) stays.
+    With outlet metadata: an organization counts as its outlet when its name, squashed (case,
+    spaces and punctuation dropped), equals an outlet's name or starts with the first label of an
+    outlet's domain ("BBC News" for bbc.co.uk); it is boilerplate when at least ``share`` of the
+    articles that mention it come from that outlet. An outlet that is news elsewhere ("The Daily
+    Byte sued X", reported by others) stays.
+
+    Without it (plain text files): a news outlet (the gazetteer's ``kind: media``, or a name ending
+    in "News" / "Online") named in at least ``ubiquity`` of all articles (and ``at_least`` of them)
+    is the collection's own attribution line ("told the BBC News website").
     """
     by_outlet: dict[str, set[str]] = {}
     for article in graph.articles.values():
@@ -235,6 +248,10 @@ def outlet_boilerplate(graph: Graph, *, share: float = 0.5) -> dict[str, str]:
                 if mentioned and own / len(mentioned) >= share:
                     found[entity.id] = f"named in {own} of its {len(mentioned)} articles by that outlet"
                     break
+        else:
+            count = len(articles_of.get(entity.id, []))
+            if _media(entity) and count >= max(at_least, ubiquity * len(graph.articles)):
+                found[entity.id] = f"a news outlet named in {count} of {len(graph.articles)} articles (attribution boilerplate)"
     return found
 
 

@@ -4,7 +4,9 @@
 //   after the first release report; a plan reported before it is just news moving on), a person
 //   given two roles at one organization or two different organizations within `days` of each
 //   other, and one statement attributed to two different speakers. Statements without a content
-//   clause ("It", "which") and aliases of one entity (`kg resolve`) are never set against each other.
+//   clause ("It", "which") and aliases of one entity (`kg resolve`) are never set against each other;
+//   two sides reported by exactly the same articles are one article's muddle, not a disagreement,
+//   and two people with the same surname ("Mr Armes", "Rory Armes") are taken for one speaker.
 // param: kind: string = null — release, role, affiliation or speaker; null for all
 // param: days: int = 30 — how close in time two affiliation reports must be to conflict
 // param: limit: int = 100 — how many contradictions to list (the most reported first)
@@ -50,10 +52,13 @@ CALL () {
   WHERE a.id < b.id AND s1 <> s2
     AND NOT EXISTS { (s1)-[:ALIAS_OF]-(s2) }
     AND NOT EXISTS { (s1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(s2) }
+    AND NOT (s1:Person AND s2:Person AND last(split(s1.name, ' ')) = last(split(s2.name, ' ')))
   RETURN 'speaker' AS kind, a.statement AS subject, null AS object, a, b,
          s1.name + ' said it' AS side_a, s2.name + ' said it' AS side_b
 }
 WITH kind, subject, object, a, b, side_a, side_b
+WHERE COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
+   <> COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
 ORDER BY a.source_count + b.source_count DESC, a.article_count + b.article_count DESC, kind, subject, a.id, b.id
 LIMIT $limit
 WITH kind, subject, object, side_a, side_b, a, b,

@@ -23,6 +23,10 @@ ENTITIES = {
     "model:rocket-3": ("Model", "Rocket-3"),
     "person:ada-vale": ("Person", "Ada Vale"),
     "person:bo-lind": ("Person", "Bo Lind"),
+    "person:cy-rao": ("Person", "Cy Rao"),
+    "person:mr-rao": ("Person", "Mr Rao"),
+    "person:dee-moss": ("Person", "Dee Moss"),
+    "person:eli-park": ("Person", "Eli Park"),
 }
 
 #: (id, source, published, [(type, subject, object, qualifier or statement, evidence)])
@@ -42,6 +46,16 @@ ARTICLES: list[tuple[str, str | None, str, list[tuple[str, str, str | None, str,
     # a plan reported before the release: news moving on, not a contradiction
     ("t3", "Third Times", "2025-07-01", [("RELEASED", "org:acme", "model:rocket-3", "planned", "Acme plans Rocket-3.")]),
     ("t4", "Third Times", "2025-08-05", [("RELEASED", "org:acme", "model:rocket-3", "released", "Acme released Rocket-3.")]),
+    # one article's muddle (two speakers for one quote in the same story) and two names for one
+    # speaker across stories: neither is a disagreement between reports
+    ("m6", "Wire One", "2025-08-06", [
+        ("SAID", "person:dee-moss", None, "Orbit will ship in spring", "Orbit will ship in spring, Dee Moss said."),
+        ("SAID", "person:eli-park", None, "Orbit will ship in spring", "“Orbit will ship in spring,” added Eli Park."),
+        ("SAID", "person:cy-rao", None, "Margins are under pressure", "Margins are under pressure, Cy Rao said."),
+    ]),
+    ("m7", "Daily Two", "2025-08-07", [
+        ("SAID", "person:mr-rao", None, "Margins are under pressure", "Margins are under pressure, Mr Rao said."),
+    ]),
     # another organization, months later
     ("w5", None, "2026-01-10", [("AFFILIATED_WITH", "person:ada-vale", "org:other-corp", "adviser", "Ada Vale, adviser at Other Corp.")]),
 ]

@@ -169,3 +169,26 @@ def test_communities_are_summarized_by_their_most_connected_members() -> None:
     assert degrees == sorted(degrees, reverse=True)
     result = runner.invoke(app, ["stats", "--from", str(GRAPH), "--top", "2"])
     assert result.exit_code == 0 and "Communities: the 2 largest" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "articles", "left_out"),
+    [
+        ("BBC News", None, 10, True),  # a name ending in News, in every article
+        ("Wire Online", None, 10, True),
+        ("Reuters", "media", 10, True),  # the gazetteer's media kind
+        ("Reuters", None, 10, False),  # not known as an outlet
+        ("BBC News", None, 2, False),  # named in too few articles to be boilerplate
+        ("Acme News", None, 10, True),
+    ],
+)
+def test_outlet_boilerplate_without_metadata(name: str, kind: str | None, articles: int, left_out: bool) -> None:
+    from kg.export.model import Article, Entity, Mention
+    from kg.stats import outlet_boilerplate
+
+    g = Graph()
+    g.entities["org:x"] = Entity("org:x", "Organization", name, [], {"kind": kind} if kind else {})
+    for i in range(10):
+        g.articles[f"a{i}"] = Article(f"a{i}", title=f"t{i}")  # no source, no URL
+    g.mentions += [Mention(f"a{i}", "org:x", 1) for i in range(articles)]
+    assert ("org:x" in outlet_boilerplate(g.settle())) is left_out

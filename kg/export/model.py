@@ -440,13 +440,20 @@ class Graph:
         for claims in by_statement.values():
             for a in claims:
                 for b in claims:
-                    if a.id < b.id and a.subject != b.subject and not same(a.subject, b.subject):
+                    if a.id < b.id and a.subject != b.subject and not same(a.subject, b.subject) and not self._same_surname(a.subject, b.subject):
                         found.append(Contradiction(
                             "speaker", a.statement or "", None,
                             f"{names.get(a.subject or '', a.subject)} said it", f"{names.get(b.subject or '', b.subject)} said it", a.id, b.id,
                         ))  # fmt: skip
+        articles = lambda claim_id: {r.article for r in self.claims[claim_id].reports}  # noqa: E731
+        found = [x for x in found if articles(x.claim_a) != articles(x.claim_b)]  # one article's muddle is no disagreement
         weight = lambda x: -(self.claims[x.claim_a].source_count + self.claims[x.claim_b].source_count)  # noqa: E731
         return sorted(found, key=lambda x: (weight(x), x.kind, x.subject, x.claim_a, x.claim_b))
+
+    def _same_surname(self, a: str | None, b: str | None) -> bool:
+        """Two people with the same last name ("Mr Armes", "Rory Armes"): taken for one speaker."""
+        x, y = self.entities.get(a or ""), self.entities.get(b or "")
+        return bool(x and y and x.type == y.type == "Person" and x.name.split(" ")[-1] == y.name.split(" ")[-1])
 
     def _alias_groups(self) -> dict[str, str]:
         """Entity id -> the canonical entity id it is an alias of (``kg resolve``'s ALIAS_OF)."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 READ_ENTITIES: Final = """
 MATCH (e:Entity)
-RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases
+RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases, e.kind AS kind
 ORDER BY id
 """
 
@@ -101,7 +101,7 @@ def _report(props: dict[str, Any], article: str) -> Report:
 def _read(tx: ManagedTransaction) -> Graph:
     graph = Graph()
     for r in tx.run(READ_ENTITIES):
-        graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]))
+        graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]), {"kind": r["kind"]} if r["kind"] else {})
     for r in tx.run(READ_ARTICLES):
         graph.articles[r["id"]] = Article(
             id=r["id"], title=r["title"], published=_native(r["published"]), source=r["source"], url=r["url"],

@@ -460,7 +460,7 @@
   if (!data.links.length) linkBox.appendChild(el("div", { className: "hint", text: "No links in this view." }));
   var showIsolated = document.getElementById("show-isolated");
   document.getElementById("isolated-count").textContent = String(isolatedCount);
-  showIsolated.addEventListener("change", function () { applyFilters(); runLayout(); });
+  showIsolated.addEventListener("change", function () { applyFilters(); runLayout(); scaleLabels(); chooseLabels(); });
   dateFrom.addEventListener("change", applyFilters);
   dateTo.addEventListener("change", applyFilters);
 
@@ -602,9 +602,38 @@
     }).observe(document.getElementById("cy"));
   }
 
+  // Which nodes carry a name on a large page: the most connected whose name does not run into a
+  // name already placed (at the fitted zoom), up to LABELLED_NODES.
+  function chooseLabels() {
+    if (!big) return;
+    var font = Math.max(13, Math.min(80, 12 / cy.zoom()));
+    var placed = [];
+    var ranked = cy.nodes(":visible").sort(function (a, b) {
+      return b.data("degree") - a.data("degree") || (nodesById[b.id()].mentions - nodesById[a.id()].mentions);
+    });
+    cy.batch(function () {
+      ranked.forEach(function (node) {
+        var name = node.data("name");
+        var box = null;
+        if (placed.length < LABELLED_NODES) {
+          var p = node.position();
+          var w = name.length * font * 0.62 / 2;
+          var top = p.y + node.data("size") / 2;
+          box = { x1: p.x - w, x2: p.x + w, y1: top, y2: top + font * 1.5 };
+          var clash = placed.some(function (q) { return box.x1 < q.x2 && q.x1 < box.x2 && box.y1 < q.y2 && q.y1 < box.y2; });
+          if (clash) box = null;
+        }
+        if (box) placed.push(box);
+        node.data("label", box ? name : "");
+      });
+    });
+  }
+
   applyFilters();
   runLayout();
+  cy.fit(cy.elements(":visible"), 50);
   scaleLabels();
+  chooseLabels();
   if (!focusFromHash()) showOverview();
   window.addEventListener("hashchange", focusFromHash);
   markReady();
