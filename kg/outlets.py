@@ -116,31 +116,38 @@ def independent_keys(articles: list[tuple[str, str | None, str | None, str | Non
 # --------------------------------------------------------------------------------------------
 # What counts as a statement
 
-#: Words that cannot be a statement's whole content: pronouns, relatives, determiners, fillers.
+#: Words that cannot carry a statement on their own: pronouns, relatives, determiners,
+#: prepositions, auxiliaries, fillers ("declined to comment").
 CONTENTLESS_WORDS: tuple[str, ...] = tuple(
     sorted(
         set(
             """
             it its this that these those which who whom whose what whatever whichever there here
             he she they we i you him her them us me one ones so yes no not such something anything
-            nothing everything as well too also the a an and or but then thus is was be s
+            nothing everything as well too also the a an and or but then thus is was be s are were am
+            been being to by of in on for with at from about into than if when would will could should
+            may might can has have had do does did more very all any some now still just only comment
             """.split()
         )
     )
 )
 
 #: A statement without a content clause, as one regular expression that Python (``fullmatch``)
-#: and Cypher (``=~``, Java syntax, whole-string) read alike: a single word, or only the words
-#: above, with any punctuation between. ``queries/corroborated-claims.cypher`` and
-#: ``queries/contradictions.cypher`` carry this literal; tests/test_outlets.py keeps them in step.
-CONTENTLESS_STATEMENT = r"(?is)\W*(?:\w+\W*|(?:(?:" + "|".join(CONTENTLESS_WORDS) + r")\b\W*)*)"
+#: and Cypher (``=~``, Java syntax, whole-string) read alike: at most two words, or only the
+#: words above, with any punctuation between. ``queries/corroborated-claims.cypher``
+#: and ``queries/contradictions.cypher`` carry this literal; tests/test_corroboration.py keeps them
+#: in step.
+_FILLER = r"(?:\b(?:" + "|".join(CONTENTLESS_WORDS) + r")\b\W*)*"
+CONTENTLESS_STATEMENT = r"(?is)\W*(?:(?:\w+\W*){0,2}|" + _FILLER + ")"
 _CONTENTLESS = re.compile(CONTENTLESS_STATEMENT)
 
 
 def has_content_clause(statement: str | None) -> bool:
-    """Whether a reported statement says something: "It", "which", "he", "that is so" do not.
+    """Whether a reported statement says something: "It", "which", "he", "that is so", "to
+    comment", "by 2006" do not.
 
-    A statement needs at least two words, one of which is not a pronoun, relative, determiner
-    or filler. Statements without one never reach corroboration.
+    A statement needs at least three words, one of which is not a pronoun, relative,
+    determiner, preposition, auxiliary or filler. Statements without one never reach
+    corroboration or contradictions.
     """
     return bool(statement) and _CONTENTLESS.fullmatch(statement) is None

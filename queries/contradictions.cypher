@@ -6,7 +6,8 @@
 //   other, and one statement attributed to two different speakers. Statements without a content
 //   clause ("It", "which") and aliases of one entity (`kg resolve`) are never set against each other;
 //   two sides reported by exactly the same articles are one article's muddle, not a disagreement,
-//   and two people with the same surname ("Mr Armes", "Rory Armes") are taken for one speaker.
+//   two people with the same surname ("Mr Armes", "Rory Armes") and an organization and its
+//   longer-named part ("Sony", "Sony Computer Entertainment America") are taken for one speaker.
 // param: kind: string = null — release, role, affiliation or speaker; null for all
 // param: days: int = 30 — how close in time two affiliation reports must be to conflict
 // param: limit: int = 100 — how many contradictions to list (the most reported first)
@@ -42,7 +43,7 @@ CALL () {
   MATCH (a:Claim:Said)-[:SUBJECT]->(s1:Entity)
   WHERE ($kind IS NULL OR toLower($kind) = 'speaker') AND a.statement IS NOT NULL
     // a statement needs a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
-    AND NOT a.statement =~ '(?is)\\W*(?:\\w+\\W*|(?:(?:a|also|an|and|anything|as|be|but|everything|he|her|here|him|i|is|it|its|me|no|not|nothing|one|ones|or|s|she|so|something|such|that|the|them|then|there|these|they|this|those|thus|too|us|was|we|well|what|whatever|which|whichever|who|whom|whose|yes|you)\\b\\W*)*)'
+    AND NOT a.statement =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'
   WITH toLower(trim(reduce(t = '', w IN split(a.statement, ' ') | CASE WHEN w = '' THEN t ELSE t + ' ' + w END))) AS text,
        collect([a, s1]) AS said
   WHERE size(said) > 1
@@ -53,6 +54,7 @@ CALL () {
     AND NOT EXISTS { (s1)-[:ALIAS_OF]-(s2) }
     AND NOT EXISTS { (s1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(s2) }
     AND NOT (s1:Person AND s2:Person AND last(split(s1.name, ' ')) = last(split(s2.name, ' ')))
+    AND NOT (s1:Organization AND s2:Organization AND (s1.name STARTS WITH s2.name + ' ' OR s2.name STARTS WITH s1.name + ' '))
   RETURN 'speaker' AS kind, a.statement AS subject, null AS object, a, b,
          s1.name + ' said it' AS side_a, s2.name + ' said it' AS side_b
 }

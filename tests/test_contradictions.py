@@ -27,6 +27,8 @@ ENTITIES = {
     "person:mr-rao": ("Person", "Mr Rao"),
     "person:dee-moss": ("Person", "Dee Moss"),
     "person:eli-park": ("Person", "Eli Park"),
+    "org:sonar": ("Organization", "Sonar"),
+    "org:sonar-labs": ("Organization", "Sonar Labs Europe"),
 }
 
 #: (id, source, published, [(type, subject, object, qualifier or statement, evidence)])
@@ -55,6 +57,10 @@ ARTICLES: list[tuple[str, str | None, str, list[tuple[str, str, str | None, str,
     ]),
     ("m7", "Daily Two", "2025-08-07", [
         ("SAID", "person:mr-rao", None, "Margins are under pressure", "Margins are under pressure, Mr Rao said."),
+        ("SAID", "org:sonar", None, "Demand doubled this quarter", "Demand doubled this quarter, Sonar said."),
+    ]),
+    ("m8", "Third Times", "2025-08-08", [
+        ("SAID", "org:sonar-labs", None, "Demand doubled this quarter", "Demand doubled this quarter, Sonar Labs Europe said."),
     ]),
     # another organization, months later
     ("w5", None, "2026-01-10", [("AFFILIATED_WITH", "person:ada-vale", "org:other-corp", "adviser", "Ada Vale, adviser at Other Corp.")]),

@@ -79,6 +79,10 @@ def test_independent_keys_count_a_copy_for_the_earliest_outlet() -> None:
         ("", False),
         (None, False),
         ("it's", False),
+        ("to comment", False),  # "declined to comment"
+        ("by 2006", False),
+        ("it is what it is", False),
+        ("GPT-5 ships", True),
         ("GLM-4.5 ships next week", True),
         ("the model is open", True),
         ("We will ship it", True),

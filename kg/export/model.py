@@ -451,9 +451,14 @@ class Graph:
         return sorted(found, key=lambda x: (weight(x), x.kind, x.subject, x.claim_a, x.claim_b))
 
     def _same_surname(self, a: str | None, b: str | None) -> bool:
-        """Two people with the same last name ("Mr Armes", "Rory Armes"): taken for one speaker."""
+        """Two people with the same last name ("Mr Armes", "Rory Armes"), an organization and its
+        longer-named part ("Sony", "Sony Computer Entertainment America"): taken for one speaker."""
         x, y = self.entities.get(a or ""), self.entities.get(b or "")
-        return bool(x and y and x.type == y.type == "Person" and x.name.split(" ")[-1] == y.name.split(" ")[-1])
+        if not (x and y and x.type == y.type):
+            return False
+        if x.type == "Person":
+            return x.name.split(" ")[-1] == y.name.split(" ")[-1]
+        return x.type == "Organization" and (x.name.startswith(y.name + " ") or y.name.startswith(x.name + " "))
 
     def _alias_groups(self) -> dict[str, str]:
         """Entity id -> the canonical entity id it is an alias of (``kg resolve``'s ALIAS_OF)."""
