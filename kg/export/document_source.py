@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kg.outlets import body_hash, outlet_name
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
+from kg.outlets import body_hash, outlet_name
 
 
 class SourceError(RuntimeError):

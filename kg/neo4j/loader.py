@@ -35,9 +35,9 @@ from kg.document import (
     Record,
     read_records,
 )
-from kg.outlets import body_hash, outlet_name
 from kg.neo4j import cypher
 from kg.neo4j.schema import SchemaReport, ensure_schema
+from kg.outlets import body_hash, outlet_name
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction, Result, Session, SummaryCounters
