@@ -195,3 +195,21 @@ def test_corroborated_claims_lists_outlets_and_leaves_junk_out(clean_db: Driver,
     ]  # fmt: skip
     two = run_named(clean_db, neo4j_settings.database, query, {"min_sources": "2"}).records()
     assert [r["object"] for r in two] == ["Rocket-1", "Rocket-2"]
+
+
+def test_a_graph_loaded_before_outlets_were_normalized_is_upgraded_by_the_next_load(
+    clean_db: Driver, neo4j_settings: Neo4jSettings
+) -> None:
+    database = neo4j_settings.database
+    lines = _document([0, 1, 2, 3, 4]).splitlines()
+    GraphLoader(clean_db, database).load_lines(lines)
+    # what an older newskg stored: no outlet, no body hash, articles without a source counted apart
+    clean_db.execute_query("MATCH (a:Article) REMOVE a.outlet, a.body_hash, a.outlet_rule", database_=database)
+    clean_db.execute_query("MATCH (c:Claim) SET c.source_count = 5, c.outlets = [], c.syndicated = null", database_=database)
+    summary = GraphLoader(clean_db, database).load_lines(lines)
+    assert summary.articles_updated == len(ARTICLES)
+    rows = clean_db.execute_query(
+        "MATCH (c:Claim) RETURN c.id AS id, c.source_count AS s, c.article_count AS a, c.syndicated AS y, c.outlets AS o", database_=database
+    ).records
+    assert {r["id"]: (r["s"], r["a"], r["y"], r["o"]) for r in rows} == EXPECTED
+    assert GraphLoader(clean_db, database).load_lines(lines).articles_unchanged == len(ARTICLES)  # and then it settles

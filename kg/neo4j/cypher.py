@@ -69,10 +69,12 @@ ORDER BY name
 # --------------------------------------------------------------------------------------------
 
 #: The stored content hash of each given article that exists. Decides new / changed / unchanged.
+#: An article stored before outlets were normalized (no ``outlet_rule``) reads as changed, so the
+#: next load rewrites it and its facts are recounted by the current rule (kg/outlets.py).
 READ_ARTICLE_HASHES: Final = """
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
-RETURN a.id AS id, a.content_hash AS content_hash
+RETURN a.id AS id, CASE WHEN a.outlet_rule = 1 THEN a.content_hash END AS content_hash
 """
 
 #: Which of the given entities exist. Entities this load already wrote are checked by id only,
@@ -171,7 +173,7 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.title = row.title, a.published = row.published, a.source = row.source, a.url = row.url,
     a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
-    a.outlet = row.outlet, a.body_hash = row.body_hash,
+    a.outlet = row.outlet, a.body_hash = row.body_hash, a.outlet_rule = 1,
     a.loaded_at = datetime.transaction()
 """
 
