@@ -464,6 +464,10 @@ def test_the_advertised_browser_serves_neo4j_browser(neo4j_settings: Neo4jSettin
     assert script, "the page loads its scripts from the server"
     with urllib.request.urlopen(info.http_url + "/browser/" + script.group(1).lstrip("./"), timeout=30) as response:
         assert response.status == 200 and len(response.read()) > 1000
+    # the printed address itself (what a browser sends) lands on the Browser
+    request = urllib.request.Request(info.http_url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.url.rstrip("/").endswith("/browser") and "<title>Neo4j Browser</title>" in response.read().decode("utf-8")
 
 
 @pytest.mark.neo4j
