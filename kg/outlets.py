@@ -140,6 +140,9 @@ CONTENTLESS_WORDS: tuple[str, ...] = tuple(
 _FILLER = r"(?:\b(?:" + "|".join(CONTENTLESS_WORDS) + r")\b\W*)*"
 CONTENTLESS_STATEMENT = r"(?is)\W*(?:(?:\w+\W*){0,2}|" + _FILLER + ")"
 _CONTENTLESS = re.compile(CONTENTLESS_STATEMENT)
+#: Longer statements are taken to say something without the expression (a contentless one is a
+#: few words; the check then costs a regular expression only for short statements, in Cypher too).
+CONTENTLESS_MAX_CHARS = 40
 
 
 def has_content_clause(statement: str | None) -> bool:
@@ -150,4 +153,6 @@ def has_content_clause(statement: str | None) -> bool:
     determiner, preposition, auxiliary or filler. Statements without one never reach
     corroboration or contradictions.
     """
-    return bool(statement) and _CONTENTLESS.fullmatch(statement) is None
+    if not statement:
+        return False
+    return len(statement) > CONTENTLESS_MAX_CHARS or _CONTENTLESS.fullmatch(statement) is None

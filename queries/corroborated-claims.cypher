@@ -23,7 +23,7 @@ WITH fact, members,
 // a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
 WHERE rep.type <> 'SAID'
    OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
-       AND NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)')
+       AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
 // choose the page before reading any report: a large graph has hundreds of thousands of facts
 ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
 LIMIT $limit

@@ -83,6 +83,7 @@ def test_independent_keys_count_a_copy_for_the_earliest_outlet() -> None:
         ("by 2006", False),
         ("it is what it is", False),
         ("GPT-5 ships", True),
+        ("it is what it is, and that is that, as it was", True),  # over 40 characters: not checked
         ("GLM-4.5 ships next week", True),
         ("the model is open", True),
         ("We will ship it", True),
@@ -98,6 +99,7 @@ def test_the_queries_filter_statements_with_the_same_rule(query: str) -> None:
     text = (REPO / "queries" / f"{query}.cypher").read_text(encoding="utf-8")
     [literal] = re.findall(r"=~ '([^']+)'", text)
     assert literal.replace("\\\\", "\\") == outlets.CONTENTLESS_STATEMENT
+    assert f") > {outlets.CONTENTLESS_MAX_CHARS} OR NOT " in text
 
 
 # -- a graph document written for these tests --------------------------------------------------
