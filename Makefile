@@ -16,16 +16,23 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-# Extract the example articles, start a local Neo4j (provisioned from Maven Central on first use),
+# Extract the example articles, start the demo's own local Neo4j (instance 'demo', provisioned from
+# Maven Central on first use; your 'default' instance and its data are never touched), empty it,
 # load the graph and ask it who released what.
+DEMO_BOLT ?= 7688
+DEMO_HTTP ?= 7475
 demo: install
 	mkdir -p out
 	$(BIN)/kg extract examples/articles -o out/examples.jsonl --format table
-	$(BIN)/kg neo4j start
-	$(BIN)/kg load out/examples.jsonl
-	$(BIN)/kg resolve
-	$(BIN)/kg query releases-by-organization
-	$(BIN)/kg query corroborated-claims
+	$(BIN)/kg neo4j start -i demo --fresh --bolt-port $(DEMO_BOLT) --http-port $(DEMO_HTTP)
+	@echo "make demo: its own Neo4j instance 'demo' (bolt://127.0.0.1:$(DEMO_BOLT)), emptied first; your 'default' instance and its data are untouched."
+	eval "$$($(BIN)/kg neo4j env -i demo)" && \
+	  $(BIN)/kg load out/examples.jsonl && \
+	  $(BIN)/kg resolve && \
+	  $(BIN)/kg query releases-by-organization && \
+	  $(BIN)/kg query corroborated-claims && \
+	  $(BIN)/kg query contradictions
+	@echo "Stop the demo server with: $(BIN)/kg neo4j stop -i demo"
 
 # The whole test suite; tests that need Neo4j start a private test server (see tests/conftest.py).
 test: install

@@ -445,6 +445,8 @@ def render_source(source: Mapping[str, Any]) -> str:
         text += f" ({meta})"
     if source.get("url"):
         text += f" {source['url']}"
+    if source.get("syndicated"):
+        text += " [syndicated copy]"
     return text
 
 

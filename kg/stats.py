@@ -52,14 +52,28 @@ class Central:
     mentions: int
 
 
+#: Members listed per community: the most connected ones.
+COMMUNITY_MEMBERS_SHOWN = 8
+
+
+@dataclass(slots=True)
+class Member:
+    id: str
+    name: str
+    type: str
+    degree: int
+
+
 @dataclass(slots=True)
 class Community:
-    """A densely connected group of entities (greedy modularity)."""
+    """A densely connected group of entities (greedy modularity), summarized: its size, the mix of
+    types and its most connected members (by degree in the entity graph)."""
 
     index: int
     size: int
-    members: list[str]
+    members: list[str]  # names of the top members, most connected first
     types: dict[str, int]
+    top_members: list[Member] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -68,6 +82,8 @@ class Stats:
     speakers: list[Speaker] = field(default_factory=list)
     organizations: list[Central] = field(default_factory=list)
     communities: list[Community] = field(default_factory=list)
+    #: entities left out as outlet boilerplate ("BBC News" in BBC articles), with why
+    left_out: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,7 +152,7 @@ def speakers(graph: Graph, top: int = 10) -> list[Speaker]:
         for report in claim.reports:
             articles.setdefault(entity.id, set()).add(report.article)
             article = graph.articles.get(report.article)
-            outlets.setdefault(entity.id, set()).add(article.outlet_key if article else f"article:{report.article}")
+            outlets.setdefault(entity.id, set()).add(article.outlet_key.lower() if article else "")
     for entity_id, row in rows.items():
         row.articles = len(articles.get(entity_id, ()))
         row.outlets = len(outlets.get(entity_id, ()))
@@ -161,33 +177,99 @@ def centrality(graph: Graph, g: nx.Graph | None = None, *, entity_type: str | No
     return rows[:top]
 
 
-def communities(graph: Graph, g: nx.Graph | None = None, *, top: int = 10, min_size: int = 2) -> list[Community]:
-    """Groups found by networkx's greedy modularity maximisation, largest first (singletons left out)."""
+def communities(
+    graph: Graph, g: nx.Graph | None = None, *, top: int = 10, min_size: int = 2, shown: int = COMMUNITY_MEMBERS_SHOWN
+) -> list[Community]:
+    """The ``top`` largest groups found by networkx's greedy modularity maximisation (singletons left
+    out), each with its size, types and ``shown`` most connected members (degree, then mentions)."""
     g = entity_graph(graph) if g is None else g
     if g.number_of_edges() == 0:
         return []
     mentions = graph.mention_counts()
     found = nx.community.greedy_modularity_communities(g, weight="weight")
-    groups = [sorted(c, key=lambda e: (-mentions.get(e, 0), graph.entities[e].name.casefold())) for c in found if len(c) >= min_size]
-    groups.sort(key=lambda members: (-len(members), graph.entities[members[0]].name.casefold()))
+    rank = lambda e: (-g.degree(e), -mentions.get(e, 0), graph.entities[e].name.casefold(), e)  # noqa: E731
+    groups = [sorted(c, key=rank) for c in found if len(c) >= min_size]
+    groups.sort(key=lambda members: (-len(members), rank(members[0])))
     result = []
     for index, members in enumerate(groups[:top], start=1):
         types: dict[str, int] = {}
         for entity_id in members:
             types[graph.entities[entity_id].type] = types.get(graph.entities[entity_id].type, 0) + 1
-        result.append(Community(index, len(members), [graph.entities[e].name for e in members], dict(sorted(types.items()))))
+        best = [Member(e, graph.entities[e].name, graph.entities[e].type, g.degree(e)) for e in members[:shown]]
+        result.append(Community(index, len(members), [m.name for m in best], dict(sorted(types.items())), best))
     return result
 
 
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+#: Last words of a name that make an organization a news outlet ("BBC News", "BBC News Online").
+_OUTLET_WORDS = frozenset({"news", "online"})
+
+
+def _media(entity: Any) -> bool:
+    words = entity.name.casefold().split()
+    return entity.attributes.get("kind") == "media" or (len(words) >= 2 and words[-1] in _OUTLET_WORDS)
+
+
+def outlet_boilerplate(graph: Graph, *, share: float = 0.5, ubiquity: float = 0.02, at_least: int = 5) -> dict[str, str]:
+    """Organizations that are an article's own outlet named in its boilerplate ("BBC News" in BBC
+    stories, "Reuters" on reuters.com): ``{entity id: why}``.
+
+    With outlet metadata: an organization counts as its outlet when its name, squashed (case,
+    spaces and punctuation dropped), equals an outlet's name or starts with the first label of an
+    outlet's domain ("BBC News" for bbc.co.uk); it is boilerplate when at least ``share`` of the
+    articles that mention it come from that outlet. An outlet that is news elsewhere ("The Daily
+    Byte sued X", reported by others) stays.
+
+    Without it (plain text files): a news outlet (the gazetteer's ``kind: media``, or a name ending
+    in "News" / "Online") named in at least ``ubiquity`` of all articles (and ``at_least`` of them)
+    is the collection's own attribution line ("told the BBC News website").
+    """
+    by_outlet: dict[str, set[str]] = {}
+    for article in graph.articles.values():
+        for name in {article.outlet_key, article.source or ""}:
+            if not name:
+                continue
+            key = _squash(name.split(".")[0] if "." in name and " " not in name else name)
+            if len(key) >= 3:
+                by_outlet.setdefault(key, set()).add(article.id)
+    found: dict[str, str] = {}
+    articles_of = graph.entity_articles()
+    for entity in graph.entities.values():
+        if entity.type != "Organization":
+            continue
+        name = _squash(entity.name)
+        for key, outlet_articles in by_outlet.items():
+            if name == key or (name.startswith(key) and len(entity.name.split()) <= 3):
+                mentioned = articles_of.get(entity.id, [])
+                own = sum(1 for a in mentioned if a in outlet_articles)
+                if mentioned and own / len(mentioned) >= share:
+                    found[entity.id] = f"named in {own} of its {len(mentioned)} articles by that outlet"
+                    break
+        else:
+            count = len(articles_of.get(entity.id, []))
+            if _media(entity) and count >= max(at_least, ubiquity * len(graph.articles)):
+                found[entity.id] = f"a news outlet named in {count} of {len(graph.articles)} articles (attribution boilerplate)"
+    return found
+
+
 def compute(graph: Graph, top: int = 10) -> Stats:
-    """All of the above for one graph."""
+    """All of the above for one graph, outlet boilerplate left out."""
+    boilerplate = outlet_boilerplate(graph)
+    left_out = [{"id": e, "name": graph.entities[e].name, "why": why} for e, why in sorted(boilerplate.items())]
+    counts = graph.counts()
+    if boilerplate:
+        graph = graph.restrict(set(graph.entities) - set(boilerplate))
     g = entity_graph(graph)
-    counts = graph.counts() | {"entity_links": g.number_of_edges()}
+    counts |= {"entity_links": g.number_of_edges()}
     return Stats(
         counts=counts,
         speakers=speakers(graph, top),
         organizations=centrality(graph, g, top=top),
         communities=communities(graph, g, top=top),
+        left_out=left_out,
     )
 
 

@@ -1,6 +1,8 @@
 // name: co-mentioned
-// description: The entities most often mentioned in the same articles as a given one, with those
-//   articles.
+// description: The entities most often mentioned in the same articles as a given one, one row per
+//   entity with its id (after `kg resolve`, aliases count as their canonical entity), with those
+//   articles. When the name matches several entities (an organization and a person named alike),
+//   `entity_id` tells their rows apart.
 // param: entity: string — name, alias or id, case-insensitive
 // param: type: string = null — only co-mentioned entities of this type (Organization, Person, Model, Place)
 // param: limit: int = 10 — how many entities to list
@@ -12,14 +14,22 @@ CALL () { // e = the entity named $entity (id, name or alias), found through ind
   WITH e WHERE toLower(e.name) = toLower($entity) OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
   RETURN e
 }
-MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(other:Entity)
-WHERE other <> e AND ($type IS NULL OR toLower(other.type) = toLower($type))
-WITH e, other, a ORDER BY a.published, a.id
-// one MENTIONS per article and entity: the list's size is the number of articles; properties
-// are read for the top entities' articles only
-WITH e, other, collect(a) AS articles
-ORDER BY size(articles) DESC, other.name
+MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(x:Entity)
+WHERE x <> e AND ($type IS NULL OR toLower(x.type) = toLower($type))
+WITH e, x, a ORDER BY a.published, a.id
+// one MENTIONS per article and entity: the list's size is the number of articles
+WITH e, x, collect(a) AS articles
+// after `kg resolve`, an alias node counts as its canonical entity: one row per entity
+OPTIONAL MATCH (x)-[:ALIAS_OF]->(canonical:Entity)
+WITH e, coalesce(canonical, x) AS other, collect(articles) AS groups
+WHERE other <> e AND NOT EXISTS { (e)-[:ALIAS_OF]->(other) }
+WITH e, other,
+     CASE size(groups) WHEN 1 THEN head(groups)
+       ELSE COLLECT { UNWIND groups AS g UNWIND g AS a WITH DISTINCT a ORDER BY a.published, a.id RETURN a } END AS articles
+ORDER BY size(articles) DESC, other.name, other.id
 LIMIT $limit
-RETURN e.name AS entity, other.name AS co_mentioned, other.type AS type, size(articles) AS articles,
+// properties are read for the top entities' articles only
+RETURN e.name AS entity, e.id AS entity_id, other.name AS co_mentioned, other.id AS id, other.type AS type,
+       size(articles) AS articles,
        [a IN articles | {title: a.title, source: a.source, published: a.published, url: a.url}] AS sources
-ORDER BY articles DESC, co_mentioned
+ORDER BY articles DESC, co_mentioned, id

@@ -1,8 +1,12 @@
 // name: corroborated-claims
-// description: Facts reported by at least N independent outlets (distinct article sources; an
-//   article without a source counts as its own outlet), strongest first, with every report.
-//   After `kg resolve`, a cluster of claims (the same statement in other words, the same fact
-//   under merged names) counts as one fact, its subject and object shown by canonical name.
+// description: Facts reported by at least N independent outlets, strongest first, each with its
+//   outlets ("Outlet (first report, articles, syndicated copies)") and every report. An outlet is the article's
+//   source, else its URL's registered domain, compared ignoring case; every article with neither
+//   is one "unknown outlet", which never corroborates on its own; syndicated copies (the same body
+//   from several outlets) count once, for the earliest copy, and are marked. Statements count
+//   only with a speaker and a content clause ("It", "which" never do). After `kg resolve`, a
+//   cluster of claims (the same statement in other words, the same fact under merged names)
+//   counts as one fact, its subject and object shown by canonical name.
 // param: min_sources: int = 2 — fewest independent outlets
 // param: type: string = null — RELEASED, DEVELOPS, SAID or AFFILIATED_WITH; null for all
 // param: limit: int = 100 — how many facts to list (the strongest; ties broken by claim id)
@@ -16,6 +20,10 @@ WHERE fact.source_count >= $min_sources
 WITH fact, members,
      reduce(first = head(members), m IN members |
        CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+// a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
+WHERE rep.type <> 'SAID'
+   OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
+       AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
 // choose the page before reading any report: a large graph has hundreds of thousands of facts
 ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
 LIMIT $limit
@@ -26,19 +34,36 @@ OPTIONAL MATCH (o0)-[:ALIAS_OF]->(o1:Entity)
 WITH fact, members, rep, coalesce(s1, s0) AS s, coalesce(o1, o0) AS o
 UNWIND members AS m
 MATCH (m)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
-WITH fact, rep, s, o, a
+WITH DISTINCT fact, rep, s, o, a
+// the outlet a report counts for: the earliest copy's (same body), else the article's own
+WITH fact, rep, s, o, a,
+     coalesce(head(COLLECT { MATCH (b:Article {body_hash: a.body_hash})
+                             RETURN [coalesce(b.outlet, ''), b.id] AS first ORDER BY b.published, b.id LIMIT 1 }),
+              [coalesce(a.outlet, trim(a.source), ''), a.id]) AS origin
 ORDER BY a.published, a.id
-WITH fact, rep, s, o, collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
+WITH fact, rep, s, o,
+     collect({title: a.title, source: coalesce(a.source, a.outlet), published: a.published, url: a.url,
+              syndicated: origin[1] <> a.id}) AS sources,
+     collect([origin[0], a.published, origin[1] <> a.id]) AS reports
+WITH fact, rep, s, o, sources,
+     COLLECT { UNWIND reports AS r
+               WITH toLower(r[0]) AS key, min(r[0]) AS name, min(r[1]) AS first, count(*) AS n,
+                    sum(CASE WHEN r[2] THEN 1 ELSE 0 END) AS copies
+               ORDER BY first, name
+               RETURN CASE WHEN key = '' THEN 'unknown outlet' ELSE name END
+                      + ' (' + coalesce(toString(first), 'undated') + ', ' + n + CASE n WHEN 1 THEN ' article' ELSE ' articles' END
+                      + CASE copies WHEN 0 THEN '' ELSE ', ' + copies + ' syndicated' END + ')' AS outlet } AS by_outlet
 RETURN rep.type AS type,
        s.name AS subject,
        o.name AS object,
        CASE rep.type
          WHEN 'RELEASED' THEN rep.status
          WHEN 'AFFILIATED_WITH' THEN rep.role
-         WHEN 'SAID' THEN rep.statement
+         WHEN 'SAID' THEN coalesce(fact.statement, rep.statement)
        END AS detail,
        fact.source_count AS outlets,
        fact.article_count AS articles,
        fact.first_published AS first_reported,
+       by_outlet,
        sources
 ORDER BY outlets DESC, articles DESC, first_reported, type, subject, object

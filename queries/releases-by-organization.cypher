@@ -24,11 +24,15 @@ WHERE $status IS NULL OR c.status = toLower($status)
 MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
 WHERE ($since IS NULL OR a.published >= $since)
   AND ($until IS NULL OR a.published <= $until)
-WITH o, m, c, a
+// independent outlets in the window, counted as corroborated-claims does (docs/queries.md)
+WITH o, m, c, a,
+     coalesce(head(COLLECT { MATCH (b:Article {body_hash: a.body_hash})
+                             RETURN coalesce(b.outlet, '') AS first ORDER BY b.published, b.id LIMIT 1 }),
+              coalesce(a.outlet, trim(a.source), '')) AS outlet
 ORDER BY a.published, a.id
 WITH o, m, c,
      min(a.published) AS first_reported,
-     count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS outlets,
+     count(DISTINCT toLower(outlet)) AS outlets,
      collect(DISTINCT {title: a.title, source: a.source, published: a.published, url: a.url}) AS sources
 RETURN o.name AS organization, m.name AS model, c.status AS status, first_reported, outlets, sources
 ORDER BY organization, first_reported, model

@@ -272,7 +272,7 @@ def read_import_dir(directory: Path) -> tuple[dict[str, set[str]], list[dict[str
 def test_csv_import_directory_headers_and_references(tmp_path: Path, graph: Graph) -> None:
     directory = export(tmp_path, "import", "--format", "csv")
     header = (directory / "nodes-Article.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "id:ID(Article),:LABEL,title,published:date,source,url,path,author,content_hash"
+    assert header == "id:ID(Article),:LABEL,title,published:date,source,url,path,author,content_hash,outlet,body_hash"
     assert (directory / "nodes-Organization.csv").read_text(encoding="utf-8").splitlines()[0] == "id:ID(Entity),:LABEL,type,name,aliases:string[]"
     assert "Claim;Released" in (directory / "nodes-Released.csv").read_text(encoding="utf-8")
     spaces, relationships = read_import_dir(directory)

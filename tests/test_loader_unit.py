@@ -28,6 +28,7 @@ from kg.neo4j.loader import (
     mention_rows,
     parse_published,
 )
+from kg.outlets import body_hash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
 REPO = Path(__file__).resolve().parents[1]
@@ -280,9 +281,11 @@ def test_build_rows_params() -> None:
     rows = build_rows([g1, g2])
     assert rows.article_ids == ["a1", "a2"]
     # Nulls are left out (Cypher reads a missing key as null).
+    # Each article also carries its normalized outlet and the hash of its body (kg/outlets.py).
+    body = body_hash("x" * 200)
     assert rows.articles == [
-        {"id": "a1", "title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "content_hash": "h1"},
-        {"id": "a2", "title": "Title a2", "content_hash": "h1"},
+        {"id": "a1", "title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "content_hash": "h1", "outlet": "TechWire", "body_hash": body},
+        {"id": "a2", "title": "Title a2", "content_hash": "h1", "body_hash": body},
     ]
     assert rows.mentions == [{"article": "a1", "mentions": mention_rows(g1)}]
     # One claim row per fact, whatever the number of reports, with the entities it links.

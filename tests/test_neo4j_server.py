@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -233,7 +235,41 @@ def test_server_pom_ships_in_the_package_and_follows_the_pinned_version() -> Non
     }
     assert deps[("org.neo4j.app", "neo4j-server")] == "${neo4j.version}"
     assert deps[("org.neo4j", "neo4j-bootcheck")] == "${neo4j.version}"
+    assert deps[("org.neo4j.client", "neo4j-browser")] == "${neo4j-browser.version}"
+    assert pom.findtext("m:properties/m:neo4j-browser.version", namespaces=ns) == server.BROWSER_VERSION
     assert server.NEO4J_VERSION.startswith("5.26.")
+
+
+def test_a_lib_provisioned_before_the_browser_gets_just_its_jar(
+    private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The jar cache may be shared by running servers: only the Browser jar is added, nothing replaced."""
+    home = server.home_dir()
+    lib = home / "lib"
+    lib.mkdir(parents=True)
+    (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").write_bytes(b"server")
+    (home / ".complete").write_text(server.NEO4J_VERSION, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    mvn = bin_dir / "mvn"  # a stand-in for Maven: records its arguments, "downloads" the jar
+    mvn.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> {calls}\n'
+        'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#-DoutputDirectory=}";; esac; done\n'
+        f'printf browser > "$d/neo4j-browser-{server.BROWSER_VERSION}.jar"\n',
+        encoding="utf-8",
+    )
+    mvn.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    before = (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").stat().st_ino
+    assert server.provision() == home
+    assert server.browser_jar().read_bytes() == b"browser"
+    assert (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").stat().st_ino == before
+    assert f"-Dartifact=org.neo4j.client:neo4j-browser:{server.BROWSER_VERSION}:jar" in calls.read_text(encoding="utf-8")
+    server.provision()  # present: Maven is not asked again
+    assert len(calls.read_text(encoding="utf-8").splitlines()) == 1
+    assert sorted(p.name for p in home.iterdir()) == [".complete", "lib"], "no temporary directory left behind"
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,6 +443,31 @@ def test_managed_server_is_reported_running_by_the_cli(neo4j_settings: Neo4jSett
     assert neo4j_settings.uri in result.output
     assert str(server.status(TEST_INSTANCE).password_file) in result.output
     assert neo4j_settings.password not in result.output  # the file path, never the password
+
+
+@pytest.mark.neo4j
+def test_the_advertised_browser_serves_neo4j_browser(neo4j_settings: Neo4jSettings) -> None:
+    """`kg neo4j start` prints "Browser: http://127.0.0.1:PORT": that address serves Neo4j Browser."""
+    import urllib.request
+
+    if EXTERNAL:
+        pytest.skip("needs the managed test instance")
+    info = server.status(TEST_INSTANCE)
+    with urllib.request.urlopen(info.http_url + "/", timeout=30) as response:  # the discovery document
+        discovery = json.loads(response.read())
+    assert discovery["bolt_direct"].endswith(f":{info.bolt_port}")
+    with urllib.request.urlopen(info.http_url + "/browser/", timeout=30) as response:
+        assert response.status == 200 and response.headers.get_content_type() == "text/html"
+        page = response.read().decode("utf-8")
+    assert "<title>Neo4j Browser</title>" in page
+    script = re.search(r'src="([^"]+\.js)"', page)
+    assert script, "the page loads its scripts from the server"
+    with urllib.request.urlopen(info.http_url + "/browser/" + script.group(1).lstrip("./"), timeout=30) as response:
+        assert response.status == 200 and len(response.read()) > 1000
+    # the printed address itself (what a browser sends) lands on the Browser
+    request = urllib.request.Request(info.http_url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.url.rstrip("/").endswith("/browser") and "<title>Neo4j Browser</title>" in response.read().decode("utf-8")
 
 
 @pytest.mark.neo4j

@@ -457,7 +457,9 @@ def test_table_and_csv_output(analyst_db: Driver) -> None:
     table = runner.invoke(app, ["query", "corroborated-claims"])
     assert table.exit_code == 0, table.output
     assert "Zhipu AI" in table.stdout and "GLM-4.5" in table.stdout and "1 row" in table.stdout
-    assert f"{HARBOR_GLM} (Harbor Tech Daily, 2025-07-28)" in table.stdout
+    # the outlets column and the article references (wrapped to the table's width)
+    assert "Harbor Tech Daily (2025-07-28, 1" in table.stdout and "Open Model Report (2025-07-29, 1" in table.stdout
+    assert "Zhipu AI puts GLM-4.5 on the open" in table.stdout
     result = runner.invoke(app, ["query", "affiliations", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export.document_source import graph_from_document
+from kg.export.model import Graph
 from kg.stats import Canvas, bar_chart, centrality, communities, compute, entity_graph, pagerank, speakers
 
 if TYPE_CHECKING:
@@ -123,3 +124,71 @@ def test_kg_stats_from_neo4j_equals_from_the_document(clean_db: Driver, neo4j_se
     from_db = runner.invoke(app, ["stats", "--format", "json"])
     assert from_db.exit_code == 0, from_db.output
     assert json.loads(from_db.stdout) == compute(graph_from_document(GRAPH)).to_dict()
+
+
+def _outlet_graph() -> Graph:
+    """Three BBC stories naming "BBC News" in their boilerplate; two other outlets report on The Daily
+    Byte (a newsroom that is news), one of them also its own story; a big community of 12 entities."""
+    from kg.export.model import Article, Entity, Mention
+
+    g = Graph()
+    people = [Entity(f"person:p{i}", "Person", f"Person {i:02d}") for i in range(12)]
+    for e in [Entity("org:bbc-news", "Organization", "BBC News"), Entity("org:daily-byte", "Organization", "The Daily Byte"), *people]:
+        g.entities[e.id] = e
+    sources = [("b1", "BBC News", None), ("b2", None, "https://www.bbc.co.uk/news/x"), ("b3", "bbc news", None),
+               ("d1", "The Daily Byte", None), ("w1", "Wire", None), ("w2", "Other", None)]  # fmt: skip
+    for aid, source, url in sources:
+        g.articles[aid] = Article(aid, title=aid, source=source, url=url)
+    mentions = {"b1": ["org:bbc-news", "person:p0", "person:p1"], "b2": ["org:bbc-news", "person:p2"], "b3": ["org:bbc-news"],
+                "d1": ["org:daily-byte"], "w1": ["org:daily-byte"] + [p.id for p in people], "w2": ["org:daily-byte"]}  # fmt: skip
+    for aid, ids in mentions.items():
+        g.mentions += [Mention(aid, e, 1) for e in ids]
+    return g.settle()
+
+
+def test_outlet_boilerplate_is_left_out_of_the_stats() -> None:
+    from kg.stats import outlet_boilerplate
+
+    graph = _outlet_graph()
+    assert set(outlet_boilerplate(graph)) == {"org:bbc-news"}
+    stats = compute(graph)
+    assert [item["name"] for item in stats.left_out] == ["BBC News"]
+    assert "BBC News" not in [o.name for o in stats.organizations]
+    assert "The Daily Byte" in [o.name for o in stats.organizations]
+    assert all("BBC News" not in c.members for c in stats.communities)
+    assert stats.counts["entities"] == 14  # the summary line still counts every entity
+
+
+def test_communities_are_summarized_by_their_most_connected_members() -> None:
+    from kg.stats import COMMUNITY_MEMBERS_SHOWN
+
+    [big, *_] = communities(_outlet_graph())
+    assert big.size > COMMUNITY_MEMBERS_SHOWN and len(big.top_members) == len(big.members) == COMMUNITY_MEMBERS_SHOWN
+    assert big.top_members[0].name == "The Daily Byte" and big.top_members[0].degree == 12
+    degrees = [m.degree for m in big.top_members]
+    assert degrees == sorted(degrees, reverse=True)
+    result = runner.invoke(app, ["stats", "--from", str(GRAPH), "--top", "2"])
+    assert result.exit_code == 0 and "Communities: the 2 largest" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "articles", "left_out"),
+    [
+        ("BBC News", None, 10, True),  # a name ending in News, in every article
+        ("Wire Online", None, 10, True),
+        ("Reuters", "media", 10, True),  # the gazetteer's media kind
+        ("Reuters", None, 10, False),  # not known as an outlet
+        ("BBC News", None, 2, False),  # named in too few articles to be boilerplate
+        ("Acme News", None, 10, True),
+    ],
+)
+def test_outlet_boilerplate_without_metadata(name: str, kind: str | None, articles: int, left_out: bool) -> None:
+    from kg.export.model import Article, Entity, Mention
+    from kg.stats import outlet_boilerplate
+
+    g = Graph()
+    g.entities["org:x"] = Entity("org:x", "Organization", name, [], {"kind": kind} if kind else {})
+    for i in range(10):
+        g.articles[f"a{i}"] = Article(f"a{i}", title=f"t{i}")  # no source, no URL
+    g.mentions += [Mention(f"a{i}", "org:x", 1) for i in range(articles)]
+    assert ("org:x" in outlet_boilerplate(g.settle())) is left_out

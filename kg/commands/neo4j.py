@@ -47,10 +47,22 @@ def start(
     quick_jit: Annotated[
         bool, typer.Option("--quick-jit", help="C1 JIT only: starts with ~40% less CPU, runs heavy queries slower.")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Throw-away instances only: stop it and delete its data first (refused for 'default')."),
+    ] = False,
 ) -> None:
     """Start the server in the background (provisioning it on first use) and wait until it answers."""
+    import shutil
+
     from kg.neo4j import server
 
+    if fresh:
+        if instance == server.DEFAULT_INSTANCE:
+            _fail("--fresh deletes the instance's data: it is refused for the 'default' instance, which holds your graph")
+        server.stop(instance)
+        shutil.rmtree(server.instance_dir(instance), ignore_errors=True)
+        typer.echo(f"Deleted the data of Neo4j instance {instance!r} (--fresh).", err=True)
     try:
         info = server.start(
             instance, bolt_port, http_port, heap=heap, pagecache=pagecache, timeout=timeout, quick_jit=quick_jit,
@@ -106,6 +118,27 @@ def status(instance: InstanceOption = "default") -> None:
     typer.echo(f"  User:      {info.user}")
     typer.echo(f"  Password:  stored in {info.password_file}")
     typer.echo(f"  Directory: {info.instance_dir}")
+
+
+@neo4j_app.command("env")
+def env(instance: InstanceOption = "default") -> None:
+    """Print `export NEO4J_URI=… NEO4J_USER=… NEO4J_PASSWORD=…` for a running instance, for
+    `eval "$(kg neo4j env -i NAME)"`: every kg command in that shell then uses it (`make demo` does)."""
+    import shlex
+
+    from kg.neo4j import server
+
+    try:
+        info = server.status(instance)
+        if not info.running:
+            _fail(f"Neo4j instance {instance!r} is not running; start it with `kg neo4j start -i {instance}`")
+        settings = info.settings()
+    except server.Neo4jServerError as exc:
+        _fail(exc)
+    typer.echo(
+        f"export NEO4J_URI={shlex.quote(settings.uri)} NEO4J_USER={shlex.quote(settings.user)} "
+        f"NEO4J_PASSWORD={shlex.quote(settings.password)} NEO4J_DATABASE={shlex.quote(settings.database)}"
+    )
 
 
 @neo4j_app.command("check")

@@ -91,13 +91,18 @@ def _print_tables(stats: Stats) -> None:
         table.add_row(o.name, f"{o.pagerank:.3f}", str(o.degree), str(o.fact_links), str(o.mentions))
     console.print(table)
 
-    table = Table(title="Communities (greedy modularity)", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in ("#", "size", "types", "members (most mentioned first)"):
+    table = Table(title=f"Communities: the {len(stats.communities)} largest (greedy modularity)", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("#", "size", "types", "most connected members (degree)"):
         table.add_column(column, justify="right" if column in ("#", "size") else "left", overflow="fold")
     for community in stats.communities:
         types = ", ".join(f"{n} {t}" for t, n in community.types.items())
-        table.add_row(str(community.index), str(community.size), types, ", ".join(community.members))
+        members = ", ".join(f"{m.name} ({m.degree})" for m in community.top_members)
+        more = community.size - len(community.top_members)
+        table.add_row(str(community.index), str(community.size), types, members + (f", … {more} more" if more > 0 else ""))
     console.print(table)
+    if stats.left_out:
+        names = ", ".join(item["name"] for item in stats.left_out)
+        console.print(f"left out as outlet boilerplate (the outlet naming itself in its own articles): {names}", style="dim")
     console.print(
         "degree: entities linked by a fact or a shared article; fact links: by a fact; PageRank over both, weighted",
         style="dim",

@@ -88,7 +88,8 @@ def viz_command(
         scoped = scope(graph, around=around or (), hops=hops, names=names, limit=limit or None, co_mentions=co_mentions)
     except ScopeError as exc:
         raise _fail("viz", str(exc), EXIT_USAGE) from None
-    page = render_html(scoped, title=title, co_mentions=co_mentions)
+    before_cap = scope(graph, around=around or (), hops=hops, names=names, limit=None, co_mentions=co_mentions) if limit else scoped
+    page = render_html(scoped, title=title, co_mentions=co_mentions, total=len(before_cap.entities), limit=limit or None)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:

@@ -7,8 +7,11 @@ into a fresh database much faster than through Bolt::
     cd DIR && neo4j-admin database import full neo4j --overwrite-destination @import.args
 
 Headers use the import tool's typed columns (``published:date``, ``count:int``,
-``aliases:string[]``) and four ID spaces (Article, Entity, Claim, Evidence) so ids from
-different kinds of nodes can never collide. Arrays use ``;`` as delimiter (the tool's default);
+``aliases:string[]``) and five ID spaces (Article, Entity, Claim, Evidence, ClaimCluster) so ids
+from different kinds of nodes can never collide. ``kg resolve``'s layer comes along:
+``nodes-ClaimCluster.csv`` with ``relationships-IN_CLUSTER.csv`` (claim -> cluster, ``score``)
+and ``relationships-ALIAS_OF.csv`` (alias -> canonical entity, ``rule``, ``evidence``,
+``articles``). Arrays use ``;`` as delimiter (the tool's default);
 a ``;`` inside an array item is written as ``,``. Empty cells mean "no property", as in Neo4j.
 After importing, run ``kg schema`` once to create the constraints and indexes.
 """
@@ -83,9 +86,9 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
     files.append(
         _write(
             directory / "nodes-Article.csv",
-            ["id:ID(Article)", ":LABEL", "title", "published:date", "source", "url", "path", "author", "content_hash"],
+            ["id:ID(Article)", ":LABEL", "title", "published:date", "source", "url", "path", "author", "content_hash", "outlet", "body_hash"],
             (
-                [a.id, "Article", a.title, a.published, a.source, a.url, a.path, a.author, a.content_hash]
+                [a.id, "Article", a.title, a.published, a.source, a.url, a.path, a.author, a.content_hash, a.outlet_key, a.body_hash]
                 for a in sorted(graph.articles.values(), key=lambda a: a.id)
             ),
             "nodes",
@@ -110,11 +113,11 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
                     directory / f"nodes-{label}.csv",
                     [
                         "id:ID(Claim)", ":LABEL", "type", "status", "role", "article_count:int", "source_count:int",
-                        "outlets:string[]", "first_published:date", "last_published:date", "max_confidence:double", "statement",
+                        "outlets:string[]", "syndicated:int", "first_published:date", "last_published:date", "max_confidence:double", "statement",
                     ],  # fmt: skip
                     (
                         [c.id, f"Claim;{label}", c.type, c.status, c.role, c.article_count, c.source_count,
-                         c.outlets or None, c.first_published, c.last_published, c.max_confidence, c.statement]  # fmt: skip
+                         c.outlets or None, c.syndicated, c.first_published, c.last_published, c.max_confidence, c.statement]  # fmt: skip
                         for c in claims
                     ),
                     "nodes",
@@ -193,6 +196,33 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
                 "relationships",
             )
         )
+
+    clusters = sorted(graph.clusters.values(), key=lambda k: k.id)
+    aliases = [a for a in sorted(graph.alias_links, key=lambda a: (a.alias, a.canonical)) if a.alias in graph.entities and a.canonical in graph.entities]
+    files += [] if not clusters else [
+        _write(
+            directory / "nodes-ClaimCluster.csv",
+            ["id:ID(ClaimCluster)", ":LABEL", "type", "key", "rule", "statement", "claim_count:int", "article_count:int",
+             "source_count:int", "outlets:string[]", "first_published:date", "last_published:date"],
+            ([k.id, "ClaimCluster", k.type, k.key, k.rule, k.statement, len(k.members), k.article_count, k.source_count,
+              k.outlets or None, k.first_published, k.last_published] for k in clusters),
+            "nodes",
+        ),  # fmt: skip
+        _write(
+            directory / "relationships-IN_CLUSTER.csv",
+            [":START_ID(Claim)", ":END_ID(ClaimCluster)", ":TYPE", "score:double"],
+            ([m, k.id, "IN_CLUSTER", k.scores.get(m)] for k in clusters for m in k.members if m in graph.claims),
+            "relationships",
+        ),
+    ]
+    files += [] if not aliases else [
+        _write(
+            directory / "relationships-ALIAS_OF.csv",
+            [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "rule", "evidence", "articles:string[]"],
+            ([a.alias, a.canonical, "ALIAS_OF", a.rule, a.evidence, a.articles or None] for a in aliases),
+            "relationships",
+        )
+    ]
 
     args = [
         "--array-delimiter=" + ARRAY_DELIMITER,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
+from kg.outlets import body_hash, outlet_name
 
 
 class SourceError(RuntimeError):
@@ -54,6 +55,8 @@ def graph_from_records(
                 author=record.author,
                 path=record.path,
                 content_hash=record.content_hash,
+                outlet=outlet_name(record.source, record.url),
+                body_hash=body_hash(record.text if isinstance(record.text, str) else None),
             )
         elif isinstance(record, EntityRecord):
             known = graph.entities.get(record.id)

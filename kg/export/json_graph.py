@@ -11,7 +11,15 @@ This is also the data the ``kg viz`` page embeds. Format (docs/export.md)::
                    "summary", "source_count", "article_count", "outlets", "first_published", "last_published",
                    "reports": [{"id", "article", "text", "statement", "direct", "confidence", "rule", "sentence",
                                 "start", "end", "cue", "source_text"}]}],
-     "articles": [{"id", "title", "published", "source", "url", "author"}]}
+     "articles": [{"id", "title", "published", "source", "url", "author", "outlet"}],
+     "clusters": [{"id", "type", "key", "rule", "statement", "members", "source_count", "article_count",
+                   "outlets", "first_published", "last_published"}],
+     "contradictions": [{"kind", "subject", "object", "side_a", "side_b", "claim_a", "claim_b"}]}
+
+``kg resolve``'s layer: ``ALIAS_OF`` links (alias node -> canonical entity, with ``rule``) among
+``links``, claim clusters in ``clusters`` (each member claim names its ``cluster``). Each claim
+also says whether it is ``citable`` (a statement needs a speaker and a content clause), its
+caption ``verb`` ("plans to release") and its ``syndicated`` copies.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import json
 from datetime import date
 from typing import IO, Any
 
-from kg.export.model import CO_MENTIONED, SAID_ABOUT, Graph
+from kg.export.model import ALIAS_OF, CO_MENTIONED, SAID_ABOUT, Graph
 
 FORMAT_NAME = "newskg-graph-json"
 FORMAT_VERSION = 1
@@ -33,6 +41,7 @@ LINK_LABELS: dict[str, str] = {
     "DERIVED_FROM": "derived from",
     SAID_ABOUT: "said about",
     CO_MENTIONED: "co-mentioned",
+    ALIAS_OF: "alias of",
 }
 
 
@@ -45,6 +54,8 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
     mentions = graph.mention_counts()
     entity_articles = graph.entity_articles()
     names = graph.names()
+    cluster_of = graph.cluster_of()
+    alias_rules = {(a.alias, a.canonical): a.rule for a in graph.alias_links}
     nodes = [
         {
             "id": e.id,
@@ -71,6 +82,8 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
             "weight": link.weight,
             "label": label,
         }
+        if link.type == ALIAS_OF:
+            item["rule"] = alias_rules.get((link.source, link.target))
         if claim is not None:
             item |= {
                 "status": claim.status,
@@ -93,7 +106,11 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
                 "statement": claim.statement,
                 "about": claim.about,
                 "summary": claim.describe(names),
+                "verb": claim.verb,
+                "citable": claim.citable,
+                "cluster": cluster_of.get(claim.id),
                 "source_count": claim.source_count,
+                "syndicated": claim.syndicated,
                 "article_count": claim.article_count,
                 "outlets": claim.outlets,
                 "first_published": _iso(claim.first_published),
@@ -118,7 +135,8 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
             }
         )
     articles = [
-        {"id": a.id, "title": a.title, "published": _iso(a.published), "source": a.source, "url": a.url, "author": a.author}
+        {"id": a.id, "title": a.title, "published": _iso(a.published), "source": a.source, "url": a.url, "author": a.author,
+         "outlet": a.outlet_key or None}
         for a in sorted(graph.articles.values(), key=lambda a: (a.published or date.max, a.id))
     ]
     return {
@@ -129,6 +147,18 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
         "links": links,
         "claims": claims,
         "articles": articles,
+        "clusters": [
+            {
+                "id": k.id, "type": k.type, "key": k.key, "rule": k.rule, "statement": k.statement, "members": k.members,
+                "source_count": k.source_count, "article_count": k.article_count, "outlets": k.outlets,
+                "first_published": _iso(k.first_published), "last_published": _iso(k.last_published),
+            }  # fmt: skip
+            for k in sorted(graph.clusters.values(), key=lambda k: k.id)
+        ],
+        "contradictions": [
+            {"kind": x.kind, "subject": x.subject, "object": x.object, "side_a": x.side_a, "side_b": x.side_b, "claim_a": x.claim_a, "claim_b": x.claim_b}
+            for x in graph.contradictions()
+        ],
     }
 
 

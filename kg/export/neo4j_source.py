@@ -1,6 +1,6 @@
 """Read the whole graph out of Neo4j into the export :class:`~kg.export.model.Graph`.
 
-This module holds the only Cypher of the analyst surface outside ``queries/``: five fixed read
+This module holds the only Cypher of the analyst surface outside ``queries/``: seven fixed read
 statements (no parameters needed, nothing built from input), run in one read-only transaction so
 the export is a consistent snapshot even while a load is running.
 """
@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
+from kg.export.model import AliasLink, Article, Claim, ClaimCluster, Entity, Graph, Mention, Report
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction
 
 READ_ENTITIES: Final = """
 MATCH (e:Entity)
-RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases
+RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases, e.kind AS kind
 ORDER BY id
 """
 
 READ_ARTICLES: Final = """
 MATCH (a:Article)
 RETURN a.id AS id, a.title AS title, a.published AS published, a.source AS source, a.url AS url,
-       a.author AS author, a.path AS path, a.content_hash AS content_hash
+       a.author AS author, a.path AS path, a.content_hash AS content_hash,
+       a.outlet AS outlet, a.body_hash AS body_hash
 ORDER BY published, id
 """
 
@@ -46,6 +47,21 @@ MATCH (ev:Evidence)-[:SUPPORTS]->(c:Claim)
 MATCH (ev)-[:IN]->(a:Article)
 RETURN c.id AS claim, a.id AS article, properties(ev) AS props
 ORDER BY claim, article, props.start
+"""
+
+#: ``kg resolve``'s alias links (none before it ran).
+READ_ALIAS_LINKS: Final = """
+MATCH (s:Entity)-[r:ALIAS_OF]->(t:Entity)
+RETURN s.id AS alias, t.id AS canonical, r.rule AS rule, r.evidence AS evidence, coalesce(r.articles, []) AS articles
+ORDER BY alias, canonical
+"""
+
+#: ``kg resolve``'s claim clusters with their members.
+READ_CLUSTERS: Final = """
+MATCH (k:ClaimCluster)<-[r:IN_CLUSTER]-(c:Claim)
+WITH k, r, c ORDER BY c.id
+RETURN k.id AS id, k.type AS type, k.key AS key, k.rule AS rule, collect(c.id) AS members, collect(r.score) AS scores
+ORDER BY id
 """
 
 _REPORT_FIELDS = frozenset({"id", "sentence", "start", "end", "confidence", "text", "rule", "statement", "cue", "source_text", "direct", "about"})
@@ -85,11 +101,12 @@ def _report(props: dict[str, Any], article: str) -> Report:
 def _read(tx: ManagedTransaction) -> Graph:
     graph = Graph()
     for r in tx.run(READ_ENTITIES):
-        graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]))
+        graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]), {"kind": r["kind"]} if r["kind"] else {})
     for r in tx.run(READ_ARTICLES):
         graph.articles[r["id"]] = Article(
             id=r["id"], title=r["title"], published=_native(r["published"]), source=r["source"], url=r["url"],
             author=r["author"], path=r["path"], content_hash=r["content_hash"],
+            outlet=r["outlet"], body_hash=r["body_hash"],
         )  # fmt: skip
     for r in tx.run(READ_MENTIONS):
         graph.mentions.append(
@@ -101,6 +118,15 @@ def _read(tx: ManagedTransaction) -> Graph:
         claim = graph.claims.get(r["claim"])
         if claim is not None:
             claim.reports.append(_report(dict(r["props"]), r["article"]))
+    for r in tx.run(READ_ALIAS_LINKS):
+        evidence = r["evidence"]
+        graph.alias_links.append(
+            AliasLink(r["alias"], r["canonical"], r["rule"], evidence if isinstance(evidence, str) else None, list(r["articles"]))
+        )
+    for r in tx.run(READ_CLUSTERS):
+        members = [m for m in r["members"] if m in graph.claims]
+        scores = {m: float(s) for m, s in zip(r["members"], r["scores"], strict=False) if s is not None}
+        graph.clusters[r["id"]] = ClaimCluster(r["id"], r["type"], members, r["key"], r["rule"], scores=scores)
     return graph
 
 

@@ -16,6 +16,11 @@ The vocabulary (docs/export.md):
 * each report is an ``nkg:Report`` + ``prov:Entity``: ``nkg:supports`` its claim,
   ``prov:wasDerivedFrom`` its article, ``nkg:evidence`` (the sentence), ``nkg:statement``,
   ``nkg:directQuote``, ``nkg:confidence``, ``nkg:sentenceIndex``, ``nkg:start``/``nkg:end``;
+* ``kg resolve``'s layer: an alias node is ``owl:sameAs`` its canonical entity, which gets the
+  alias's name as ``skos:altLabel``; the merge itself is an ``nkg:AliasResolution`` (``nkg:alias``,
+  ``nkg:canonical``, ``nkg:rule``, ``nkg:evidence``, ``prov:wasDerivedFrom`` its articles); a claim
+  cluster is an ``nkg:ClaimCluster`` + ``prov:Collection`` with ``prov:hadMember`` each claim and
+  the counts of a claim (``<base>cluster/<sha256 of the id, 20 hex>``);
 * shortcuts for simple queries: ``nkg:released`` / ``nkg:plansToRelease`` / ``nkg:announced``
   and ``nkg:develops`` (organization -> model), ``schema:affiliation`` (person -> organization).
 
@@ -31,7 +36,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph as RdfGraph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph as RdfGraph, Literal, Namespace, URIRef
 
 if TYPE_CHECKING:
     from kg.export.model import Graph
@@ -65,6 +70,8 @@ JSONLD_CONTEXT: dict[str, str] = {
     "nkg": str(NKG),
     "xsd": str(XSD),
     "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "skos": str(SKOS),
 }
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -102,6 +109,12 @@ class Minter:
     def claim(self, fact: str) -> URIRef:
         return self._iri("claim/" + hashlib.sha256(fact.encode("utf-8")).hexdigest()[:20])
 
+    def cluster(self, cluster_id: str) -> URIRef:
+        return self._iri("cluster/" + hashlib.sha256(cluster_id.encode("utf-8")).hexdigest()[:20])
+
+    def resolution(self, alias: str, canonical: str) -> URIRef:
+        return self._iri("resolution/" + hashlib.sha256(f"{alias}>{canonical}".encode()).hexdigest()[:20])
+
     def report(self, report_id: str) -> URIRef:
         return self._iri("report/" + quote(report_id, safe=".-_~"))
 
@@ -114,7 +127,7 @@ def to_rdf(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> RdfGraph:
     """The RDF graph of ``graph`` in the vocabulary above."""
     iri = Minter(base_iri)
     g = RdfGraph()
-    for prefix, namespace in (("schema", SCHEMA), ("prov", PROV), ("nkg", NKG), ("id", Namespace(iri.base))):
+    for prefix, namespace in (("schema", SCHEMA), ("prov", PROV), ("nkg", NKG), ("owl", OWL), ("skos", SKOS), ("id", Namespace(iri.base))):
         g.bind(prefix, namespace, override=True)
     mentions = graph.mention_counts()
 
@@ -214,6 +227,41 @@ def to_rdf(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> RdfGraph:
                 g.add((r, NKG.rule, Literal(report.rule)))
             if report.source_text:
                 g.add((r, NKG.sourceText, Literal(report.source_text)))
+
+    for link in graph.alias_links:
+        if link.alias not in graph.entities or link.canonical not in graph.entities:
+            continue
+        alias, canonical = iri.entity(link.alias), iri.entity(link.canonical)
+        g.add((alias, OWL.sameAs, canonical))
+        g.add((canonical, SKOS.altLabel, Literal(graph.entities[link.alias].name)))
+        node = iri.resolution(link.alias, link.canonical)
+        g.add((node, RDF.type, NKG.AliasResolution))
+        g.add((node, NKG.alias, alias))
+        g.add((node, NKG.canonical, canonical))
+        if link.rule:
+            g.add((node, NKG.rule, Literal(link.rule)))
+        if link.evidence:
+            g.add((node, NKG.evidence, Literal(link.evidence)))
+        for article_id in link.articles:
+            if article_id in graph.articles:
+                g.add((node, PROV.wasDerivedFrom, iri.article(article_id)))
+    for cluster in graph.clusters.values():
+        node = iri.cluster(cluster.id)
+        g.add((node, RDF.type, NKG.ClaimCluster))
+        g.add((node, RDF.type, PROV.Collection))
+        g.add((node, SCHEMA.identifier, Literal(cluster.id)))
+        g.add((node, NKG.claimType, Literal(cluster.type)))
+        if cluster.key:
+            g.add((node, NKG.factKey, Literal(cluster.key)))
+        if cluster.rule:
+            g.add((node, NKG.rule, Literal(cluster.rule)))
+        if cluster.statement:
+            g.add((node, NKG.statement, Literal(cluster.statement)))
+        g.add((node, NKG.sourceCount, Literal(cluster.source_count, datatype=XSD.integer)))
+        g.add((node, NKG.articleCount, Literal(cluster.article_count, datatype=XSD.integer)))
+        for member in cluster.members:
+            if member in graph.claims:
+                g.add((node, PROV.hadMember, iri.claim(member)))
     return g
 
 

@@ -48,6 +48,7 @@ CONSTRAINT_CLAIM_ID: Final = "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Cl
 CONSTRAINT_EVIDENCE_ID: Final = "CREATE CONSTRAINT evidence_id IF NOT EXISTS FOR (ev:Evidence) REQUIRE ev.id IS UNIQUE"
 INDEX_ENTITY_NAME: Final = "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)"
 INDEX_ARTICLE_PUBLISHED: Final = "CREATE INDEX article_published IF NOT EXISTS FOR (a:Article) ON (a.published)"
+INDEX_ARTICLE_BODY_HASH: Final = "CREATE INDEX article_body_hash IF NOT EXISTS FOR (a:Article) ON (a.body_hash)"
 INDEX_CLAIM_TYPE: Final = "CREATE INDEX claim_type IF NOT EXISTS FOR (c:Claim) ON (c.type)"
 INDEX_CLAIM_FIRST_PUBLISHED: Final = "CREATE INDEX claim_first_published IF NOT EXISTS FOR (c:Claim) ON (c.first_published)"
 # Full-text indexes only index STRING and LIST<STRING> values: name is a string, aliases a list.
@@ -69,10 +70,12 @@ ORDER BY name
 # --------------------------------------------------------------------------------------------
 
 #: The stored content hash of each given article that exists. Decides new / changed / unchanged.
+#: An article stored before outlets were normalized (no ``outlet_rule``) reads as changed, so the
+#: next load rewrites it and its facts are recounted by the current rule (kg/outlets.py).
 READ_ARTICLE_HASHES: Final = """
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
-RETURN a.id AS id, a.content_hash AS content_hash
+RETURN a.id AS id, CASE WHEN a.outlet_rule = 1 THEN a.content_hash END AS content_hash
 """
 
 #: Which of the given entities exist. Entities this load already wrote are checked by id only,
@@ -171,6 +174,7 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.title = row.title, a.published = row.published, a.source = row.source, a.url = row.url,
     a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
+    a.outlet = row.outlet, a.body_hash = row.body_hash, a.outlet_rule = 1,
     a.loaded_at = datetime.transaction()
 """
 
@@ -288,11 +292,32 @@ def _sync_derived() -> str:
 _SYNC_DERIVED: Final = _sync_derived()
 
 
+#: The independence key of a report's article ``a`` (kg/outlets.py): the normalized outlet of the
+#: earliest article with the same body (a syndicated copy counts for its origin), else the
+#: article's own outlet; ``''`` is the one unknown outlet. Articles loaded before outlets were
+#: stored fall back to their source. Outlet names compare ignoring case. ``origin`` is [outlet, article id] of the first copy.
+def report_key(a: str = "a") -> str:
+    origin = (f"COLLECT {{ MATCH (b:Article {{body_hash: {a}.body_hash}}) "
+              f"RETURN [coalesce(b.outlet, ''), b.id] AS first ORDER BY b.published, b.id LIMIT 1 }}")
+    return (f"coalesce(head({origin}), [coalesce({a}.outlet, trim({a}.source), ''), {a}.id]) AS origin")
+
+
+#: The claims reported by the given written articles (``$articles``) that have a copy (same body)
+#: in the graph: syndication changes which reports are independent, so they are recounted in full.
+CLAIMS_OF_COPIES: Final = """
+UNWIND $articles AS aid
+MATCH (a:Article {id: aid})
+WHERE a.body_hash IS NOT NULL AND EXISTS { MATCH (b:Article {body_hash: a.body_hash}) WHERE b <> a }
+MATCH (a)<-[:IN]-(:Evidence)-[:SUPPORTS]->(c:Claim)
+RETURN collect(DISTINCT c.id) AS claims
+"""
+
 #: Recompute each claim's provenance summary from all its reports. Used for claims that lost
 #: reports (replace, forget) and for SAID claims (whose statement is chosen among reports), so
-#: the figures are exact and independent of load order. ``source_count`` counts distinct outlets
-#: (``Article.source``), an article without a source counting as an outlet of its own; ``outlets``
-#: lists the named ones, sorted. ``statement`` is the earliest report's (by publication date,
+#: the figures are exact and independent of load order. ``source_count`` counts independent
+#: outlets (``report_key``: syndicated copies count once, every article of unknown origin is one
+#: "unknown outlet"); ``outlets`` lists the known ones (normalized), sorted; ``syndicated`` counts
+#: the reports that are copies of an earlier article. ``statement`` is the earliest report's (by publication date,
 #: then article id, then offset). ``$ids``: claims that lost reports; ``$articles``: articles
 #: written in this batch (their SAID claims that existed before are recounted).
 RECOUNT_CLAIMS: Final = (
@@ -305,20 +330,22 @@ RECOUNT_CLAIMS: Final = (
     "  RETURN c\n"
     "}\n"
     "WITH DISTINCT c\n"
-    + """MATCH (c)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
-WITH c, ev, a
-ORDER BY a.published, a.id, ev.start
+    + "MATCH (c)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)\n"
+    + f"WITH c, ev, a, {report_key()}\n"
+    + """ORDER BY a.published, a.id, ev.start
 WITH c,
      count(DISTINCT a) AS articles,
-     count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS sources,
-     collect(DISTINCT a.source) AS named,
+     count(DISTINCT toLower(origin[0])) AS sources,
+     collect(DISTINCT CASE WHEN origin[0] <> '' THEN origin[0] END) AS named,
+     count(DISTINCT CASE WHEN origin[1] <> a.id THEN a END) AS copies,
      min(a.published) AS first_published,
      max(a.published) AS last_published,
      max(ev.confidence) AS max_confidence,
      head(collect(ev.statement)) AS statement
 SET c.article_count = articles,
     c.source_count = sources,
-    c.outlets = COLLECT { UNWIND named AS outlet RETURN outlet ORDER BY outlet },
+    c.outlets = COLLECT { UNWIND named AS n WITH toLower(n) AS lowered, min(n) AS outlet RETURN outlet ORDER BY outlet },
+    c.syndicated = copies,
     c.first_published = first_published,
     c.last_published = last_published,
     c.max_confidence = max_confidence,
@@ -329,7 +356,8 @@ SET c.article_count = articles,
 
 #: Add the reports of the articles just written (``$articles``) to the counts of their claims,
 #: without re-reading older reports (popular facts have thousands). Exact because a newly
-#: written article has no earlier report of any claim. Claims that lost reports in this batch
+#: written article has no earlier report of any claim, and one with a copy in the graph
+#: (CLAIMS_OF_COPIES) has its claims recounted instead. Claims that lost reports in this batch
 #: (``$exclude``) and SAID claims that existed before (their statement is chosen among all
 #: reports) get RECOUNT_CLAIMS instead, which runs first. Both also sync derived relationships.
 ADD_TO_CLAIM_COUNTS: Final = (
@@ -337,23 +365,24 @@ ADD_TO_CLAIM_COUNTS: Final = (
 UNWIND $articles AS aid
 MATCH (a:Article {id: aid})<-[:IN]-(ev:Evidence)-[:SUPPORTS]->(c:Claim)
 WHERE (NOT c:Said OR c.article_count IS NULL) AND NOT c.id IN $exclude
-WITH c, ev, a
+WITH c, ev, a, coalesce(a.outlet, trim(a.source), '') AS outlet
 ORDER BY a.published, a.id, ev.start
 WITH c,
      count(DISTINCT a) AS articles,
-     count(DISTINCT CASE WHEN a.source IS NULL THEN a.id END) AS unsourced,
-     collect(DISTINCT a.source) AS named,
+     count(CASE WHEN outlet = '' THEN 1 END) > 0 AS unknown,
+     collect(DISTINCT CASE WHEN outlet <> '' THEN outlet END) AS named,
      min(a.published) AS first_published,
      max(a.published) AS last_published,
      max(ev.confidence) AS max_confidence,
      head(collect(ev.statement)) AS statement
-WITH c, articles, unsourced, first_published, last_published, max_confidence, statement,
-     coalesce(c.source_count, 0) - size(coalesce(c.outlets, [])) AS old_unsourced,
-     COLLECT { UNWIND coalesce(c.outlets, []) + named AS outlet RETURN DISTINCT outlet ORDER BY outlet } AS outlets
+WITH c, articles, unknown, first_published, last_published, max_confidence, statement,
+     coalesce(c.source_count, 0) > size(coalesce(c.outlets, [])) AS old_unknown,
+     COLLECT { UNWIND coalesce(c.outlets, []) + named AS n WITH toLower(n) AS lowered, min(n) AS outlet RETURN outlet ORDER BY outlet } AS outlets
 SET c.article_count = coalesce(c.article_count, 0) + articles,
     c.statement = coalesce(c.statement, statement),
     c.outlets = outlets,
-    c.source_count = size(outlets) + old_unsourced + unsourced,
+    c.syndicated = coalesce(c.syndicated, 0),
+    c.source_count = size(outlets) + CASE WHEN old_unknown OR unknown THEN 1 ELSE 0 END,
     c.first_published = CASE
         WHEN first_published IS NULL THEN c.first_published
         WHEN c.first_published IS NULL OR first_published < c.first_published THEN first_published
@@ -461,24 +490,25 @@ DETACH DELETE k
 """
 
 #: A cluster's provenance summary over all reports of all its claims, counted like a claim's:
-#: ``source_count`` is distinct outlets (an article without a source is an outlet of its own).
+#: ``source_count`` is independent outlets (``report_key``), as for a claim.
 RECOUNT_CLUSTERS: Final = """
 UNWIND $ids AS id
 MATCH (k:ClaimCluster {id: id})<-[:IN_CLUSTER]-(c:Claim)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(a:Article)
-WITH k, c, ev, a
-ORDER BY a.published, a.id, ev.start
+""" + f"WITH k, c, ev, a, {report_key()}\n" + """ORDER BY a.published, a.id, ev.start
 WITH k,
      count(DISTINCT c) AS claims,
      count(DISTINCT a) AS articles,
-     count(DISTINCT coalesce('source:' + a.source, 'article:' + a.id)) AS sources,
-     collect(DISTINCT a.source) AS named,
+     count(DISTINCT toLower(origin[0])) AS sources,
+     collect(DISTINCT CASE WHEN origin[0] <> '' THEN origin[0] END) AS named,
+     count(DISTINCT CASE WHEN origin[1] <> a.id THEN a END) AS copies,
      min(a.published) AS first_published,
      max(a.published) AS last_published,
      head(collect(ev.statement)) AS statement
 SET k.claim_count = claims,
     k.article_count = articles,
     k.source_count = sources,
-    k.outlets = COLLECT { UNWIND named AS outlet RETURN outlet ORDER BY outlet },
+    k.outlets = COLLECT { UNWIND named AS n WITH toLower(n) AS lowered, min(n) AS outlet RETURN outlet ORDER BY outlet },
+    k.syndicated = copies,
     k.first_published = first_published,
     k.last_published = last_published,
     k.statement = statement

@@ -37,6 +37,7 @@ from kg.document import (
 )
 from kg.neo4j import cypher
 from kg.neo4j.schema import SchemaReport, ensure_schema
+from kg.outlets import body_hash, outlet_name
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction, Result, Session, SummaryCounters
@@ -531,6 +532,8 @@ def article_row(group: ArticleGroup) -> dict[str, Any]:
             "path": a.path,
             "author": a.author,
             "content_hash": a.content_hash,
+            "outlet": outlet_name(a.source, a.url),
+            "body_hash": body_hash(a.text),
         }
     )
 
@@ -757,6 +760,9 @@ def _settle(
         freed, counters = _run_collect(tx, cypher.DELETE_UNSUPPORTED_CLAIMS, "entities", ids=ids)
         candidates |= freed
         out.claims_removed += counters.nodes_deleted
+    if written:  # a syndicated copy changes which reports are independent: recount in full
+        copies = _run_collect(tx, cypher.CLAIMS_OF_COPIES, "claims", articles=written)[0]
+        ids = sorted(set(ids) | copies)
     if ids or written:
         _run(tx, cypher.RECOUNT_CLAIMS, ids=ids, articles=written)
     if written:

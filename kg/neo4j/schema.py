@@ -33,6 +33,7 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("evidence_id", "uniqueness constraint", cypher.CONSTRAINT_EVIDENCE_ID),
     SchemaItem("entity_name", "range index", cypher.INDEX_ENTITY_NAME),
     SchemaItem("article_published", "range index", cypher.INDEX_ARTICLE_PUBLISHED),
+    SchemaItem("article_body_hash", "range index", cypher.INDEX_ARTICLE_BODY_HASH),
     SchemaItem("claim_type", "range index", cypher.INDEX_CLAIM_TYPE),
     SchemaItem("claim_first_published", "range index", cypher.INDEX_CLAIM_FIRST_PUBLISHED),
     SchemaItem("entity_names", "full-text index", cypher.FULLTEXT_ENTITY_NAMES),

@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 NEO4J_VERSION: Final = "5.26.30"
 """The one pinned Neo4j version: the newest 5.26 LTS patch on Maven Central that runs on Java 17."""
 
+BROWSER_VERSION: Final = "5.24.0"
+"""Neo4j Browser (``org.neo4j.client:neo4j-browser``): the newest on Maven Central (the 5.26
+tarball bundles a later build that is not published there); the server serves it at ``/browser/``."""
+BROWSER_ARTIFACT: Final = "org.neo4j.client:neo4j-browser"
+
 MAVEN_VERSION: Final = "3.9.11"
 MAVEN_CENTRAL: Final = "https://repo.maven.apache.org/maven2"
 SUPPORTED_JAVA: Final = (17, 21)
@@ -298,10 +303,50 @@ def is_provisioned(version: str = NEO4J_VERSION) -> bool:
     return (home / ".complete").is_file() and (home / "lib" / f"neo4j-server-{version}.jar").is_file()
 
 
+def browser_jar(version: str = NEO4J_VERSION) -> Path:
+    return home_dir(version) / "lib" / f"neo4j-browser-{BROWSER_VERSION}.jar"
+
+
+def provision_browser(version: str = NEO4J_VERSION, progress: Progress | None = None) -> Path:
+    """Add the Neo4j Browser jar to an already provisioned ``lib/`` (a cache filled before the
+    Browser was part of the server pom), without touching the other jars: running servers of other
+    instances keep theirs. Returns the jar."""
+    target = browser_jar(version)
+    if target.is_file():
+        return target
+    home = home_dir(version)
+    with _file_lock(home.parent / f".{version}.lock"):
+        if target.is_file():
+            return target
+        java = find_java()
+        mvn = find_maven(progress)
+        if progress:
+            progress(f"adding Neo4j Browser {BROWSER_VERSION} from Maven Central to {home / 'lib'} (~15 MB, once)")
+        with tempfile.TemporaryDirectory(dir=home) as tmp:
+            command = [
+                str(mvn), "-q", "-B", "dependency:copy", f"-Dartifact={BROWSER_ARTIFACT}:{BROWSER_VERSION}:jar",
+                f"-DoutputDirectory={tmp}",
+            ]  # fmt: skip
+            env = dict(os.environ, JAVA_HOME=str(java.java_home))
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=900, cwd=tmp)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise Neo4jServerError(f"Maven failed to fetch Neo4j Browser {BROWSER_VERSION}: {exc}") from None
+            fetched = Path(tmp) / target.name
+            if result.returncode != 0 or not fetched.is_file():
+                tail = " | ".join((result.stdout + result.stderr).strip().splitlines()[-6:])
+                raise Neo4jServerError(f"Maven failed to fetch Neo4j Browser {BROWSER_VERSION} (exit {result.returncode}): {tail}")
+            os.replace(fetched, target)  # one rename: a server starting now sees the whole jar or none
+    return target
+
+
 def provision(version: str = NEO4J_VERSION, progress: Progress | None = None) -> Path:
-    """Fill ``<home>/lib`` with the server's jars from Maven Central once; return the home directory."""
+    """Fill ``<home>/lib`` with the server's jars from Maven Central once; return the home directory.
+
+    A ``lib/`` provisioned before Neo4j Browser joined the pom gets just the Browser jar added."""
     home = home_dir(version)
     if is_provisioned(version):
+        provision_browser(version, progress)
         return home
     with _file_lock(home.parent / f".{version}.lock"):
         if is_provisioned(version):
@@ -317,7 +362,8 @@ def provision(version: str = NEO4J_VERSION, progress: Progress | None = None) ->
         pom.write_bytes(importlib.resources.files("kg.neo4j").joinpath("server-pom.xml").read_bytes())
         command = [
             str(mvn), "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-            f"-DoutputDirectory={partial}", f"-Dneo4j.version={version}", "-DincludeScope=runtime",
+            f"-DoutputDirectory={partial}", f"-Dneo4j.version={version}", f"-Dneo4j-browser.version={BROWSER_VERSION}",
+            "-DincludeScope=runtime",
         ]  # fmt: skip
         env = dict(os.environ, JAVA_HOME=str(java.java_home))
         try:

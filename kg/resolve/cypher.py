@@ -118,7 +118,7 @@ MATCH (k:ClaimCluster)<-[r:IN_CLUSTER]-(c:Claim)
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
 OPTIONAL MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
-WITH k, c, r, s, o, collect(DISTINCT coalesce(a.source, a.id)) AS outlets
+WITH k, c, r, s, o, collect(DISTINCT coalesce(a.source, a.outlet, 'unknown outlet')) AS outlets
 ORDER BY k.type, k.source_count DESC, k.id, c.first_published, c.id
 RETURN k.id AS id, k.type AS type, k.key AS key, k.rule AS rule, k.source_count AS sources,
        k.article_count AS articles, k.statement AS statement,

@@ -64,7 +64,8 @@ def scope(
 
     ``around``: entities (name, alias or id) whose ``hops``-neighbourhood is kept; ``names``:
     strings a library query returned, kept when they name an entity; ``limit``: then keep at most
-    this many entities, most mentioned first (None or 0: no limit).
+    this many entities, the most connected first (linked by most facts, then most mentioned;
+    None or 0: no limit).
     """
     keep: set[str] | None = None
     around = [a for a in around if a.strip()]
@@ -83,13 +84,28 @@ def scope(
         keep = named if keep is None else keep & named
     scoped = graph if keep is None else graph.restrict(keep)
     if limit and len(scoped.entities) > limit:
-        scoped = scoped.restrict(scoped.top_entities(limit))
+        scoped = scoped.restrict(most_connected(scoped, limit))
     return scoped
 
 
-def render_html(graph: Graph, *, title: str = "newskg graph", co_mentions: bool = False) -> str:
-    """The complete page for ``graph``."""
-    data = json.dumps(graph_to_data(graph, co_mentions=co_mentions), ensure_ascii=False, separators=(",", ":"))
+def most_connected(graph: Graph, limit: int) -> set[str]:
+    """The ``limit`` entities with the most links (facts, statements about, aliases), then the most
+    mentions: a capped page keeps the connected core rather than a grid of unconnected names."""
+    links: dict[str, int] = {}
+    for link in graph.links():
+        if link.source != link.target:
+            links[link.source] = links.get(link.source, 0) + 1
+            links[link.target] = links.get(link.target, 0) + 1
+    mentions = graph.mention_counts()
+    ranked = sorted(graph.entities.values(), key=lambda e: (-links.get(e.id, 0), -mentions.get(e.id, 0), e.name.casefold(), e.id))
+    return {e.id for e in ranked[:limit]}
+
+
+def render_html(graph: Graph, *, title: str = "newskg graph", co_mentions: bool = False, total: int | None = None, limit: int | None = None) -> str:
+    """The complete page for ``graph``; ``total`` entities before a cap of ``limit`` (the page says so)."""
+    content = graph_to_data(graph, co_mentions=co_mentions)
+    content["view"] = {"total": total if total is not None else len(graph.entities), "limit": limit}
+    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     page = asset("page.html")
     replacements = {
         "{{TITLE}}": html.escape(title),

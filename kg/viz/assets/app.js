@@ -16,15 +16,23 @@
     DEVELOPS: "#4aa3a0",
     AFFILIATED_WITH: "#e07a2f",
     SAID_ABOUT: "#c0437e",
-    CO_MENTIONED: "#b9c0cc"
+    CO_MENTIONED: "#b9c0cc",
+    ALIAS_OF: "#9aa3b5"
   };
   var LINK_NAMES = {
     RELEASED: "released / plans",
     DEVELOPS: "develops",
     AFFILIATED_WITH: "affiliated with",
     SAID_ABOUT: "said about",
-    CO_MENTIONED: "co-mentioned"
+    CO_MENTIONED: "co-mentioned",
+    ALIAS_OF: "alias of"
   };
+  // Readability on large pages: names on the most connected nodes only (all names on hover,
+  // selection, search or when zoomed in), link captions only on small pages, unconnected
+  // entities hidden until asked for.
+  var LABELLED_NODES = 40;
+  var EDGE_LABELS_UP_TO = 80;
+  var ZOOM_FOR_ALL_LABELS = 1.4;
 
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var root = document.documentElement;
@@ -72,8 +80,25 @@
     });
   });
 
+  // Degree in the drawn graph (links whose both ends are on the page).
+  var degree = {};
+  data.nodes.forEach(function (n) { degree[n.id] = 0; });
+  data.links.forEach(function (l) {
+    if (nodesById[l.source] && nodesById[l.target] && l.source !== l.target) {
+      degree[l.source] += 1;
+      degree[l.target] += 1;
+    }
+  });
+  var isolatedCount = data.nodes.filter(function (n) { return !degree[n.id]; }).length;
+  var big = data.nodes.length > 150;
+  var labelled = {};
+  data.nodes.slice().sort(function (a, b) {
+    return degree[b.id] - degree[a.id] || b.mentions - a.mentions || a.name.localeCompare(b.name);
+  }).slice(0, big ? LABELLED_NODES : data.nodes.length).forEach(function (n) { labelled[n.id] = true; });
+  var edgeLabels = data.links.length <= EDGE_LABELS_UP_TO;
+
   var maxMentions = Math.max.apply(null, [1].concat(data.nodes.map(function (n) { return n.mentions; })));
-  function nodeSize(n) { return 28 + 36 * Math.sqrt(n.mentions / maxMentions); }
+  function nodeSize(n) { return big ? 14 + 30 * Math.sqrt(n.mentions / maxMentions) : 28 + 36 * Math.sqrt(n.mentions / maxMentions); }
 
   // Deterministic starting positions (a circle) so the same data gives the same picture.
   var elements = [];
@@ -82,7 +107,8 @@
     var radius = 60 + 18 * data.nodes.length;
     elements.push({
       group: "nodes",
-      data: { id: n.id, label: n.name, type: n.type, color: typeColor(n.type), size: nodeSize(n) },
+      data: { id: n.id, name: n.name, label: labelled[n.id] ? n.name : "", type: n.type, color: typeColor(n.type), size: nodeSize(n), degree: degree[n.id] },
+      classes: degree[n.id] ? "" : "isolated",
       position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) }
     });
   });
@@ -94,7 +120,8 @@
         id: "link:" + l.id,
         source: l.source,
         target: l.target,
-        label: l.label,
+        label: edgeLabels ? l.label : "",
+        caption: l.label,
         type: l.type,
         claim: l.claim || "",
         color: LINK_COLORS[l.type] || OTHER_COLOR,
@@ -105,14 +132,30 @@
 
   var summary = document.getElementById("summary");
   var c = data.counts || {};
+  var view = data.view || {};
   summary.textContent = [
-    data.nodes.length + " entities",
+    data.nodes.length + (view.total && view.total > data.nodes.length ? " of " + view.total : "") + " entities",
     data.links.length + " links",
     (c.claims || data.claims.length) + " facts",
     (c.articles || data.articles.length) + " articles"
   ].join(" · ");
 
   if (!data.nodes.length) document.getElementById("empty").hidden = false;
+
+  // What this page leaves out, said where the graph is: the cap and the hidden unconnected entities.
+  var capNote = document.getElementById("cap");
+  function updateCapNote() {
+    var parts = [];
+    if (view.total && view.total > data.nodes.length) {
+      parts.push("Showing the " + data.nodes.length + " most connected of " + view.total + " entities (cap " + view.limit +
+        "): narrow with kg viz --around ENTITY or --query, or raise --limit.");
+    }
+    if (isolatedCount && !showIsolated.checked) {
+      parts.push(isolatedCount + " entit" + (isolatedCount === 1 ? "y" : "ies") + " without links hidden (left bar: Unconnected).");
+    }
+    capNote.textContent = parts.join(" ");
+    capNote.hidden = !parts.length;
+  }
 
   var cy = cytoscape({
     container: document.getElementById("cy"),
@@ -128,7 +171,7 @@
           height: "data(size)",
           label: "data(label)",
           color: "#1d2330",
-          "font-size": 16,
+          "font-size": big ? 13 : 16,
           "font-weight": 600,
           "text-valign": "bottom",
           "text-margin-y": 5,
@@ -160,6 +203,9 @@
         }
       },
       { selector: "edge[type = 'CO_MENTIONED']", style: { "line-style": "dashed", "target-arrow-shape": "none", label: "" } },
+      { selector: "edge[type = 'ALIAS_OF']", style: { "line-style": "dotted" } },
+      { selector: "node.named, node:selected, node.match", style: { label: "data(name)", "z-index": 20 } },
+      { selector: "edge.named, edge:selected", style: { label: "data(caption)" } },
       { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0.1 } },
       { selector: "node.match", style: { "border-color": "#ffcc33", "border-width": 5 } },
       { selector: "node:selected", style: { "border-color": "#1d2330", "border-width": 4 } },
@@ -169,19 +215,21 @@
   });
 
   function runLayout() {
+    var n = cy.nodes(":visible").length;
     var layout = cy.elements(":visible").layout({
       name: "cose",
       animate: false,
       randomize: false,
       fit: true,
       padding: 50,
-      nodeDimensionsIncludeLabels: true,
-      idealEdgeLength: function () { return 80; },
-      nodeRepulsion: function () { return 7000; },
+      nodeDimensionsIncludeLabels: !big,
+      idealEdgeLength: function () { return big ? 50 : 80; },
+      nodeRepulsion: function () { return big ? 4500 : 7000; },
       edgeElasticity: function () { return 100; },
       nodeOverlap: 12,
-      gravity: 1.2,
-      numIter: 2500,
+      gravity: big ? 1.6 : 1.2,
+      // the force layout costs n² a step: fewer steps on large pages keep them opening in seconds
+      numIter: n > 1000 ? 250 : n > 400 ? 600 : n > 150 ? 1200 : 2500,
       componentSpacing: 40
     });
     layout.run();
@@ -202,17 +250,53 @@
     return el("div", { className: "source" }, ["— ", title, meta ? " (" + meta + ")" : ""]);
   }
 
-  function factCard(claim) {
-    var outlets = claim.source_count + " outlet" + (claim.source_count === 1 ? "" : "s");
+  // The caption says what the fact says ("plans to release", never "released" for a plan) and
+  // names the independent outlets behind it.
+  function factCaption(claim) {
+    var outlets = claim.source_count + " independent outlet" + (claim.source_count === 1 ? "" : "s");
+    var named = (claim.outlets || []).slice(0, 4).join(", ");
+    if (named) outlets += " (" + named + ((claim.outlets || []).length > 4 ? ", …" : "") + ")";
+    var copies = claim.syndicated ? " · " + claim.syndicated + " syndicated cop" + (claim.syndicated === 1 ? "y" : "ies") : "";
     var when = claim.first_published ? " · first reported " + claim.first_published : "";
+    return (claim.verb || claim.type.toLowerCase()) + " · " + outlets + copies + when;
+  }
+
+  function factCard(claim) {
     var card = el("div", { className: "fact" }, [
       el("div", { className: "summary-line", text: claim.summary }),
-      el("div", { className: "meta", text: claim.type.replace("_", " ").toLowerCase() + " · " + outlets + when })
+      el("div", { className: "meta", text: factCaption(claim) })
     ]);
     claim.reports.forEach(function (r) {
       var text = r.text || r.statement || "";
       card.appendChild(el("blockquote", { text: text }));
       card.appendChild(sourceLine(r));
+    });
+    return card;
+  }
+
+  var CONTRADICTION_KINDS = {
+    release: "released or still planned?",
+    role: "two roles at once",
+    affiliation: "two organizations at once",
+    speaker: "who said it?"
+  };
+
+  function contradictionCard(x) {
+    var card = el("div", { className: "fact contradiction" }, [
+      el("div", { className: "summary-line", text: x.subject + (x.object ? " · " + x.object : "") }),
+      el("div", { className: "meta", text: CONTRADICTION_KINDS[x.kind] || x.kind })
+    ]);
+    [[x.side_a, claims[x.claim_a]], [x.side_b, claims[x.claim_b]]].forEach(function (side) {
+      var claim = side[1];
+      var box = el("div", { className: "side" }, [
+        el("div", { className: "side-title", text: side[0] }),
+        el("div", { className: "meta", text: factCaption(claim) })
+      ]);
+      claim.reports.slice(0, 2).forEach(function (r) {
+        box.appendChild(el("blockquote", { text: r.text || r.statement || "" }));
+        box.appendChild(sourceLine(r));
+      });
+      card.appendChild(box);
     });
     return card;
   }
@@ -234,11 +318,17 @@
         list.appendChild(item);
       });
     panel.appendChild(list);
-    var strongest = data.claims.filter(function (c) { return c.source_count > 1; })
-      .sort(function (a, b) { return b.source_count - a.source_count; }).slice(0, 5);
+    var strongest = data.claims.filter(function (c) { return c.citable !== false && c.source_count > 1; })
+      .sort(function (a, b) { return b.source_count - a.source_count || b.article_count - a.article_count || a.id.localeCompare(b.id); })
+      .slice(0, 5);
     if (strongest.length) {
       panel.appendChild(el("h3", { text: "Corroborated facts" }));
       strongest.forEach(function (claim) { panel.appendChild(factCard(claim)); });
+    }
+    var disputed = (data.contradictions || []).filter(function (x) { return claims[x.claim_a] && claims[x.claim_b]; }).slice(0, 5);
+    if (disputed.length) {
+      panel.appendChild(el("h3", { text: "Contradictions" }));
+      disputed.forEach(function (x) { panel.appendChild(contradictionCard(x)); });
     }
     panel.appendChild(el("p", { className: "hint", text: "Click a node or a link to see its facts, the evidence sentences and the articles they come from." }));
   }
@@ -326,7 +416,8 @@
   function applyFilters() {
     cy.batch(function () {
       cy.nodes().forEach(function (node) {
-        var show = !hiddenTypes[node.data("type")] && inWindow(nodeDates[node.id()] || []);
+        var show = !hiddenTypes[node.data("type")] && inWindow(nodeDates[node.id()] || []) &&
+          (showIsolated.checked || node.data("degree") > 0);
         node.style("display", show ? "element" : "none");
       });
       cy.edges().forEach(function (edge) {
@@ -335,6 +426,7 @@
         edge.style("display", show ? "element" : "none");
       });
     });
+    updateCapNote();
     markReady();
   }
 
@@ -366,6 +458,9 @@
     filterRow(linkBox, type, LINK_NAMES[type] || type, LINK_COLORS[type] || OTHER_COLOR, linkCounts[type], hiddenLinks, true);
   });
   if (!data.links.length) linkBox.appendChild(el("div", { className: "hint", text: "No links in this view." }));
+  var showIsolated = document.getElementById("show-isolated");
+  document.getElementById("isolated-count").textContent = String(isolatedCount);
+  showIsolated.addEventListener("change", function () { applyFilters(); runLayout(); scaleLabels(); chooseLabels(); });
   dateFrom.addEventListener("change", applyFilters);
   dateTo.addEventListener("change", applyFilters);
 
@@ -417,9 +512,11 @@
   cy.on("mouseover", "node", function (event) {
     var hood = event.target.closedNeighborhood();
     cy.elements().not(hood).addClass("faded");
+    hood.addClass("named");
   });
   cy.on("mouseout", "node", function () {
     cy.elements().removeClass("faded");
+    if (!zoomedIn) cy.elements().removeClass("named");
     if (search.value.trim()) highlight(matches(search.value));
   });
 
@@ -431,6 +528,7 @@
     Object.keys(hiddenTypes).forEach(function (k) { delete hiddenTypes[k]; });
     Object.keys(hiddenLinks).forEach(function (k) { delete hiddenLinks[k]; });
     Array.prototype.forEach.call(document.querySelectorAll(".filters input"), function (box) { box.checked = true; });
+    showIsolated.checked = false;
     resetDates();
     applyFilters();
     cy.fit(cy.elements(":visible"), 50);
@@ -472,6 +570,21 @@
   // a headless browser resizing the viewport for a screenshot) until the user pans or zooms.
   var userMoved = false;
   cy.on("pan zoom", function (event) { if (event.originalEvent) userMoved = true; });
+  // Zoomed in far enough, every name fits: show them all (toggled only when crossing the threshold).
+  var zoomedIn = false;
+  // On a large page the fitted zoom is small: keep names readable (about 12 px on screen).
+  function scaleLabels() {
+    if (!big) return;
+    var size = Math.max(13, Math.min(80, 12 / cy.zoom()));
+    cy.style().selector("node").style({ "font-size": size, "text-outline-width": size / 6, "text-margin-y": size / 3 }).update();
+  }
+  cy.on("zoom", function () { scaleLabels(); });
+  cy.on("zoom", function () {
+    var now = cy.zoom() >= ZOOM_FOR_ALL_LABELS;
+    if (now === zoomedIn) return;
+    zoomedIn = now;
+    cy.batch(function () { if (now) cy.nodes().addClass("named"); else cy.nodes().removeClass("named"); });
+  });
   cy.on("tapstart", function () { userMoved = true; });
   if (typeof ResizeObserver === "function") {
     new ResizeObserver(function () {
@@ -489,7 +602,38 @@
     }).observe(document.getElementById("cy"));
   }
 
+  // Which nodes carry a name on a large page: the most connected whose name does not run into a
+  // name already placed (at the fitted zoom), up to LABELLED_NODES.
+  function chooseLabels() {
+    if (!big) return;
+    var font = Math.max(13, Math.min(80, 12 / cy.zoom()));
+    var placed = [];
+    var ranked = cy.nodes(":visible").sort(function (a, b) {
+      return b.data("degree") - a.data("degree") || (nodesById[b.id()].mentions - nodesById[a.id()].mentions);
+    });
+    cy.batch(function () {
+      ranked.forEach(function (node) {
+        var name = node.data("name");
+        var box = null;
+        if (placed.length < LABELLED_NODES) {
+          var p = node.position();
+          var w = name.length * font * 0.62 / 2;
+          var top = p.y + node.data("size") / 2;
+          box = { x1: p.x - w, x2: p.x + w, y1: top, y2: top + font * 1.5 };
+          var clash = placed.some(function (q) { return box.x1 < q.x2 && q.x1 < box.x2 && box.y1 < q.y2 && q.y1 < box.y2; });
+          if (clash) box = null;
+        }
+        if (box) placed.push(box);
+        node.data("label", box ? name : "");
+      });
+    });
+  }
+
+  applyFilters();
   runLayout();
+  cy.fit(cy.elements(":visible"), 50);
+  scaleLabels();
+  chooseLabels();
   if (!focusFromHash()) showOverview();
   window.addEventListener("hashchange", focusFromHash);
   markReady();

@@ -1,0 +1,80 @@
+// name: contradictions
+// description: Facts that reports disagree on, each side with its outlets and evidence: a model
+//   reported released by some and still planned or announced by others (a plan reported on or
+//   after the first release report; a plan reported before it is just news moving on), a person
+//   given two roles at one organization or two different organizations within `days` of each
+//   other, and one statement attributed to two different speakers. Statements without a content
+//   clause ("It", "which") and aliases of one entity (`kg resolve`) are never set against each other;
+//   two sides reported by exactly the same articles are one article's muddle, not a disagreement,
+//   two people with the same surname ("Mr Armes", "Rory Armes") and an organization and its
+//   longer-named part ("Sony", "Sony Computer Entertainment America") are taken for one speaker.
+// param: kind: string = null — release, role, affiliation or speaker; null for all
+// param: days: int = 30 — how close in time two affiliation reports must be to conflict
+// param: limit: int = 100 — how many contradictions to list (the most reported first)
+// example: kg query contradictions
+// example: kg query contradictions --param kind=release
+CALL () {
+  // released vs still planned / announced, for the same organization and model
+  MATCH (o:Entity)<-[:SUBJECT]-(a:Claim:Released {status: 'released'})-[:OBJECT]->(m:Entity)
+  WHERE $kind IS NULL OR toLower($kind) = 'release'
+  MATCH (o)<-[:SUBJECT]-(b:Claim:Released)-[:OBJECT]->(m)
+  WHERE b.status IN ['planned', 'announced'] AND b.last_published >= a.first_published
+  RETURN 'release' AS kind, o.name AS subject, m.name AS object, a, b,
+         o.name + ' released ' + m.name AS side_a,
+         o.name + CASE b.status WHEN 'planned' THEN ' plans to release ' ELSE ' announced ' END + m.name AS side_b
+  UNION ALL
+  // one person, two roles at one organization or two organizations, reported close in time
+  MATCH (p:Entity)<-[:SUBJECT]-(a:Claim:Affiliation)-[:OBJECT]->(o1:Entity)
+  WHERE $kind IS NULL OR toLower($kind) IN ['role', 'affiliation']
+  MATCH (p)<-[:SUBJECT]-(b:Claim:Affiliation)-[:OBJECT]->(o2:Entity)
+  WHERE a.id < b.id
+    AND ((o1 = o2 AND a.role IS NOT NULL AND b.role IS NOT NULL AND toLower(a.role) <> toLower(b.role)) OR o1 <> o2)
+    AND NOT EXISTS { (o1)-[:ALIAS_OF]-(o2) }
+    AND NOT EXISTS { (o1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(o2) }
+    AND a.first_published <= b.last_published + duration({days: $days})
+    AND b.first_published <= a.last_published + duration({days: $days})
+  WITH p, a, b, o1, o2, CASE WHEN o1 = o2 THEN 'role' ELSE 'affiliation' END AS kind
+  WHERE $kind IS NULL OR toLower($kind) = kind
+  RETURN kind, p.name AS subject, CASE WHEN o1 = o2 THEN o1.name END AS object, a, b,
+         p.name + ', ' + coalesce(a.role, 'affiliated') + ' at ' + o1.name AS side_a,
+         p.name + ', ' + coalesce(b.role, 'affiliated') + ' at ' + o2.name AS side_b
+  UNION ALL
+  // one statement (same words, case and spacing aside), two speakers
+  MATCH (a:Claim:Said)-[:SUBJECT]->(s1:Entity)
+  WHERE ($kind IS NULL OR toLower($kind) = 'speaker') AND a.statement IS NOT NULL
+    // a statement needs a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
+    AND (size(a.statement) > 40 OR NOT a.statement =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)')
+  WITH toLower(trim(reduce(t = '', w IN split(a.statement, ' ') | CASE WHEN w = '' THEN t ELSE t + ' ' + w END))) AS text,
+       collect([a, s1]) AS said
+  WHERE size(said) > 1
+  UNWIND said AS x
+  UNWIND said AS y
+  WITH text, x[0] AS a, x[1] AS s1, y[0] AS b, y[1] AS s2
+  WHERE a.id < b.id AND s1 <> s2
+    AND NOT EXISTS { (s1)-[:ALIAS_OF]-(s2) }
+    AND NOT EXISTS { (s1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(s2) }
+    AND NOT (s1:Person AND s2:Person AND last(split(s1.name, ' ')) = last(split(s2.name, ' ')))
+    AND NOT (s1:Organization AND s2:Organization AND (s1.name STARTS WITH s2.name + ' ' OR s2.name STARTS WITH s1.name + ' '))
+  RETURN 'speaker' AS kind, a.statement AS subject, null AS object, a, b,
+         s1.name + ' said it' AS side_a, s2.name + ' said it' AS side_b
+}
+WITH kind, subject, object, a, b, side_a, side_b
+WHERE COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
+   <> COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
+ORDER BY a.source_count + b.source_count DESC, a.article_count + b.article_count DESC, kind, subject, a.id, b.id
+LIMIT $limit
+WITH kind, subject, object, side_a, side_b, a, b,
+     COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
+               RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_a,
+     COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
+               RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_b,
+     COLLECT { MATCH (a)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
+               WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
+               RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_a,
+     COLLECT { MATCH (b)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
+               WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
+               RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_b,
+     COLLECT { MATCH (c:Claim)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) WHERE c IN [a, b]
+               WITH DISTINCT x ORDER BY x.published, x.id
+               RETURN {title: x.title, source: coalesce(x.source, x.outlet), published: x.published, url: x.url} } AS sources
+RETURN kind, subject, object, side_a, outlets_a, evidence_a, side_b, outlets_b, evidence_b, sources
