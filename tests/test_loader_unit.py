@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from kg.articles import body_hash
+
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
 from kg.neo4j import cypher
 from kg.neo4j.loader import (
@@ -178,7 +180,33 @@ def test_duplicate_article_keeps_the_first_copy_and_drops_records_of_the_second(
     group = batches[0].groups[0]
     assert group.article.content_hash == "h1" and [m.start for m in group.mentions] == [0]
     assert summary.skipped == 2
-    assert reasons(summary) == ["doc.jsonl:4: article 'a1' appears again (first at line 2); this copy is ignored"]
+    assert reasons(summary) == ["doc.jsonl:4: article 'a1' appears again with different content (first at line 2); this copy is ignored"]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 10])
+def test_a_repeated_copy_of_an_article_is_counted_not_a_problem(batch_size: int) -> None:
+    """The same article twice (same id and content, e.g. one story in two files): one copy is
+    loaded, the repeat and its records are dropped quietly and counted, whatever the batching."""
+    records: list[Record | DocumentError] = [
+        entity("org:meta"),
+        entity("model:llama", "Model"),
+        article("a1"),
+        mention("org:meta", "a1", start=0),
+        claim("c1", "a1"),
+        article("a2"),
+        mention("org:meta", "a2", start=0),
+        article("a1"),
+        mention("org:meta", "a1", start=0),
+        claim("c1", "a1"),
+        article("a3"),
+        mention("org:meta", "a3", start=5),
+    ]
+    batches, summary, _ = run_batcher(records, batch_size=batch_size)
+    groups = {g.article.id: g for b in batches for g in b.groups}
+    assert sorted(groups) == ["a1", "a2", "a3"]
+    assert [m.start for m in groups["a1"].mentions] == [0] and [c.id for c in groups["a1"].claims] == ["c1"]
+    assert [m.start for m in groups["a3"].mentions] == [5]
+    assert summary.duplicate_inputs == 1 and summary.problem_count == 0 and reasons(summary) == []
 
 
 def test_claim_validation() -> None:
@@ -281,8 +309,8 @@ def test_build_rows_params() -> None:
     assert rows.article_ids == ["a1", "a2"]
     # Nulls are left out (Cypher reads a missing key as null).
     assert rows.articles == [
-        {"id": "a1", "title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "content_hash": "h1"},
-        {"id": "a2", "title": "Title a2", "content_hash": "h1"},
+        {"id": "a1", "title": "Title a1", "published": date(2024, 7, 23), "source": "TechWire", "content_hash": "h1", "body_hash": body_hash("x" * 200)},
+        {"id": "a2", "title": "Title a2", "content_hash": "h1", "body_hash": body_hash("x" * 200)},
     ]
     assert rows.mentions == [{"article": "a1", "mentions": mention_rows(g1)}]
     # One claim row per fact, whatever the number of reports, with the entities it links.

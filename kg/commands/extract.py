@@ -36,9 +36,10 @@ def extract(
     """Extract Organizations, People, Models, Places and RELEASED / DEVELOPS / SAID / AFFILIATED_WITH claims.
 
     Writes one JSON object a line (docs/graph-document.md); problems with single files or lines are
-    reported on stderr, the rest is still extracted, and the exit code is 1 if anything failed.
+    named on stderr and the rest is still extracted. Exit code: 0 all read; 1 bad inputs (named)
+    or nothing could be done (no output is written when no input exists); 2 usage errors only.
     """
-    from kg.articles import ArticleError, read_articles
+    from kg.inputs import ArticleInputs, missing_paths
     from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
     from kg.extract.output import ExtractionSummary, GraphDocumentWriter
@@ -47,6 +48,13 @@ def extract(
     if output_format not in ("jsonl", "table"):
         typer.echo(f"kg extract: unknown --format {output_format!r} (use jsonl or table)", err=True)
         raise typer.Exit(2)
+    missing = missing_paths(paths)
+    for path in missing:
+        typer.echo(f"kg extract: {path}: no such file or folder", err=True)
+    paths = [p for p in paths if str(p) not in missing]
+    if not paths:
+        typer.echo("kg extract: nothing to read; no output written", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED)
     n = processes or default_processes()
     nlp = None
     if n == 1:
@@ -58,13 +66,10 @@ def extract(
     summary = ExtractionSummary()
     show_progress = not quiet and sys.stderr.isatty()
 
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output))
+
     def good_articles():  # type: ignore[no-untyped-def]
-        for item in read_articles(paths):
-            if isinstance(item, ArticleError):
-                summary.failed += 1
-                typer.echo(f"kg extract: {item}", err=True)
-                continue
-            yield item
+        yield from inputs
 
     out = sys.stdout if output == "-" else None
     try:
@@ -103,6 +108,8 @@ def extract(
         stack.close()
         if out is None:
             handle.close()
+    summary.failed = inputs.failed + len(missing)
+    summary.repeated = inputs.repeated
     if not quiet:
         typer.echo(summary.render(), err=output_format != "table")
     if summary.failed:

@@ -32,17 +32,24 @@ def ingest_command(
 
     Articles stream through bounded buffers (memory stays flat whatever the corpus size);
     extraction runs in worker processes (or on a Dask cluster) while a loader thread writes to
-    Neo4j. Bad input files are reported and skipped; the exit code is 2 if any were, 1 if the
-    database or the executor cannot be used or extraction fails.
+    Neo4j. Bad input files are named on stderr and skipped, the rest is stored. Exit code: 0 all
+    read and stored; 1 bad inputs (named), the database or the executor unusable, or extraction
+    failed; 2 usage errors only.
     """
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from kg.articles import ArticleError, read_articles
+    from kg.inputs import ArticleInputs, missing_paths
     from kg.distributed import ExecutorError, PipelineSpec, default_processes, make_executor
     from kg.extract.pipeline import PipelineError, load_pipeline
     from kg.ingest import IngestStats, ingest
     from kg.neo4j.loader import GraphLoader, Problem
 
+    missing = missing_paths(paths)
+    for path in missing:
+        typer.echo(f"kg ingest: {path}: no such file or folder", err=True)
+    paths = [p for p in paths if str(p) not in missing]
+    if not paths:
+        raise _fail("ingest", "nothing to read")
     n = processes or default_processes()
     spec = PipelineSpec(model=model, batch_size=nlp_batch_size)
     nlp = None
@@ -52,16 +59,7 @@ def ingest_command(
         except PipelineError as exc:
             raise _fail("ingest", str(exc)) from None
     driver, settings = _connect("ingest", uri, user, password, database)
-    failed = 0
-
-    def articles():  # type: ignore[no-untyped-def]
-        nonlocal failed
-        for item in read_articles(paths):
-            if isinstance(item, ArticleError):
-                failed += 1
-                typer.echo(f"kg ingest: {item}", err=True)
-            else:
-                yield item
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True))
 
     def report(problem: Problem) -> None:
         typer.echo(str(problem), err=True)
@@ -74,7 +72,7 @@ def ingest_command(
             raise _fail("ingest", str(exc)) from None
         with runner:
             loader = GraphLoader(driver, settings.database, batch_size, on_problem=report)
-            summary = ingest(nlp, articles(), loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats)
+            summary = ingest(nlp, inputs, loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats)
     except (Neo4jError, DriverError) as exc:
         raise _database_error("load", exc) from None
     except PipelineError as exc:
@@ -85,8 +83,10 @@ def ingest_command(
         raise _fail("ingest", f"extraction failed ({type(exc).__name__}: {exc}); committed articles are kept, run the same command again to finish", EXIT_UNAVAILABLE) from None
     finally:
         driver.close()
+    summary.duplicate_inputs += inputs.repeated
     _print_summary(summary)
     typer.echo(f"pipeline: {stats.describe()}")
+    failed = inputs.failed + len(missing)
     if failed or summary.problem_count:
         typer.echo(f"kg ingest: {failed} input file(s) or line(s) failed, {summary.problem_count} record problem(s); everything else is stored", err=True)
         raise typer.Exit(EXIT_PROBLEMS)

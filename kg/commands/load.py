@@ -1,7 +1,9 @@
 """``kg schema``, ``kg load`` and ``kg forget``: put graph documents into Neo4j and take articles out.
 
-Exit codes: 0 done; 1 nothing could be done or the load stopped (database unavailable, unreadable
-file); 2 the load finished but some lines or records were reported and not loaded as given.
+Exit codes (the same for every ``kg`` command, see the README): 0 everything was read and stored;
+1 a problem with the input or the database: bad lines or records (each named on stderr, the rest is
+stored), an unreadable file, the database unavailable or the load stopped; 2 a usage error only
+(unknown option, bad option value).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ if TYPE_CHECKING:
     from kg.neo4j.loader import LoadSummary
 
 EXIT_UNAVAILABLE = 1
-EXIT_PROBLEMS = 2
+#: Bad inputs (named on stderr) with everything else stored: the same code as a failure, so a
+#: scheduler notices, but distinct from usage errors (2).
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 
 _URI = typer.Option(None, "--uri", help="Bolt URI (default: NEO4J_URI, else the `kg neo4j start` server).")
 _USER = typer.Option(None, "--user", help="User (default: NEO4J_USER / NEO4J_USERNAME).")
@@ -76,6 +81,10 @@ def _print_summary(summary: LoadSummary, *, forget: bool = False) -> None:
         typer.echo(
             f"articles: {s.articles_created} created, {s.articles_updated} updated, "
             f"{s.articles_unchanged} unchanged"
+        )
+        typer.echo(
+            f"duplicates: {s.duplicate_inputs} repeated input(s) of an article already read (skipped), "
+            f"{s.duplicates_linked} DUPLICATE_OF link(s) made (same body, other title, outlet or URL)"
         )
     typer.echo(f"entities: {s.entities_created} created, {s.entities_removed} removed")
     typer.echo(f"claims:   {s.claims_created} created, {s.claims_removed} removed")

@@ -47,6 +47,8 @@ CONSTRAINT_CLAIM_ID: Final = "CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (c:Cl
 CONSTRAINT_EVIDENCE_ID: Final = "CREATE CONSTRAINT evidence_id IF NOT EXISTS FOR (ev:Evidence) REQUIRE ev.id IS UNIQUE"
 INDEX_ENTITY_NAME: Final = "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)"
 INDEX_ARTICLE_PUBLISHED: Final = "CREATE INDEX article_published IF NOT EXISTS FOR (a:Article) ON (a.published)"
+INDEX_ARTICLE_BODY_HASH: Final = "CREATE INDEX article_body_hash IF NOT EXISTS FOR (a:Article) ON (a.body_hash)"
+CONSTRAINT_WRITE_LOCK: Final = "CREATE CONSTRAINT write_lock IF NOT EXISTS FOR (l:NewskgLock) REQUIRE l.name IS UNIQUE"
 INDEX_CLAIM_TYPE: Final = "CREATE INDEX claim_type IF NOT EXISTS FOR (c:Claim) ON (c.type)"
 INDEX_CLAIM_FIRST_PUBLISHED: Final = "CREATE INDEX claim_first_published IF NOT EXISTS FOR (c:Claim) ON (c.first_published)"
 # Full-text indexes only index STRING and LIST<STRING> values: name is a string, aliases a list.
@@ -66,6 +68,17 @@ ORDER BY name
 # --------------------------------------------------------------------------------------------
 # Reading state
 # --------------------------------------------------------------------------------------------
+
+#: The first statement of every loader write transaction: an exclusive lock on one node, held to
+#: the commit, so that write transactions of concurrent loads (two `kg ingest` on overlapping
+#: input) run one after the other, each seeing what the previous committed: the second finds the
+#: articles stored and skips them instead of writing their mentions and reports a second time.
+#: Setting and removing a property takes the node's write lock and leaves the node unchanged.
+TAKE_WRITE_LOCK: Final = """
+MERGE (l:NewskgLock {name: 'writes'})
+SET l.held = true
+REMOVE l.held
+"""
 
 #: The stored content hash of each given article that exists. Decides new / changed / unchanged.
 READ_ARTICLE_HASHES: Final = """
@@ -170,7 +183,38 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.title = row.title, a.published = row.published, a.source = row.source, a.url = row.url,
     a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
-    a.loaded_at = datetime.transaction()
+    a.body_hash = row.body_hash, a.loaded_at = datetime.transaction()
+"""
+
+#: The body hashes the given articles have now (before they are replaced or forgotten).
+READ_BODY_HASHES: Final = """
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+WHERE a.body_hash IS NOT NULL
+RETURN collect(DISTINCT a.body_hash) AS hashes
+"""
+
+#: Near-duplicates and syndicated copies: the articles sharing a body hash point at the one with
+#: the smallest id, ``(copy)-[:DUPLICATE_OF]->(first)``. The result depends only on which articles
+#: are stored, never on the order they were loaded in. First the links that no longer hold go
+#: (an edited or forgotten article, a new smallest id), then the missing ones are merged.
+UNLINK_DUPLICATES: Final = """
+UNWIND $hashes AS h
+MATCH (a:Article {body_hash: h})
+WITH h, min(a.id) AS first_id
+MATCH (a:Article {body_hash: h})-[d:DUPLICATE_OF]->(t:Article)
+WHERE t.id <> first_id OR a.id = first_id
+DELETE d
+"""
+
+LINK_DUPLICATES: Final = """
+UNWIND $hashes AS h
+MATCH (a:Article {body_hash: h})
+WITH h, min(a.id) AS first_id
+MATCH (first:Article {id: first_id})
+MATCH (a:Article {body_hash: h})
+WHERE a.id <> first_id
+MERGE (a)-[:DUPLICATE_OF]->(first)
 """
 
 #: One MENTIONS relationship per (article, entity); the article's old ones were deleted first.
