@@ -88,3 +88,39 @@ def test_extract_all_good_is_exit_0_and_a_repeated_file_is_not_a_failure(tmp_pat
     assert result.exit_code == 0, result.output
     assert "articles: 1 extracted, 0 failed, 1 repeated input(s) skipped" in result.stderr
     assert out.read_text(encoding="utf-8").count('"kind":"article"') == 1
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("http://127.0.0.1:7474", "is an HTTP address"),
+        ("https://db.example.org", "is an HTTP address"),
+        ("127.0.0.1:7687", "has no scheme"),
+        ("bolt:/localhost", "has no scheme"),
+        ("ftp://127.0.0.1:7687", "has the scheme 'ftp'"),
+        ("bolt://:7687", "names no host"),
+        ("bolt://127.0.0.1:99999", "not a number from 1 to 65535"),
+        ("bolt://127.0.0.1:port", "not a number from 1 to 65535"),
+        ("bolt://127.0.0.1:0", "has port 0"),
+        ("neo4j+s://127.0.0.1:1", "cannot reach Neo4j"),
+    ],
+)
+@pytest.mark.parametrize("command", [["schema"], ["query", "--cypher", "RETURN 1"], ["stats"], ["resolve"], ["neo4j", "check"]], ids=" ".join)
+def test_a_wrong_neo4j_uri_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch, uri: str, expected: str, command: list[str]) -> None:
+    monkeypatch.setenv("NEO4J_URI", uri)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and uri in lines[0], result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_ingest_and_load_commands_check_the_uri_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEO4J_URI", "http://127.0.0.1:7474")
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nMoonshot AI open-sourced Kimi K2.\n", encoding="utf-8")
+    document = tmp_path / "g.jsonl"
+    document.write_text("", encoding="utf-8")
+    for args in (["ingest", str(article), "-p", "1"], ["load", str(document)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and "is an HTTP address" in result.stderr and "Traceback" not in result.output, result.output

@@ -73,11 +73,16 @@ ORDER BY name
 #: the commit, so that write transactions of concurrent loads (two `kg ingest` on overlapping
 #: input) run one after the other, each seeing what the previous committed: the second finds the
 #: articles stored and skips them instead of writing their mentions and reports a second time.
-#: Setting and removing a property takes the node's write lock and leaves the node unchanged.
+#: The node is created here and deleted by RELEASE_WRITE_LOCK at the end of the same transaction,
+#: so the graph never keeps it: a second transaction's MERGE waits on the uniqueness constraint's
+#: entry (held to the first one's commit), then creates its own.
 TAKE_WRITE_LOCK: Final = """
 MERGE (l:NewskgLock {name: 'writes'})
 SET l.held = true
-REMOVE l.held
+"""
+RELEASE_WRITE_LOCK: Final = """
+MATCH (l:NewskgLock {name: 'writes'})
+DELETE l
 """
 
 #: The stored content hash of each given article that exists. Decides new / changed / unchanged.
@@ -146,13 +151,24 @@ DETACH DELETE a
 # --------------------------------------------------------------------------------------------
 
 
+#: A sortable key of a display name: fewer capital letters sort later, then code-point order.
+_NAME_RANK = "(right('000' + toString(999 - size([c IN split({name}, '') WHERE c <> toLower(c)])), 3) + {name})"
+
+
 def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
     """(upsert, update) statements for entities of one type; ``row``: {id, name, aliases}."""
     others = ":".join(other for other in ENTITY_LABELS.values() if other != label)
+    # The display name is chosen by a rule, not by which article came last (so that two loads in
+    # any order, or a resumed one, agree): of the spellings seen, the one with the most capital
+    # letters ("Labour Party" over "Labour party"), then the smallest in code-point order. When
+    # two spellings meet, both join the aliases; aliases are kept sorted.
     set_clause = (
-        f"SET e:{label}, e.type = '{entity_type}', e.name = row.name,\n"
-        "    e.aliases = reduce(acc = coalesce(e.aliases, []), alias IN coalesce(row.aliases, []) |\n"
-        "                       CASE WHEN alias IN acc THEN acc ELSE acc + alias END)\n"
+        f"SET e:{label}, e.type = '{entity_type}',\n"
+        f"    e.name = CASE WHEN e.name IS NULL OR {_NAME_RANK.format(name='row.name')} < {_NAME_RANK.format(name='e.name')}\n"
+        "                  THEN row.name ELSE e.name END,\n"
+        "    e.aliases = COLLECT { UNWIND coalesce(e.aliases, []) + coalesce(row.aliases, []) +\n"
+        "                          CASE WHEN e.name IS NULL OR e.name = row.name THEN [] ELSE [e.name, row.name] END AS alias\n"
+        "                          RETURN DISTINCT alias ORDER BY alias }\n"
         f"REMOVE e:{others}"
     )
     upsert = f"""
@@ -441,7 +457,7 @@ SET e.family = coalesce(row.family, e.family),
     e.kind = coalesce(row.kind, e.kind),
     e.product_of = coalesce(row.product_of, e.product_of),
     e.merges = CASE WHEN row.merges IS NULL THEN e.merges
-               ELSE reduce(acc = coalesce(e.merges, []), m IN row.merges | CASE WHEN m IN acc THEN acc ELSE acc + m END) END
+               ELSE COLLECT { UNWIND coalesce(e.merges, []) + row.merges AS m RETURN DISTINCT m ORDER BY m } END
 """
 
 #: Whether any part of the resolution layer exists (count-store lookups): loads into a graph that

@@ -219,14 +219,16 @@ class EntityRegistry:
         attributes = _stored_attributes(record.attributes)
         if known is None:
             self.records[record.id] = EntityRecord(
-                id=record.id, type=record.type, name=record.name, aliases=_unique(record.aliases), attributes=attributes
+                id=record.id, type=record.type, name=record.name, aliases=sorted(set(record.aliases)), attributes=attributes
             )
             self.dirty.add(record.id)
             return
-        aliases = _unique([*known.aliases, *record.aliases])
+        name = min(known.name, record.name, key=name_rank)  # by rule, not by order (as the database does)
+        spellings = [known.name, record.name] if known.name != record.name else []
+        aliases = sorted({*known.aliases, *record.aliases, *spellings})
         attributes = _merge_attributes(known.attributes, attributes)
-        if (known.type, known.name, known.aliases, known.attributes) != (record.type, record.name, aliases, attributes):
-            known.type, known.name, known.aliases, known.attributes = record.type, record.name, aliases, attributes
+        if (known.type, known.name, known.aliases, known.attributes) != (record.type, name, aliases, attributes):
+            known.type, known.name, known.aliases, known.attributes = record.type, name, aliases, attributes
             self.dirty.add(record.id)
 
     def __contains__(self, entity_id: object) -> bool:
@@ -239,6 +241,12 @@ class EntityRegistry:
             self.dirty.discard(entity_id)
         for entity_id in refreshed:
             self.dirty.discard(entity_id)
+
+
+def name_rank(name: str) -> str:
+    """The display-name rule (the same as ``cypher.UPSERT_ENTITIES``): the spelling with the most
+    capital letters wins, then the smallest in code-point order."""
+    return f"{999 - sum(1 for c in name if c != c.lower()):03d}{name}"
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -263,7 +271,7 @@ def _stored_attributes(attributes: object) -> dict[str, Any]:
 def _merge_attributes(known: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     merged = {**known, **new}
     if "merges" in known or "merges" in new:
-        merged["merges"] = _unique([*known.get("merges", []), *new.get("merges", [])])
+        merged["merges"] = sorted({*known.get("merges", []), *new.get("merges", [])})
     return merged
 
 
@@ -838,6 +846,7 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
 
     mentioned = sorted(e for e in rows.referenced if _surname_only_person(registry.records.get(e)))
     _settle(tx, lost=lost, written=rows.article_ids, candidates=candidates - rows.referenced, out=out, removed=changed, mentioned=mentioned)
+    _run(tx, cypher.RELEASE_WRITE_LOCK)
     return outcome
 
 
@@ -867,12 +876,14 @@ def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
     found = [r["id"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=article_ids)]
     out.articles_not_found = len(article_ids) - len(found)
     if not found:
+        _run(tx, cypher.RELEASE_WRITE_LOCK)
         return outcome
     hashes = _body_hashes(tx, found)
     lost, candidates = _remove_articles_contribution(tx, found, out)
     out.articles_forgotten = _run(tx, cypher.DELETE_ARTICLES, ids=found).nodes_deleted
     _link_duplicates(tx, hashes)
     _settle(tx, lost=lost, written=[], candidates=candidates, out=out, removed=found)
+    _run(tx, cypher.RELEASE_WRITE_LOCK)
     return outcome
 
 
