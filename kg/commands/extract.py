@@ -31,7 +31,7 @@ def extract(
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline (default: pipelines/newskg.cfg or $NEWSKG_SPACY_MODEL).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (memory grows with it, speed does not); worker processes get chunks of 4 batches.")] = 8,
     processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (progress: a bar with rate and ETA on a terminal, else a line every 500 articles or 30 s).")] = False,
 ) -> None:
     """Extract Organizations, People, Models, Places and RELEASED / DEVELOPS / SAID / AFFILIATED_WITH claims.
 
@@ -40,6 +40,7 @@ def extract(
     or nothing could be done (no output is written when no input exists); 2 usage errors only.
     """
     from kg.inputs import ArticleInputs, missing_paths
+    from kg.progress import Progress, count_article_files
     from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
     from kg.extract.output import ExtractionSummary, GraphDocumentWriter
@@ -64,7 +65,6 @@ def extract(
             typer.echo(f"kg extract: {exc}", err=True)
             raise typer.Exit(1) from None
     summary = ExtractionSummary()
-    show_progress = not quiet and sys.stderr.isatty()
 
     inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output))
 
@@ -88,19 +88,11 @@ def extract(
             writer = GraphDocumentWriter(handle, model=_model_label(model, load_config))
             pool = stack.enter_context(ProcessExecutor(n, PipelineSpec(model=model, batch_size=batch_size)))
             results = (result for chunk in pool.results(chunked(good_articles(), 4 * batch_size), ordered=True) for result in chunk)
-        if show_progress:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"), TimeElapsedColumn(), transient=True) as progress:
-                task = progress.add_task("extracting", total=None)
-                for result in results:
-                    writer.write(result)
-                    summary.add(result)
-                    progress.advance(task)
-        else:
+        with Progress("kg extract", count_article_files(paths) if not quiet else None, quiet=quiet) as progress:
             for result in results:
                 writer.write(result)
                 summary.add(result)
+                progress.update(summary.articles + inputs.failed + inputs.repeated)
     except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
         typer.echo(f"kg extract: {exc}", err=True)
         raise typer.Exit(1) from None

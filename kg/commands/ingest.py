@@ -22,6 +22,7 @@ def ingest_command(
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per chunk sent to a worker.")] = 32,
     processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Local worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
     executor: Annotated[str, typer.Option("--executor", help="Where extraction runs: local, dask://HOST:PORT (a Dask scheduler) or dask-local[:N] (a local Dask cluster of N workers).")] = "local",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress (a bar with rate and ETA on a terminal, else a line every 500 articles or 30 s).")] = False,
     skip_unchanged: Annotated[bool, typer.Option("--skip-unchanged/--no-skip-unchanged", help="Look up content hashes first and do not extract articles stored unchanged.")] = True,
     uri: str | None = _URI,
     user: str | None = _USER,
@@ -39,6 +40,7 @@ def ingest_command(
     from neo4j.exceptions import DriverError, Neo4jError
 
     from kg.inputs import ArticleInputs, missing_paths
+    from kg.progress import Progress, count_article_files
     from kg.distributed import ExecutorError, PipelineSpec, default_processes, make_executor
     from kg.extract.pipeline import PipelineError, load_pipeline
     from kg.ingest import IngestStats, ingest
@@ -70,9 +72,14 @@ def ingest_command(
             runner = make_executor(executor, processes=n, spec=spec, nlp=nlp)
         except ExecutorError as exc:
             raise _fail("ingest", str(exc)) from None
-        with runner:
+        with runner, Progress("kg ingest", count_article_files(paths) if not quiet else None, quiet=quiet) as progress:
             loader = GraphLoader(driver, settings.database, batch_size, on_problem=report)
-            summary = ingest(nlp, inputs, loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats)
+
+            def advance(_result: object = None) -> None:  # inputs done: stored or skipped, bad or repeated
+                progress.update(stats.extracted + stats.skipped_unchanged + inputs.failed + inputs.repeated)
+
+            summary = ingest(nlp, inputs, loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats, on_article=advance)
+            advance()
     except (Neo4jError, DriverError) as exc:
         raise _database_error("load", exc) from None
     except PipelineError as exc:

@@ -131,7 +131,8 @@ def register(app: typer.Typer) -> None:
         documents: list[str] = typer.Argument(..., metavar="GRAPH.jsonl...", help="Graph documents (`kg extract` output); - reads stdin."),
         batch_size: int = typer.Option(200, "--batch-size", "-b", min=1, help="Articles per write transaction."),
         max_rows: int = typer.Option(20_000, "--max-rows", min=1, help="Also close a batch at this many mention+claim records."),
-        progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
+        progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal; otherwise a line every 500 articles or 30 s)."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress at all."),
         uri: str | None = _URI,
         user: str | None = _USER,
         password: str | None = _PASSWORD,
@@ -153,7 +154,10 @@ def register(app: typer.Typer) -> None:
             raise _fail("load", "stdin (-) can be given only once")
 
         console = _stderr_console()
-        show_progress = console.is_terminal if progress is None else progress
+        show_progress = (console.is_terminal if progress is None else progress) and not quiet
+        from kg.progress import Progress
+
+        log_progress = Progress("kg load", None, quiet=quiet or show_progress or progress is False, terminal=False)
         driver, settings = _connect("load", uri, user, password, database)
 
         def report(problem: Problem) -> None:
@@ -178,6 +182,7 @@ def register(app: typer.Typer) -> None:
                         )
                     )
                 loader = GraphLoader(driver, settings.database, batch_size, max_rows=max_rows, on_problem=report)
+                stack.enter_context(log_progress)
                 for document in documents:
                     name = "<stdin>" if document == "-" else document
                     stream: IO[bytes] = sys.stdin.buffer if document == "-" else stack.enter_context(open(document, "rb"))
@@ -192,6 +197,9 @@ def register(app: typer.Typer) -> None:
 
                         loader.on_batch = on_batch
                         lines = _lines_with_progress(stream, lambda n, task=task: bar.advance(task, n))
+                    else:
+                        done = total.articles_seen
+                        loader.on_batch = lambda s, done=done: log_progress.update(done + s.articles_seen)
                     total.merge(loader.load_lines(lines, name))
         except KeyboardInterrupt:
             raise _fail("load", "interrupted; committed batches are kept, run the same command again to finish", 130) from None
