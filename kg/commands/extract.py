@@ -25,7 +25,10 @@ def default_processes() -> int:
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .html .json .jsonl), read recursively.", show_default=False)],
+    paths: Annotated[list[str] | None, typer.Argument(help="Article files or folders (.txt .md .html .json .jsonl; read recursively), article URLs or RSS/Atom feed URLs.", show_default=False)] = None,
+    url_files: Annotated[list[Path] | None, typer.Option("--urls", help="A file of article or feed URLs, one a line (# comments). Repeatable.")] = None,
+    state: Annotated[Path | None, typer.Option("--state", help="Conditional-request state for URLs (default: $NEWSKG_HOME/sources/state.json).")] = None,
+    refetch: Annotated[bool, typer.Option("--refetch", help="Fetch every URL in full, ignoring (and then replacing) the saved state.")] = False,
     output: Annotated[str, typer.Option("--output", "-o", help="Graph document to write (JSON Lines); '-' for stdout.")] = "graph.jsonl",
     output_format: Annotated[str, typer.Option("--format", help="'jsonl' writes the graph document; 'table' also prints a summary table to stdout.")] = "jsonl",
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline (default: pipelines/newskg.cfg or $NEWSKG_SPACY_MODEL).")] = None,
@@ -39,7 +42,8 @@ def extract(
     named on stderr and the rest is still extracted. Exit code: 0 all read; 1 bad inputs (named)
     or nothing could be done (no output is written when no input exists); 2 usage errors only.
     """
-    from kg.inputs import ArticleInputs, missing_paths
+    from kg.inputs import ArticleInputs, close_web, open_web, prepare_inputs
+    from kg.sources import default_state_path
     from kg.progress import Progress, count_article_files
     from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
@@ -49,11 +53,12 @@ def extract(
     if output_format not in ("jsonl", "table"):
         typer.echo(f"kg extract: unknown --format {output_format!r} (use jsonl or table)", err=True)
         raise typer.Exit(2)
-    missing = missing_paths(paths)
-    for path in missing:
-        typer.echo(f"kg extract: {path}: no such file or folder", err=True)
-    paths = [p for p in paths if str(p) not in missing]
-    if not paths:
+    if not paths and not url_files:
+        typer.echo("kg extract: give article files, folders or URLs (or --urls FILE)", err=True)
+        raise typer.Exit(2)
+    prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True))
+    paths = prepared.paths
+    if prepared.empty:
         typer.echo("kg extract: nothing to read; no output written", err=True)
         raise typer.Exit(EXIT_SOME_FAILED)
     n = processes or default_processes()
@@ -65,8 +70,10 @@ def extract(
             typer.echo(f"kg extract: {exc}", err=True)
             raise typer.Exit(1) from None
     summary = ExtractionSummary()
-
-    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output))
+    if not open_web(prepared, lambda message: typer.echo(f"kg extract: {message}", err=True)):
+        raise typer.Exit(EXIT_SOME_FAILED)
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output), web=prepared.web)
+    finished = False
 
     def good_articles():  # type: ignore[no-untyped-def]
         yield from inputs
@@ -75,6 +82,7 @@ def extract(
     try:
         handle = out or open(output, "w", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
+        close_web(prepared, save=False, echo=typer.echo)
         typer.echo(f"kg extract: cannot write {output}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
     stack = contextlib.ExitStack()
@@ -88,11 +96,12 @@ def extract(
             writer = GraphDocumentWriter(handle, model=_model_label(model, load_config))
             pool = stack.enter_context(ProcessExecutor(n, PipelineSpec(model=model, batch_size=batch_size)))
             results = (result for chunk in pool.results(chunked(good_articles(), 4 * batch_size), ordered=True) for result in chunk)
-        with Progress("kg extract", count_article_files(paths) if not quiet else None, quiet=quiet) as progress:
+        with Progress("kg extract", (count_article_files(paths) if not prepared.web else None) if not quiet else None, quiet=quiet) as progress:
             for result in results:
                 writer.write(result)
                 summary.add(result)
                 progress.update(summary.articles + inputs.failed + inputs.repeated)
+        finished = True
     except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
         typer.echo(f"kg extract: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -100,7 +109,8 @@ def extract(
         stack.close()
         if out is None:
             handle.close()
-    summary.failed = inputs.failed + len(missing)
+        close_web(prepared, save=finished, echo=lambda line: None if quiet else typer.echo(line, err=True))
+    summary.failed = inputs.failed + prepared.bad
     summary.repeated = inputs.repeated
     if not quiet:
         typer.echo(summary.render(), err=output_format != "table")
