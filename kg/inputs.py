@@ -3,9 +3,10 @@ anything is written, bad inputs named, and repeated copies of one article droppe
 
 ``ArticleInputs`` wraps :func:`kg.articles.read_articles`: it yields the good articles, reports
 each bad file or line through ``on_error`` (one line each) and counts them, and drops an article
-whose id was already read with the same content (the same story in two files: one article, see
-docs/graph-document.md#article-identity). An article whose id was read before with *different*
-content (e.g. two texts under one URL) is a bad input: named, counted and skipped.
+whose id was already read with the same text (the same story in two files, perhaps with other
+paragraph breaks: one article, see docs/graph-document.md#article-identity). An article whose id
+was read before with a *different* text (e.g. two texts under one URL) is a bad input: named,
+counted and skipped.
 
 The table of ids read keeps a 64-bit id, a 64-bit content digest and the first path per article
 (about 200 bytes), so a million articles cost about 200 MB; ``max_tracked`` bounds it (older ids
@@ -93,7 +94,7 @@ class ArticleInputs:
     failed: int = 0
     repeated: int = 0
     read: int = 0
-    _seen: OrderedDict[int, tuple[int, str | None]] = field(default_factory=OrderedDict)
+    _seen: OrderedDict[int, tuple[int, str | None, str | None]] = field(default_factory=OrderedDict)
 
     def __iter__(self) -> Iterator[Article]:
         excluded = os.path.realpath(self.exclude) if self.exclude is not None else None
@@ -117,15 +118,16 @@ class ArticleInputs:
         digest = int(article.content_hash[:16], 16)
         earlier = self._seen.get(key)
         if earlier is None:
-            self._seen[key] = (digest, article.path)
+            self._seen[key] = (digest, article.body_hash, article.path)
             if len(self._seen) > self.max_tracked:
                 self._seen.popitem(last=False)
             return False
-        if earlier[0] == digest:
+        if earlier[0] == digest or (article.body_hash is not None and earlier[1] == article.body_hash):
+            # the same article again; at most its layout (paragraph breaks) or metadata differ
             self.repeated += 1
             return True
         self.failed += 1
-        self.on_error(f"{article.path}: article id {article.id} was already read from {earlier[1]} with different content; this copy is skipped")
+        self.on_error(f"{article.path}: article id {article.id} was already read from {earlier[2]} with a different text; this copy is skipped")
         return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,7 +15,6 @@ from typing import Any
 import pytest
 
 from kg.articles import body_hash
-
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
 from kg.neo4j import cypher
 from kg.neo4j.loader import (
@@ -172,7 +172,7 @@ def test_duplicate_article_keeps_the_first_copy_and_drops_records_of_the_second(
         entity("org:meta"),
         article("a1"),
         mention("org:meta", "a1", start=0),
-        article("a1", content_hash="other"),
+        dataclasses.replace(article("a1", content_hash="other"), text="y" * 200),  # same id, another text
         mention("org:meta", "a1", start=10),
     ]
     batches, summary, _ = run_batcher(records)
@@ -207,6 +207,17 @@ def test_a_repeated_copy_of_an_article_is_counted_not_a_problem(batch_size: int)
     assert [m.start for m in groups["a1"].mentions] == [0] and [c.id for c in groups["a1"].claims] == ["c1"]
     assert [m.start for m in groups["a3"].mentions] == [5]
     assert summary.duplicate_inputs == 1 and summary.problem_count == 0 and reasons(summary) == []
+
+
+
+def test_a_repeat_with_other_paragraph_breaks_is_the_same_article() -> None:
+    first = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="1.txt", content_hash="h1", text="One para.\n\nTwo para.")
+    again = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="2.txt", content_hash="h2", text="One para. Two para.")
+    other = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="3.txt", content_hash="h3", text="Another text.")
+    batches, summary, _ = run_batcher([first, again, other])
+    assert [g.article.path for b in batches for g in b.groups] == ["1.txt"]
+    assert summary.duplicate_inputs == 1 and summary.skipped == 1
+    assert reasons(summary) == ["doc.jsonl:3: article 'a1' appears again with different content (first at line 1); this copy is ignored"]
 
 
 def test_claim_validation() -> None:

@@ -275,6 +275,13 @@ def _merge_attributes(known: dict[str, Any], new: dict[str, Any]) -> dict[str, A
     return merged
 
 
+def _body_key(record: ArticleRecord) -> str | None:
+    """The record's body hash (computed from its text when the document does not carry one)."""
+    if _is_text(record.body_hash):
+        return record.body_hash
+    return body_hash(record.text) if isinstance(record.text, str) else None
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -323,6 +330,7 @@ class Batcher:
         self._article_lines: dict[str, int] = {}
         self._rejected_articles: set[str] = set()
         self._article_hashes: dict[str, object] = {}
+        self._article_bodies: dict[str, object] = {}
         self._copy: str | None = None  # the article id of the repeated copy being read, if any
         self._claim_lines: dict[str, int] = {}
 
@@ -375,8 +383,11 @@ class Batcher:
             self._skip(line, "article has no id")
             return
         earlier = self._article_lines.get(record.id)
-        if earlier is not None and record.id not in self._rejected_articles and self._article_hashes.get(record.id) == record.content_hash:
-            # The same article given twice (two files with one story): not a problem, one copy is enough.
+        if earlier is not None and record.id not in self._rejected_articles and (
+            self._article_hashes.get(record.id) == record.content_hash or self._article_bodies.get(record.id) == _body_key(record)
+        ):
+            # The same article given twice (two files with one story, perhaps with other paragraph
+            # breaks): not a problem, one copy is enough.
             self.summary.duplicate_inputs += 1
             self._copy = record.id
             return
@@ -388,6 +399,7 @@ class Batcher:
             return
         self._article_lines[record.id] = line
         self._article_hashes[record.id] = record.content_hash
+        self._article_bodies[record.id] = _body_key(record)
         if not _is_text(record.content_hash):
             self._skip(line, f"article {record.id!r} has no content_hash")
             self._rejected_articles.add(record.id)
