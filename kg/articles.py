@@ -15,9 +15,16 @@ What ``Article.text`` is
 How ``Article.id`` is made (stable across runs, machines and file moves)
     ``"a-"`` + the first 16 hex digits of the SHA-256 of one key, the first that applies:
     ``"id:<explicit id>"`` (JSON ``id`` or front matter ``id``), else ``"url:<normalized url>"``
-    (see :func:`normalize_url`), else ``"text:<normalized text>"`` (NFKC, all whitespace runs
-    collapsed to one space). So a URL-identified article keeps its id when it is edited, while
-    ``content_hash`` tells the edit apart.
+    (see :func:`normalize_url`), else ``"text:<outlet>|<title>|<normalized body>"`` (NFKC, all
+    whitespace runs collapsed to one space). So a URL-identified article keeps its id when it is
+    edited, while ``content_hash`` tells the edit apart; without a URL, two stories with the same
+    body under different headlines (or outlets) stay two articles, and two files holding the same
+    story (same outlet, title and body) are one article.
+
+``Article.body_hash`` (near-duplicates and syndicated copies)
+    SHA-256 (16 hex digits) of the body alone, case-folded and reduced to its letters and digits,
+    so that copies differing only in headline, outlet, URL, punctuation or spacing share it. The
+    loader links articles that share a body hash with ``DUPLICATE_OF`` (docs/schema.md).
 
 ``Article.path``
     The file as named to the reader; ``<file>#L<n>`` for line ``n`` of a JSON Lines file and
@@ -57,6 +64,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 from kg.document import ArticleRecord
+from kg.outlets import body_hash
 from kg.resources import pipelines_dir
 
 __all__ = [
@@ -66,6 +74,7 @@ __all__ = [
     "ArticleError",
     "article_from_text",
     "article_id",
+    "body_hash",
     "clean_text",
     "iter_input_files",
     "normalize_url",
@@ -111,6 +120,7 @@ class Article:
     path: str | None
     author: str | None
     content_hash: str
+    body_hash: str | None = None
 
     def to_record(self) -> ArticleRecord:
         return ArticleRecord(
@@ -123,6 +133,7 @@ class Article:
             content_hash=self.content_hash,
             text=self.text,
             author=self.author,
+            body_hash=self.body_hash,
         )
 
 
@@ -302,14 +313,18 @@ def _normalize_for_identity(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def article_id(*, explicit_id: str | None = None, url: str | None = None, text: str = "") -> str:
-    """The stable article id: from the explicit id, else the normalized URL, else the normalized text."""
+def article_id(
+    *, explicit_id: str | None = None, url: str | None = None, text: str = "", title: str | None = None, source: str | None = None
+) -> str:
+    """The stable article id: from the explicit id, else the normalized URL, else the outlet,
+    title and normalized body together (see the module docstring)."""
     if explicit_id is not None and explicit_id.strip():
         key = "id:" + explicit_id.strip()
     elif url is not None and url.strip():
         key = "url:" + normalize_url(url)
     else:
-        key = "text:" + _normalize_for_identity(text)
+        parts = (_normalize_for_identity(source or ""), _normalize_for_identity(title or ""), _normalize_for_identity(text))
+        key = "text:" + "|".join(parts) if (source or title) else "text:" + parts[2]
     return ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_HEX_DIGITS]
 
 
@@ -620,7 +635,7 @@ def _make_article(
     if not text.strip():
         raise ArticleError(path or "<text>", None, "no article text (empty once markup and boilerplate are removed)")
     return Article(
-        id=article_id(explicit_id=explicit_id, url=url, text=text),
+        id=article_id(explicit_id=explicit_id, url=url, text=text, title=title, source=source),
         text=text,
         title=title,
         published=published,
@@ -629,6 +644,7 @@ def _make_article(
         path=path,
         author=author,
         content_hash=_content_hash(text, title=title, published=published, source=source, url=url, author=author),
+        body_hash=body_hash(text),
     )
 
 

@@ -9,7 +9,7 @@ Corroboration counts **independent outlets**, so the loader, the exporters, ``kg
   URL (``https://www.bbc.co.uk/news/x`` and ``http://news.bbc.co.uk/y`` are both ``bbc.co.uk``),
   else ``None``: the *unknown outlet*. Every article without either is the same unknown outlet,
   so articles of unknown origin never corroborate each other;
-* its **body hash**: SHA-256 over the case-folded, whitespace-collapsed text. Articles with the
+* its **body hash** (:func:`body_hash`): the case-folded letters and digits of the text. Articles with the
   same body from several outlets are syndicated copies (a wire story run by many sites): they are
   one report, counted for the outlet of the earliest copy.
 """
@@ -28,6 +28,8 @@ except ImportError:  # pragma: no cover - tld is in requirements.lock
 
 #: What the Cypher and the reports call the outlet of an article that names none.
 UNKNOWN_OUTLET = "unknown outlet"
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 _SPACES = re.compile(r"\s+")
 #: punctuation around a source name that does not tell outlets apart ("BBC News." / "“Reuters”")
@@ -86,11 +88,14 @@ def display_outlets(names: list[str | None]) -> list[str]:
 
 
 def body_hash(text: str | None) -> str | None:
-    """Hash of the article body that survives re-formatting: same words, same hash."""
+    """The body's near-duplicate key: NFKC, case-folded, letters and digits only (16 hex digits of
+    SHA-256); same words, same hash, whatever the spacing, punctuation or paragraph breaks. ``None``
+    for an empty body. The one definition: article identity (``kg.articles``), the loader's
+    ``DUPLICATE_OF`` links and corroboration's syndicated copies all use it."""
     if not text or not text.strip():
         return None
-    normalized = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    key = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def independent_keys(articles: list[tuple[str, str | None, str | None, str | None]]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from kg.articles import body_hash
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
 from kg.neo4j import cypher
 from kg.neo4j.loader import (
@@ -171,7 +173,7 @@ def test_duplicate_article_keeps_the_first_copy_and_drops_records_of_the_second(
         entity("org:meta"),
         article("a1"),
         mention("org:meta", "a1", start=0),
-        article("a1", content_hash="other"),
+        dataclasses.replace(article("a1", content_hash="other"), text="y" * 200),  # same id, another text
         mention("org:meta", "a1", start=10),
     ]
     batches, summary, _ = run_batcher(records)
@@ -179,7 +181,44 @@ def test_duplicate_article_keeps_the_first_copy_and_drops_records_of_the_second(
     group = batches[0].groups[0]
     assert group.article.content_hash == "h1" and [m.start for m in group.mentions] == [0]
     assert summary.skipped == 2
-    assert reasons(summary) == ["doc.jsonl:4: article 'a1' appears again (first at line 2); this copy is ignored"]
+    assert reasons(summary) == ["doc.jsonl:4: article 'a1' appears again with different content (first at line 2); this copy is ignored"]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 10])
+def test_a_repeated_copy_of_an_article_is_counted_not_a_problem(batch_size: int) -> None:
+    """The same article twice (same id and content, e.g. one story in two files): one copy is
+    loaded, the repeat and its records are dropped quietly and counted, whatever the batching."""
+    records: list[Record | DocumentError] = [
+        entity("org:meta"),
+        entity("model:llama", "Model"),
+        article("a1"),
+        mention("org:meta", "a1", start=0),
+        claim("c1", "a1"),
+        article("a2"),
+        mention("org:meta", "a2", start=0),
+        article("a1"),
+        mention("org:meta", "a1", start=0),
+        claim("c1", "a1"),
+        article("a3"),
+        mention("org:meta", "a3", start=5),
+    ]
+    batches, summary, _ = run_batcher(records, batch_size=batch_size)
+    groups = {g.article.id: g for b in batches for g in b.groups}
+    assert sorted(groups) == ["a1", "a2", "a3"]
+    assert [m.start for m in groups["a1"].mentions] == [0] and [c.id for c in groups["a1"].claims] == ["c1"]
+    assert [m.start for m in groups["a3"].mentions] == [5]
+    assert summary.duplicate_inputs == 1 and summary.problem_count == 0 and reasons(summary) == []
+
+
+
+def test_a_repeat_with_other_paragraph_breaks_is_the_same_article() -> None:
+    first = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="1.txt", content_hash="h1", text="One para.\n\nTwo para.")
+    again = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="2.txt", content_hash="h2", text="One para. Two para.")
+    other = ArticleRecord(id="a1", title="T", published=None, source=None, url=None, path="3.txt", content_hash="h3", text="Another text.")
+    batches, summary, _ = run_batcher([first, again, other])
+    assert [g.article.path for b in batches for g in b.groups] == ["1.txt"]
+    assert summary.duplicate_inputs == 1 and summary.skipped == 1
+    assert reasons(summary) == ["doc.jsonl:3: article 'a1' appears again with different content (first at line 1); this copy is ignored"]
 
 
 def test_claim_validation() -> None:

@@ -25,20 +25,26 @@ def default_processes() -> int:
 
 
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .html .json .jsonl), read recursively.", show_default=False)],
+    paths: Annotated[list[str] | None, typer.Argument(help="Article files or folders (.txt .md .html .json .jsonl; read recursively), article URLs or RSS/Atom feed URLs.", show_default=False)] = None,
+    url_files: Annotated[list[Path] | None, typer.Option("--urls", help="A file of article or feed URLs, one a line (# comments). Repeatable.")] = None,
+    state: Annotated[Path | None, typer.Option("--state", help="Conditional-request state for URLs (default: $NEWSKG_HOME/sources/state.json).")] = None,
+    refetch: Annotated[bool, typer.Option("--refetch", help="Fetch every URL in full, ignoring (and then replacing) the saved state.")] = False,
     output: Annotated[str, typer.Option("--output", "-o", help="Graph document to write (JSON Lines); '-' for stdout.")] = "graph.jsonl",
     output_format: Annotated[str, typer.Option("--format", help="'jsonl' writes the graph document; 'table' also prints a summary table to stdout.")] = "jsonl",
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline (default: pipelines/newskg.cfg or $NEWSKG_SPACY_MODEL).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (memory grows with it, speed does not); worker processes get chunks of 4 batches.")] = 8,
     processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (progress: a bar with rate and ETA on a terminal, else a line every 500 articles or 30 s).")] = False,
 ) -> None:
     """Extract Organizations, People, Models, Places and RELEASED / DEVELOPS / SAID / AFFILIATED_WITH claims.
 
     Writes one JSON object a line (docs/graph-document.md); problems with single files or lines are
-    reported on stderr, the rest is still extracted, and the exit code is 1 if anything failed.
+    named on stderr and the rest is still extracted. Exit code: 0 all read; 1 bad inputs (named)
+    or nothing could be done (no output is written when no input exists); 2 usage errors only.
     """
-    from kg.articles import ArticleError, read_articles
+    from kg.inputs import ArticleInputs, close_web, open_web, prepare_inputs
+    from kg.sources import default_state_path
+    from kg.progress import Progress, count_article_files
     from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
     from kg.extract.output import ExtractionSummary, GraphDocumentWriter
@@ -47,6 +53,14 @@ def extract(
     if output_format not in ("jsonl", "table"):
         typer.echo(f"kg extract: unknown --format {output_format!r} (use jsonl or table)", err=True)
         raise typer.Exit(2)
+    if not paths and not url_files:
+        typer.echo("kg extract: give article files, folders or URLs (or --urls FILE)", err=True)
+        raise typer.Exit(2)
+    prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True))
+    paths = prepared.paths
+    if prepared.empty:
+        typer.echo("kg extract: nothing to read; no output written", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED)
     n = processes or default_processes()
     nlp = None
     if n == 1:
@@ -56,20 +70,19 @@ def extract(
             typer.echo(f"kg extract: {exc}", err=True)
             raise typer.Exit(1) from None
     summary = ExtractionSummary()
-    show_progress = not quiet and sys.stderr.isatty()
+    if not open_web(prepared, lambda message: typer.echo(f"kg extract: {message}", err=True)):
+        raise typer.Exit(EXIT_SOME_FAILED)
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output), web=prepared.web)
+    finished = False
 
     def good_articles():  # type: ignore[no-untyped-def]
-        for item in read_articles(paths):
-            if isinstance(item, ArticleError):
-                summary.failed += 1
-                typer.echo(f"kg extract: {item}", err=True)
-                continue
-            yield item
+        yield from inputs
 
     out = sys.stdout if output == "-" else None
     try:
         handle = out or open(output, "w", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
+        close_web(prepared, save=False, echo=typer.echo)
         typer.echo(f"kg extract: cannot write {output}: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
     stack = contextlib.ExitStack()
@@ -83,19 +96,12 @@ def extract(
             writer = GraphDocumentWriter(handle, model=_model_label(model, load_config))
             pool = stack.enter_context(ProcessExecutor(n, PipelineSpec(model=model, batch_size=batch_size)))
             results = (result for chunk in pool.results(chunked(good_articles(), 4 * batch_size), ordered=True) for result in chunk)
-        if show_progress:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"), TimeElapsedColumn(), transient=True) as progress:
-                task = progress.add_task("extracting", total=None)
-                for result in results:
-                    writer.write(result)
-                    summary.add(result)
-                    progress.advance(task)
-        else:
+        with Progress("kg extract", (count_article_files(paths) if not prepared.web else None) if not quiet else None, quiet=quiet) as progress:
             for result in results:
                 writer.write(result)
                 summary.add(result)
+                progress.update(summary.articles + inputs.failed + inputs.repeated)
+        finished = True
     except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
         typer.echo(f"kg extract: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -103,6 +109,9 @@ def extract(
         stack.close()
         if out is None:
             handle.close()
+        close_web(prepared, save=finished, echo=lambda line: None if quiet else typer.echo(line, err=True))
+    summary.failed = inputs.failed + prepared.bad
+    summary.repeated = inputs.repeated
     if not quiet:
         typer.echo(summary.render(), err=output_format != "table")
     if summary.failed:

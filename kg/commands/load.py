@@ -1,7 +1,9 @@
 """``kg schema``, ``kg load`` and ``kg forget``: put graph documents into Neo4j and take articles out.
 
-Exit codes: 0 done; 1 nothing could be done or the load stopped (database unavailable, unreadable
-file); 2 the load finished but some lines or records were reported and not loaded as given.
+Exit codes (the same for every ``kg`` command, see the README): 0 everything was read and stored;
+1 a problem with the input or the database: bad lines or records (each named on stderr, the rest is
+stored), an unreadable file, the database unavailable or the load stopped; 2 a usage error only
+(unknown option, bad option value).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ if TYPE_CHECKING:
     from kg.neo4j.loader import LoadSummary
 
 EXIT_UNAVAILABLE = 1
-EXIT_PROBLEMS = 2
+#: Bad inputs (named on stderr) with everything else stored: the same code as a failure, so a
+#: scheduler notices, but distinct from usage errors (2).
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 
 _URI = typer.Option(None, "--uri", help="Bolt URI (default: NEO4J_URI, else the `kg neo4j start` server).")
 _USER = typer.Option(None, "--user", help="User (default: NEO4J_USER / NEO4J_USERNAME).")
@@ -77,6 +82,10 @@ def _print_summary(summary: LoadSummary, *, forget: bool = False) -> None:
             f"articles: {s.articles_created} created, {s.articles_updated} updated, "
             f"{s.articles_unchanged} unchanged"
         )
+        typer.echo(
+            f"duplicates: {s.duplicate_inputs} repeated input(s) of an article already read (skipped), "
+            f"{s.duplicates_linked} DUPLICATE_OF link(s) made (same body, other title, outlet or URL)"
+        )
     typer.echo(f"entities: {s.entities_created} created, {s.entities_removed} removed")
     typer.echo(f"claims:   {s.claims_created} created, {s.claims_removed} removed")
     typer.echo(f"reports:  {s.evidence_created} written, {s.evidence_removed} removed")
@@ -122,7 +131,8 @@ def register(app: typer.Typer) -> None:
         documents: list[str] = typer.Argument(..., metavar="GRAPH.jsonl...", help="Graph documents (`kg extract` output); - reads stdin."),
         batch_size: int = typer.Option(200, "--batch-size", "-b", min=1, help="Articles per write transaction."),
         max_rows: int = typer.Option(20_000, "--max-rows", min=1, help="Also close a batch at this many mention+claim records."),
-        progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal)."),
+        progress: bool | None = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: when stderr is a terminal; otherwise a line every 500 articles or 30 s)."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress at all."),
         uri: str | None = _URI,
         user: str | None = _USER,
         password: str | None = _PASSWORD,
@@ -144,7 +154,10 @@ def register(app: typer.Typer) -> None:
             raise _fail("load", "stdin (-) can be given only once")
 
         console = _stderr_console()
-        show_progress = console.is_terminal if progress is None else progress
+        show_progress = (console.is_terminal if progress is None else progress) and not quiet
+        from kg.progress import Progress
+
+        log_progress = Progress("kg load", None, quiet=quiet or show_progress or progress is False, terminal=False)
         driver, settings = _connect("load", uri, user, password, database)
 
         def report(problem: Problem) -> None:
@@ -169,6 +182,7 @@ def register(app: typer.Typer) -> None:
                         )
                     )
                 loader = GraphLoader(driver, settings.database, batch_size, max_rows=max_rows, on_problem=report)
+                stack.enter_context(log_progress)
                 for document in documents:
                     name = "<stdin>" if document == "-" else document
                     stream: IO[bytes] = sys.stdin.buffer if document == "-" else stack.enter_context(open(document, "rb"))
@@ -183,6 +197,9 @@ def register(app: typer.Typer) -> None:
 
                         loader.on_batch = on_batch
                         lines = _lines_with_progress(stream, lambda n, task=task: bar.advance(task, n))
+                    else:
+                        done = total.articles_seen
+                        loader.on_batch = lambda s, done=done: log_progress.update(done + s.articles_seen)
                     total.merge(loader.load_lines(lines, name))
         except KeyboardInterrupt:
             raise _fail("load", "interrupted; committed batches are kept, run the same command again to finish", 130) from None

@@ -23,6 +23,7 @@ def resolve_command(
     show: Annotated[bool, typer.Option("--show", help="Only list the links and clusters in the graph; change nothing.")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the whole resolution layer (loaded facts stay); undoes every merge.")] = False,
     model: Annotated[str | None, typer.Option("--model", help="spaCy base pipeline for lemmatizing statements.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress (the steps done, with time elapsed).")] = False,
     uri: str | None = _URI,
     user: str | None = _USER,
     password: str | None = _PASSWORD,
@@ -46,7 +47,11 @@ def resolve_command(
             typer.echo("resolution layer removed: no ALIAS_OF links, claim clusters, model families or gazetteer DEVELOPS edges remain")
             return
         if not show:
-            typer.echo(resolver.resolve().render())
+            from kg.progress import Progress
+
+            with Progress("kg resolve", len(resolver.STEPS), unit="steps", quiet=quiet, every=1) as progress:
+                summary = resolver.resolve(on_step=lambda _step: progress.advance())
+            typer.echo(summary.render())
         if explain or show:
             _print_links(resolver.alias_links())
             _print_clusters(resolver.clusters())

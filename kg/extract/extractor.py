@@ -43,7 +43,7 @@ class ArticleResult:
         a = self.article
         return ArticleRecord(
             id=a.id, title=a.title, published=a.published, source=a.source, url=a.url, path=a.path,
-            content_hash=a.content_hash, text=a.text, author=a.author,
+            content_hash=a.content_hash, text=a.text, author=a.author, body_hash=a.body_hash,
         )
 
     def records(self) -> Iterator[Record]:
@@ -340,7 +340,7 @@ class RecordBuilder:
                     statement=statement, cue=doc_text(doc)[att.cue[0] : att.cue[1]], source_text=source_text, direct=att.direct, spans=spans, about=about,
                 )
             )
-        return claims
+        return best_claims(claims)
 
     def _claim(self, kind: str, fact: str, subject: str | None, obj: str | None, article: Article, sentence: int, start: int, end: int, rule: str, evidence: str, confidence: float | None = None, **extra: object) -> ClaimRecord:
         report_id = "c-" + _digest(f"{article.id}|{kind}|{fact}|{start}|{end}")
@@ -348,6 +348,36 @@ class RecordBuilder:
             id=report_id, fact=fact, type=kind, subject=subject, object=obj, article=article.id, sentence=sentence,
             start=start, end=end, confidence=confidence if confidence is not None else self.confidence.get(rule, 0.5), evidence=evidence, rule=rule, **extra,  # type: ignore[arg-type]
         )
+
+
+def _evidence_rank(claim: ClaimRecord) -> tuple[object, ...]:
+    """Sort key of competing reports of one fact in one sentence: the best first.
+
+    Highest confidence; then a report that names its source span; then the widest span (more
+    context); then the smallest offsets and rule name, so that the choice never depends on the
+    order in which the rules and the tagger found them.
+    """
+    spans = claim.spans or {}
+    return (-float(claim.confidence), "source" not in spans, -(claim.end - claim.start), claim.start, claim.rule or "", claim.id)
+
+
+def best_claims(claims: Iterable[ClaimRecord]) -> list[ClaimRecord]:
+    """One report per fact and sentence: the best evidence (:func:`_evidence_rank`) is kept.
+
+    The attribution tagger and the rules often find the same statement in the same sentence;
+    without this, one article would report the same claim id twice. The result is in document
+    order (sentence, offsets, fact), whatever the order of the input.
+    """
+    best: dict[tuple[str, int], ClaimRecord] = {}
+    for claim in claims:
+        key = (claim.fact, claim.sentence)
+        kept = best.get(key)
+        if kept is None or _evidence_rank(claim) < _evidence_rank(kept):
+            best[key] = claim
+    unique: dict[str, ClaimRecord] = {}
+    for claim in sorted(best.values(), key=lambda c: (c.sentence, c.start, c.end, c.fact, _evidence_rank(c))):
+        unique.setdefault(claim.id, claim)  # the id hashes fact and offsets: a repeat is the same report
+    return list(unique.values())
 
 
 #: Rules backed by a curated data file: they win over aliases learned from text.

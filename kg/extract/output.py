@@ -20,6 +20,7 @@ from kg.extract.extractor import ArticleResult
 class ExtractionSummary:
     articles: int = 0
     failed: int = 0
+    repeated: int = 0  # inputs that repeat an article already read (skipped)
     entities: Counter[str] = field(default_factory=Counter)  # type -> distinct entities
     claims: Counter[str] = field(default_factory=Counter)  # type -> reports
     mentions_by_entity: Counter[str] = field(default_factory=Counter)
@@ -44,7 +45,7 @@ class ExtractionSummary:
         return f"{name(subject)} -{kind}{f' ({qualifier})' if qualifier else ''}-> {name(obj)}"
 
     def render(self) -> str:
-        lines = [f"articles: {self.articles} extracted, {self.failed} failed"]
+        lines = [f"articles: {self.articles} extracted, {self.failed} failed, {self.repeated} repeated input(s) skipped"]
         lines.append("entities: " + ", ".join(f"{n} {t}" for t, n in sorted(self.entities.items())) if self.entities else "entities: none")
         lines.append("claims:   " + ", ".join(f"{n} {t}" for t, n in sorted(self.claims.items())) if self.claims else "claims:   none")
         top = ", ".join(f"{self.entity_names.get(e, e)} ({n})" for e, n in self.mentions_by_entity.most_common(8))

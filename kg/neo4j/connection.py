@@ -66,11 +66,53 @@ def resolve_settings(
     )
 
 
+#: The URI schemes of the Bolt protocol the Python driver speaks (``http://`` is the Browser port,
+#: which the driver would try to reach through an optional HTTP client: a confusing traceback).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def uri_problem(uri: str) -> str | None:
+    """Why ``uri`` cannot be a Neo4j Bolt URI (scheme, host, port), or None when it can."""
+    from urllib.parse import urlsplit
+
+    shown = repr(uri)
+    if "://" not in uri:
+        return f"the Neo4j URI {shown} has no scheme: write it as bolt://HOST:7687 or neo4j://HOST:7687"
+    try:
+        parts = urlsplit(uri)
+    except ValueError as exc:
+        return f"the Neo4j URI {shown} is not a URI ({exc})"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return f"the Neo4j URI {shown} is an HTTP address (the Browser's port); newskg speaks Bolt: use bolt://{parts.hostname or 'HOST'}:7687"
+    if scheme not in BOLT_SCHEMES:
+        return f"the Neo4j URI {shown} has the scheme {scheme!r}; use one of {', '.join(s + '://' for s in BOLT_SCHEMES)}"
+    if not parts.hostname:
+        return f"the Neo4j URI {shown} names no host: write it as {scheme}://HOST:7687"
+    try:
+        port = parts.port
+    except ValueError:
+        return f"the Neo4j URI {shown} has a port that is not a number from 1 to 65535"
+    if port == 0:
+        return f"the Neo4j URI {shown} has port 0; the Bolt port is usually 7687"
+    return None
+
+
 def open_driver(settings: Neo4jSettings) -> Driver:
     """Open a driver and prove the server and database answer, or raise :class:`Neo4jUnavailable`."""
+    import logging
+
     import neo4j
     from neo4j import exceptions as neo4j_errors
 
+    problem = uri_problem(settings.uri)
+    if problem is not None:
+        raise Neo4jUnavailable(problem)
+    # The driver logs failed routing attempts itself ("Unable to retrieve routing information");
+    # the one line below says it all.
+    driver_log = logging.getLogger("neo4j")
+    if not driver_log.handlers:
+        driver_log.addHandler(logging.NullHandler())
     try:
         driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
     except (ValueError, neo4j_errors.ConfigurationError) as exc:

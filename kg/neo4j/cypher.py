@@ -49,6 +49,7 @@ CONSTRAINT_EVIDENCE_ID: Final = "CREATE CONSTRAINT evidence_id IF NOT EXISTS FOR
 INDEX_ENTITY_NAME: Final = "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)"
 INDEX_ARTICLE_PUBLISHED: Final = "CREATE INDEX article_published IF NOT EXISTS FOR (a:Article) ON (a.published)"
 INDEX_ARTICLE_BODY_HASH: Final = "CREATE INDEX article_body_hash IF NOT EXISTS FOR (a:Article) ON (a.body_hash)"
+CONSTRAINT_WRITE_LOCK: Final = "CREATE CONSTRAINT write_lock IF NOT EXISTS FOR (l:NewskgLock) REQUIRE l.name IS UNIQUE"
 INDEX_CLAIM_TYPE: Final = "CREATE INDEX claim_type IF NOT EXISTS FOR (c:Claim) ON (c.type)"
 INDEX_CLAIM_FIRST_PUBLISHED: Final = "CREATE INDEX claim_first_published IF NOT EXISTS FOR (c:Claim) ON (c.first_published)"
 # Full-text indexes only index STRING and LIST<STRING> values: name is a string, aliases a list.
@@ -68,6 +69,22 @@ ORDER BY name
 # --------------------------------------------------------------------------------------------
 # Reading state
 # --------------------------------------------------------------------------------------------
+
+#: The first statement of every loader write transaction: an exclusive lock on one node, held to
+#: the commit, so that write transactions of concurrent loads (two `kg ingest` on overlapping
+#: input) run one after the other, each seeing what the previous committed: the second finds the
+#: articles stored and skips them instead of writing their mentions and reports a second time.
+#: The node is created here and deleted by RELEASE_WRITE_LOCK at the end of the same transaction,
+#: so the graph never keeps it: a second transaction's MERGE waits on the uniqueness constraint's
+#: entry (held to the first one's commit), then creates its own.
+TAKE_WRITE_LOCK: Final = """
+MERGE (l:NewskgLock {name: 'writes'})
+SET l.held = true
+"""
+RELEASE_WRITE_LOCK: Final = """
+MATCH (l:NewskgLock {name: 'writes'})
+DELETE l
+"""
 
 #: The stored content hash of each given article that exists. Decides new / changed / unchanged.
 #: An article stored before outlets were normalized (no ``outlet_rule``) reads as changed, so the
@@ -137,13 +154,24 @@ DETACH DELETE a
 # --------------------------------------------------------------------------------------------
 
 
+#: A sortable key of a display name: fewer capital letters sort later, then code-point order.
+_NAME_RANK = "(right('000' + toString(999 - size([c IN split({name}, '') WHERE c <> toLower(c)])), 3) + {name})"
+
+
 def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
     """(upsert, update) statements for entities of one type; ``row``: {id, name, aliases}."""
     others = ":".join(other for other in ENTITY_LABELS.values() if other != label)
+    # The display name is chosen by a rule, not by which article came last (so that two loads in
+    # any order, or a resumed one, agree): of the spellings seen, the one with the most capital
+    # letters ("Labour Party" over "Labour party"), then the smallest in code-point order. When
+    # two spellings meet, both join the aliases; aliases are kept sorted.
     set_clause = (
-        f"SET e:{label}, e.type = '{entity_type}', e.name = row.name,\n"
-        "    e.aliases = reduce(acc = coalesce(e.aliases, []), alias IN coalesce(row.aliases, []) |\n"
-        "                       CASE WHEN alias IN acc THEN acc ELSE acc + alias END)\n"
+        f"SET e:{label}, e.type = '{entity_type}',\n"
+        f"    e.name = CASE WHEN e.name IS NULL OR {_NAME_RANK.format(name='row.name')} < {_NAME_RANK.format(name='e.name')}\n"
+        "                  THEN row.name ELSE e.name END,\n"
+        "    e.aliases = COLLECT { UNWIND coalesce(e.aliases, []) + coalesce(row.aliases, []) +\n"
+        "                          CASE WHEN e.name IS NULL OR e.name = row.name THEN [] ELSE [e.name, row.name] END AS alias\n"
+        "                          RETURN DISTINCT alias ORDER BY alias }\n"
         f"REMOVE e:{others}"
     )
     upsert = f"""
@@ -176,6 +204,37 @@ SET a.title = row.title, a.published = row.published, a.source = row.source, a.u
     a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
     a.outlet = row.outlet, a.body_hash = row.body_hash, a.outlet_rule = 1,
     a.loaded_at = datetime.transaction()
+"""
+
+#: The body hashes the given articles have now (before they are replaced or forgotten).
+READ_BODY_HASHES: Final = """
+UNWIND $ids AS id
+MATCH (a:Article {id: id})
+WHERE a.body_hash IS NOT NULL
+RETURN collect(DISTINCT a.body_hash) AS hashes
+"""
+
+#: Near-duplicates and syndicated copies: the articles sharing a body hash point at the one with
+#: the smallest id, ``(copy)-[:DUPLICATE_OF]->(first)``. The result depends only on which articles
+#: are stored, never on the order they were loaded in. First the links that no longer hold go
+#: (an edited or forgotten article, a new smallest id), then the missing ones are merged.
+UNLINK_DUPLICATES: Final = """
+UNWIND $hashes AS h
+MATCH (a:Article {body_hash: h})
+WITH h, min(a.id) AS first_id
+MATCH (a:Article {body_hash: h})-[d:DUPLICATE_OF]->(t:Article)
+WHERE t.id <> first_id OR a.id = first_id
+DELETE d
+"""
+
+LINK_DUPLICATES: Final = """
+UNWIND $hashes AS h
+MATCH (a:Article {body_hash: h})
+WITH h, min(a.id) AS first_id
+MATCH (first:Article {id: first_id})
+MATCH (a:Article {body_hash: h})
+WHERE a.id <> first_id
+MERGE (a)-[:DUPLICATE_OF]->(first)
 """
 
 #: One MENTIONS relationship per (article, entity); the article's old ones were deleted first.
@@ -427,7 +486,7 @@ SET e.family = coalesce(row.family, e.family),
     e.kind = coalesce(row.kind, e.kind),
     e.product_of = coalesce(row.product_of, e.product_of),
     e.merges = CASE WHEN row.merges IS NULL THEN e.merges
-               ELSE reduce(acc = coalesce(e.merges, []), m IN row.merges | CASE WHEN m IN acc THEN acc ELSE acc + m END) END
+               ELSE COLLECT { UNWIND coalesce(e.merges, []) + row.merges AS m RETURN DISTINCT m ORDER BY m } END
 """
 
 #: Whether any part of the resolution layer exists (count-store lookups): loads into a graph that

@@ -88,6 +88,10 @@ class LoadSummary:
     evidence_removed: int = 0
     mentions_created: int = 0
     mentions_removed: int = 0
+    #: DUPLICATE_OF links made between articles that share a body hash (copies, syndication)
+    duplicates_linked: int = 0
+    #: articles given again in the same input (same id and content): skipped, not a problem
+    duplicate_inputs: int = 0
     records: int = 0
     facts: int = 0
     malformed: int = 0
@@ -215,14 +219,16 @@ class EntityRegistry:
         attributes = _stored_attributes(record.attributes)
         if known is None:
             self.records[record.id] = EntityRecord(
-                id=record.id, type=record.type, name=record.name, aliases=_unique(record.aliases), attributes=attributes
+                id=record.id, type=record.type, name=record.name, aliases=sorted(set(record.aliases)), attributes=attributes
             )
             self.dirty.add(record.id)
             return
-        aliases = _unique([*known.aliases, *record.aliases])
+        name = min(known.name, record.name, key=name_rank)  # by rule, not by order (as the database does)
+        spellings = [known.name, record.name] if known.name != record.name else []
+        aliases = sorted({*known.aliases, *record.aliases, *spellings})
         attributes = _merge_attributes(known.attributes, attributes)
-        if (known.type, known.name, known.aliases, known.attributes) != (record.type, record.name, aliases, attributes):
-            known.type, known.name, known.aliases, known.attributes = record.type, record.name, aliases, attributes
+        if (known.type, known.name, known.aliases, known.attributes) != (record.type, name, aliases, attributes):
+            known.type, known.name, known.aliases, known.attributes = record.type, name, aliases, attributes
             self.dirty.add(record.id)
 
     def __contains__(self, entity_id: object) -> bool:
@@ -235,6 +241,12 @@ class EntityRegistry:
             self.dirty.discard(entity_id)
         for entity_id in refreshed:
             self.dirty.discard(entity_id)
+
+
+def name_rank(name: str) -> str:
+    """The display-name rule (the same as ``cypher.UPSERT_ENTITIES``): the spelling with the most
+    capital letters wins, then the smallest in code-point order."""
+    return f"{999 - sum(1 for c in name if c != c.lower()):03d}{name}"
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -259,8 +271,15 @@ def _stored_attributes(attributes: object) -> dict[str, Any]:
 def _merge_attributes(known: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     merged = {**known, **new}
     if "merges" in known or "merges" in new:
-        merged["merges"] = _unique([*known.get("merges", []), *new.get("merges", [])])
+        merged["merges"] = sorted({*known.get("merges", []), *new.get("merges", [])})
     return merged
+
+
+def _body_key(record: ArticleRecord) -> str | None:
+    """The record's body hash (computed from its text when the document does not carry one)."""
+    if _is_text(record.body_hash):
+        return record.body_hash
+    return body_hash(record.text) if isinstance(record.text, str) else None
 
 
 def _is_int(value: object) -> bool:
@@ -310,6 +329,9 @@ class Batcher:
         self._rows = 0
         self._article_lines: dict[str, int] = {}
         self._rejected_articles: set[str] = set()
+        self._article_hashes: dict[str, object] = {}
+        self._article_bodies: dict[str, object] = {}
+        self._copy: str | None = None  # the article id of the repeated copy being read, if any
         self._claim_lines: dict[str, int] = {}
 
     # -- reporting -------------------------------------------------------------------------------
@@ -361,12 +383,23 @@ class Batcher:
             self._skip(line, "article has no id")
             return
         earlier = self._article_lines.get(record.id)
+        if earlier is not None and record.id not in self._rejected_articles and (
+            self._article_hashes.get(record.id) == record.content_hash or self._article_bodies.get(record.id) == _body_key(record)
+        ):
+            # The same article given twice (two files with one story, perhaps with other paragraph
+            # breaks): not a problem, one copy is enough.
+            self.summary.duplicate_inputs += 1
+            self._copy = record.id
+            return
+        self._copy = None
         if earlier is not None:
-            self._skip(line, f"article {record.id!r} appears again (first at line {earlier}); this copy is ignored")
+            self._skip(line, f"article {record.id!r} appears again with different content (first at line {earlier}); this copy is ignored")
             # Later records naming this id belong to the ignored copy: drop them too.
             self._rejected_articles.add(record.id)
             return
         self._article_lines[record.id] = line
+        self._article_hashes[record.id] = record.content_hash
+        self._article_bodies[record.id] = _body_key(record)
         if not _is_text(record.content_hash):
             self._skip(line, f"article {record.id!r} has no content_hash")
             self._rejected_articles.add(record.id)
@@ -425,6 +458,8 @@ class Batcher:
         return f"unknown entity {entity_id!r} (entities must be declared before they are referenced)"
 
     def _add_mention(self, line: int, record: MentionRecord) -> None:
+        if record.article == self._copy:
+            return  # a repeated copy's records: its first copy has them
         if not (_is_int(record.start) and _is_int(record.end) and _is_int(record.sentence)):
             self._skip(line, "mention start, end and sentence must be integers")
             return
@@ -479,6 +514,8 @@ class Batcher:
         return None
 
     def _add_claim(self, line: int, record: ClaimRecord) -> None:
+        if record.article == self._copy:
+            return  # a repeated copy's records: its first copy has them
         problem = self._claim_problem(record)
         if problem is not None:
             self._skip(line, problem)
@@ -533,7 +570,7 @@ def article_row(group: ArticleGroup) -> dict[str, Any]:
             "author": a.author,
             "content_hash": a.content_hash,
             "outlet": outlet_name(a.source, a.url),
-            "body_hash": body_hash(a.text),
+            "body_hash": a.body_hash if _is_text(a.body_hash) else body_hash(a.text if isinstance(a.text, str) else None),
         }
     )
 
@@ -779,6 +816,7 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
     outcome = _Outcome()
     out = outcome.summary
     ids = [group.article.id for group in groups]
+    _run(tx, cypher.TAKE_WRITE_LOCK)  # concurrent loads: one write transaction at a time
     stored = {r["id"]: r["content_hash"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=ids)} if ids else {}
     to_write = [g for g in groups if stored.get(g.article.id) != g.article.content_hash]
     changed = [g.article.id for g in to_write if g.article.id in stored]
@@ -794,7 +832,9 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
 
     lost: set[str] = set()
     candidates: set[str] = set()
+    hashes = {row["body_hash"] for row in rows.articles}
     if changed:
+        hashes |= _body_hashes(tx, changed)
         lost, candidates = _remove_articles_contribution(tx, changed, out)
     if rows.evidence_ids:
         claims, counters = _run_collect(tx, cypher.DELETE_EVIDENCE_BY_ID, "claims", ids=rows.evidence_ids)
@@ -810,6 +850,7 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
         _run(tx, cypher.SET_ENTITY_ATTRIBUTES, rows=attributes)
     if rows.articles:
         _run(tx, cypher.UPSERT_ARTICLES, rows=rows.articles)
+        out.duplicates_linked += _link_duplicates(tx, hashes)
     if rows.mentions:
         out.mentions_created += _run(tx, cypher.CREATE_MENTIONS, rows=rows.mentions).relationships_created
     for claim_type, claim_batch in rows.claims.items():
@@ -821,7 +862,22 @@ def _write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: E
 
     mentioned = sorted(e for e in rows.referenced if _surname_only_person(registry.records.get(e)))
     _settle(tx, lost=lost, written=rows.article_ids, candidates=candidates - rows.referenced, out=out, removed=changed, mentioned=mentioned)
+    _run(tx, cypher.RELEASE_WRITE_LOCK)
     return outcome
+
+
+def _body_hashes(tx: ManagedTransaction, article_ids: list[str]) -> set[str]:
+    record = tx.run(cypher.READ_BODY_HASHES, ids=article_ids).single()
+    return set(record["hashes"]) if record is not None else set()
+
+
+def _link_duplicates(tx: ManagedTransaction, hashes: set[str]) -> int:
+    """Re-link the copies of each body hash (see ``cypher.LINK_DUPLICATES``); returns links made."""
+    if not hashes:
+        return 0
+    ordered = sorted(hashes)
+    _run(tx, cypher.UNLINK_DUPLICATES, hashes=ordered)
+    return _run(tx, cypher.LINK_DUPLICATES, hashes=ordered).relationships_created
 
 
 def _surname_only_person(record: EntityRecord | None) -> bool:
@@ -832,13 +888,18 @@ def _forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> _Outcome:
     """Transaction function removing articles and everything only they supported."""
     outcome = _Outcome()
     out = outcome.summary
+    _run(tx, cypher.TAKE_WRITE_LOCK)
     found = [r["id"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=article_ids)]
     out.articles_not_found = len(article_ids) - len(found)
     if not found:
+        _run(tx, cypher.RELEASE_WRITE_LOCK)
         return outcome
+    hashes = _body_hashes(tx, found)
     lost, candidates = _remove_articles_contribution(tx, found, out)
     out.articles_forgotten = _run(tx, cypher.DELETE_ARTICLES, ids=found).nodes_deleted
+    _link_duplicates(tx, hashes)
     _settle(tx, lost=lost, written=[], candidates=candidates, out=out, removed=found)
+    _run(tx, cypher.RELEASE_WRITE_LOCK)
     return outcome
 
 

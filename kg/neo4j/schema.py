@@ -31,6 +31,7 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("entity_id", "uniqueness constraint", cypher.CONSTRAINT_ENTITY_ID),
     SchemaItem("claim_id", "uniqueness constraint", cypher.CONSTRAINT_CLAIM_ID),
     SchemaItem("evidence_id", "uniqueness constraint", cypher.CONSTRAINT_EVIDENCE_ID),
+    SchemaItem("write_lock", "uniqueness constraint", cypher.CONSTRAINT_WRITE_LOCK),
     SchemaItem("entity_name", "range index", cypher.INDEX_ENTITY_NAME),
     SchemaItem("article_published", "range index", cypher.INDEX_ARTICLE_PUBLISHED),
     SchemaItem("article_body_hash", "range index", cypher.INDEX_ARTICLE_BODY_HASH),

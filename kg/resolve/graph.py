@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -150,17 +150,26 @@ class GraphResolver:
 
     # -- public ------------------------------------------------------------------------------------
 
-    def resolve(self) -> ResolveSummary:
-        """Bring the resolution layer up to date with the loaded graph; returns what changed."""
+    #: The steps of :meth:`resolve`, for progress display.
+    STEPS = ("entity links", "model families", "claim clusters", "writing clusters")
+
+    def resolve(self, on_step: Callable[[str], None] | None = None) -> ResolveSummary:
+        """Bring the resolution layer up to date with the loaded graph; returns what changed.
+        ``on_step`` is called with the name of each of :attr:`STEPS` once it is done."""
         started = time.perf_counter()
         summary = ResolveSummary()
+        done = on_step or (lambda _step: None)
         with self._session() as session:
             links = self._entity_links(session)
             self._write_links(session, links, summary)
+            done(self.STEPS[0])
             canon = canonical_map(links)
             self._write_families(session, canon, summary)
+            done(self.STEPS[1])
             clusters = [*self._said_clusters(session, canon, summary), *self._fact_clusters(session, canon)]
+            done(self.STEPS[2])
             self._write_clusters(session, clusters, summary)
+            done(self.STEPS[3])
         summary.alias_links = len(links)
         for link in links:
             summary.rules[link.rule] = summary.rules.get(link.rule, 0) + 1

@@ -228,6 +228,14 @@ def test_cli_explains_every_merge(resolved: tuple[Driver, str, ResolveSummary], 
     assert "Okafor (person:okafor) -> Grace Okafor (person:grace-okafor) [surname+affiliation]" in result.stdout
     assert "claim clusters (4):" in result.stdout
 
+    # `kg resolve` shows its steps on stderr (a line each when not a terminal); --quiet none
+    again = runner.invoke(app, ["resolve"])
+    assert again.exit_code == 0, again.output
+    steps = [line for line in again.stderr.splitlines() if line.startswith("kg resolve: ")]
+    assert [line.split(",")[0] for line in steps] == [f"kg resolve: {n}/4 steps ({100 * n // 4}%)" for n in range(1, 5)]
+    quiet = runner.invoke(app, ["resolve", "--quiet"])
+    assert quiet.exit_code == 0 and "kg resolve: " not in quiet.stderr
+
 
 # -- keeping it correct as articles change ------------------------------------------------------------
 
