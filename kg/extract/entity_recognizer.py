@@ -1,15 +1,25 @@
 """The ``newskg_entities`` component: Organization, Person, Model and Place entities for AI news.
 
-The statistical NER of a small English pipeline gets this domain wrong ("Wan 2.2" as PERSON,
-"Alibaba" as GPE, no notion of a model), so this component combines four detectors, each with a
-priority, and keeps the best non-overlapping set:
+The entities come from ``newskg_ner`` (kg/extract/domain_ner.py), a recognizer trained on AI news
+that also knows the types that look like them but are not: PRODUCT, SOFTWARE, BENCHMARK, HARDWARE,
+HANDLE. Those are never Organization, Person or Model; they are kept in ``doc.spans["newskg_other"]``
+(with their newskg type names: Product, Software, Benchmark, Hardware, Handle) for inspection and
+are not stored in the graph. Every candidate carries a confidence (the recognizer's beam
+probability, or the fixed confidence of the rule that found it) and nothing below ``threshold``
+(pipelines/newskg.cfg) is emitted as an entity.
 
-4. model names with a version tail (``model_names``): "GLM-4.5 Air", "Llama 3.1 405B";
-3. gazetteer organizations and bare family names: "Zhipu AI", "Meta Platforms", "Llama";
-2. context: "X, an open-source video model" makes X a Model; model-shaped tokens in model talk;
-1. the statistical NER, relabelled and filtered (PERSON→Person, ORG→Organization, GPE/LOC→Place).
+Rules are kept where they are precise:
 
-Detection works on character offsets and is separate from setting ``doc.ents``.
+* the model-name grammar (``model_names``) completes a recognized model name to its full version
+  and variant tail ("Gemini 3 Deep" -> "Gemini 3 Deep Think") and finds model names of known
+  families the recognizer missed;
+* the organization gazetteer finds the listed organizations the recognizer missed;
+* sports results tables, surnames after a full name, acronyms defined in the article and
+  repetitions of a recognized name (one sense per article) as before.
+
+A span the recognizer typed (any type at or above the threshold, or a confusable type at any
+confidence) is never overridden by a rule. Detection works on character offsets and is separate
+from setting ``doc.ents``.
 """
 
 from __future__ import annotations
@@ -28,9 +38,14 @@ from kg.extract.spans import doc_text
 from kg.resolve.names import ACRONYM_AFTER_NAME, acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
-NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
+NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "MODEL": "Model"}
+#: The recognizer's types for what looks like an entity but is not one of newskg's four.
+OTHER_LABEL_MAP = {"PRODUCT": "Product", "SOFTWARE": "Software", "BENCHMARK": "Benchmark", "HARDWARE": "Hardware", "HANDLE": "Handle"}
+OTHER_LABELS = frozenset(OTHER_LABEL_MAP.values())
+#: Confidence of the rule detections (the recognizer's own come from its beam).
+RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8}
+DEFAULT_THRESHOLD = 0.5
 ORG_SUFFIXES = frozenset({"AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Research", "Technologies", "Systems", "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation"})
-MODEL_SHAPE = re.compile(r"^[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-?v?\d+(?:\.\d+)*[A-Za-z]?(?:-[A-Za-z0-9.]+)*$")
 
 
 class EntityCandidate(NamedTuple):
@@ -38,21 +53,23 @@ class EntityCandidate(NamedTuple):
     end: int
     label: str
     priority: int
-    source: str  # "model-pattern", "gazetteer", "context", "ner"
+    source: str  # "model-pattern", "gazetteer", "ner", ...
     name: str  # full name when it differs from the surface text ("DeepSeek R1" for "R1")
+    confidence: float = 1.0
 
 
 if not Doc.has_extension("newskg_entity_meta"):
-    # (start_char, end_char) -> (source, full name); plain data so docs travel between processes.
+    # (start_char, end_char) -> (source, full name, confidence); plain data so docs travel between processes.
     Doc.set_extension("newskg_entity_meta", default=None)
 
 
 class EntityRecognizer:
     """Relabel and complete ``doc.ents`` with newskg's four entity types."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.lexicon = lexicon
         self.grammar = ModelNameGrammar(lexicon)
+        self.threshold = threshold
 
     @cached_property
     def org_regex(self) -> re.Pattern[str]:
@@ -71,7 +88,7 @@ class EntityRecognizer:
         return bool(self.not_model_regex and self.not_model_regex.match(text))
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.detect(doc))
+        self.set_annotations(doc, self.detect_all(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
@@ -80,25 +97,50 @@ class EntityRecognizer:
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
+        """Newskg's entities (the four types) at or above the threshold, best non-overlapping set."""
+        return [c for c in self.detect_all(doc) if c.label not in OTHER_LABELS]
+
+    def detect_all(self, doc: Doc) -> list[EntityCandidate]:
+        """Every kept candidate, the confusable types (Product, Software, ...) included."""
         text = doc_text(doc)
-        candidates = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text), *self._context(doc), *self._statistical(doc)]
-        candidates = [c for c in candidates if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
-        chosen = select_entities(candidates)
-        surnames = list(_surname_mentions(text, chosen))
+        recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
+        kept = [c for c in recognized if c.confidence >= self.threshold or c.label in OTHER_LABELS]
+        kept = self._complete_model_names(text, kept)
+        blocking = kept
+        rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text)]
+        rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
+        rules = [c for c in rules if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
+        chosen = select_entities(kept + rules)
+        core = [c for c in chosen if c.label not in OTHER_LABELS]
+        surnames = list(_surname_mentions(text, core))
         # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
         same_span = {(c.start, c.end) for c in surnames}
-        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+
+    def _complete_model_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """A recognized model name the grammar reads further ("Gemini 3 Deep" + " Think") is extended."""
+        matches = list(find_model_names(text, self.grammar))
+        out = []
+        for cand in candidates:
+            if cand.label == "Model":
+                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and (m.end - m.start) > (cand.end - cand.start) and m.label == "Model"]
+                if longer:
+                    best = max(longer, key=lambda m: m.end - m.start)
+                    cand = cand._replace(start=best.start, end=best.end, name=best.name, source="ner+model-pattern")
+            out.append(cand)
+        return out
 
     def _model_names(self, text: str) -> Iterator[EntityCandidate]:
         for match in find_model_names(text, self.grammar):
             priority = 4 if match.has_tail else 3
-            yield EntityCandidate(match.start, match.end, match.label, priority, "model-pattern", match.name)
+            confidence = RULE_CONFIDENCE["model-pattern" if match.has_tail else "model-family"]
+            yield EntityCandidate(match.start, match.end, match.label, priority, "model-pattern", match.name, confidence)
 
     def _gazetteer(self, text: str) -> Iterator[EntityCandidate]:
         for match in self.org_regex.finditer(text):
-            yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0))
+            yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     @cached_property
     def results_line_regexes(self) -> tuple[re.Pattern[str], ...]:
@@ -118,49 +160,39 @@ class EntityRecognizer:
                 for group, value in match.groupdict().items():
                     if group.startswith("team") and value:
                         start = offset + match.start(group)
-                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value)
+                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value, RULE_CONFIDENCE["results-table"])
                 break
             offset += len(line) + 1
 
-    def _context(self, doc: Doc) -> Iterator[EntityCandidate]:
-        model_nouns = self.lexicon.model_nouns
-        release_verbs = self.lexicon.release_verbs | self.lexicon.announce_verbs
-        not_model = self.lexicon.not_entities.get("not_model", frozenset())
-        for sent in doc.sents:
-            talks_models = any(t.lower_ in model_nouns or t.lemma_ in release_verbs for t in sent)
-            for token in sent:
-                # "Wan 2.2, an open-source video generation model": the appositive names the type.
-                if token.dep_ == "appos" and token.lower_ in model_nouns and token.head.pos_ in ("PROPN", "NUM", "NOUN"):
-                    span = _proper_chunk(token.head)
-                    if span is not None and span.text not in not_model:
-                        yield EntityCandidate(span.start_char, span.end_char, "Model", 2, "context", span.text)
-                # Model-shaped tokens ("Hunyuan-A13B", "EXAONE-4") where the sentence talks about models.
-                elif talks_models and MODEL_SHAPE.match(token.text) and token.text not in not_model and any(c.isalpha() for c in token.text[:2]):
-                    yield EntityCandidate(token.idx, token.idx + len(token.text), "Model", 2, "context", token.text)
-
     def _statistical(self, doc: Doc) -> Iterator[EntityCandidate]:
+        """The recognizer's entities with their confidence (1.0 where no score was recorded)."""
         excluded = self.lexicon.not_entities
+        scores: dict[tuple[int, int, str], float] = doc._.newskg_ner_scores or {}
         for ent in doc.ents:
-            label = NER_LABEL_MAP.get(ent.label_)
+            label = NER_LABEL_MAP.get(ent.label_) or OTHER_LABEL_MAP.get(ent.label_)
             if label is None:
                 continue
+            confidence = scores.get((ent.start_char, ent.end_char, ent.label_), 1.0)
             span = _trim(ent)
             if span is None:
                 continue
             text = span.text
+            if text.startswith("@"):
+                label = "Handle"  # a social-media handle is never an organization or person
             if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place") and len(span) > 1:
                 label = "Organization"
-            key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}[label]
-            if text in excluded.get(key, ()) or not any(ch.isalpha() for ch in text):
+            key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}.get(label)
+            if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
                 continue
             if label == "Person" and (any(ch.isdigit() for ch in text) or text.isupper()):
                 continue  # "GPT4", "MMLU": never people
-            yield EntityCandidate(span.start_char, span.end_char, label, 1, "ner", text)
+            yield EntityCandidate(span.start_char, span.end_char, label, 1, "ner", text, confidence)
 
     # -- annotation ------------------------------------------------------------------------
     def set_annotations(self, doc: Doc, candidates: list[EntityCandidate]) -> None:
         spans: list[Span] = []
-        meta: dict[tuple[int, int], tuple[str, str]] = {}
+        others: list[Span] = []
+        meta: dict[tuple[int, int], tuple[str, str, float]] = {}
         text = doc_text(doc)
         for cand in candidates:
             span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
@@ -168,9 +200,13 @@ class EntityRecognizer:
                 span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
                 if span is None or span.end_char - span.start_char > (cand.end - cand.start) + 3:
                     continue  # the name is glued inside a longer token ("GPT-5-powered")
+            if cand.label in OTHER_LABELS:
+                others.append(span)
+                continue
             spans.append(span)
-            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == text[cand.start : cand.end] else span.text)
+            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == text[cand.start : cand.end] else span.text, round(cand.confidence, 3))
         spans = _without_overlaps(spans)
+        doc.spans["newskg_other"] = others
         doc.ents = spans
         kept = {(s.start_char, s.end_char) for s in spans}
         doc._.newskg_entity_meta = {key: value for key, value in meta.items() if key in kept}
@@ -204,7 +240,7 @@ def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         seen.add(surname)
         for match in re.finditer(_WORD.format(re.escape(surname)), text[cand.end :]):
             start = cand.end + match.start()
-            yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname)
+            yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname, cand.confidence)
 
 
 def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -218,7 +254,7 @@ def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         if match is None or not acronym_of(match.group(1), text[cand.start : cand.end]):
             continue
         for hit in re.finditer(_WORD.format(re.escape(match.group(1))), text):
-            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1))
+            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1), cand.confidence)
 
 
 def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -230,11 +266,13 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
     """
     labels: dict[str, set[str]] = {}
     names: dict[str, str] = {}
+    confidence: dict[str, float] = {}
     for cand in chosen:
         if cand.label in REPEATED_LABELS and cand.source in REPEATED_SOURCES:
             surface = text[cand.start : cand.end]
             labels.setdefault(surface, set()).add(cand.label)
             names.setdefault(surface, cand.name)
+            confidence[surface] = max(confidence.get(surface, 0.0), cand.confidence)
     for cand in chosen:  # a surface also chosen under another type is ambiguous in this article
         surface = text[cand.start : cand.end]
         if surface in labels:
@@ -244,7 +282,7 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
             continue
         label = next(iter(found))
         for hit in re.finditer(_WORD.format(re.escape(surface)), text):
-            yield EntityCandidate(hit.start(), hit.end(), label, 0, "repeat", names[surface])
+            yield EntityCandidate(hit.start(), hit.end(), label, 0, "repeat", names[surface], confidence[surface])
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:
@@ -269,23 +307,10 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _proper_chunk(token: object) -> Span | None:
-    """The run of proper nouns / numbers around ``token`` (e.g. "Wan 2.2" from "2.2")."""
-    from spacy.tokens import Token
-
-    assert isinstance(token, Token)
-    doc = token.doc
-    start = end = token.i
-    while start > token.sent.start and doc[start - 1].pos_ in ("PROPN", "NUM") and doc[start - 1].dep_ in ("compound", "nummod", "nmod", "npadvmod"):
-        start -= 1
-    while end + 1 < token.sent.end and doc[end + 1].pos_ in ("PROPN", "NUM") and doc[end + 1].head.i in range(start, end + 2):
-        end += 1
-    span = doc[start : end + 1]
-    if not span.text[:1].isupper():
-        return None
-    return span
+def _overlaps_any(cand: EntityCandidate, others: list[EntityCandidate]) -> bool:
+    return any(cand.start < o.end and o.start < cand.end for o in others)
 
 
-@Language.factory("newskg_entities_v1", default_config={"lexicon_dir": None})
-def make_entity_recognizer(nlp: Language, name: str, lexicon_dir: str | None) -> EntityRecognizer:
-    return EntityRecognizer(load_lexicon(lexicon_dir))
+@Language.factory("newskg_entities_v1", default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD})
+def make_entity_recognizer(nlp: Language, name: str, lexicon_dir: str | None, threshold: float) -> EntityRecognizer:
+    return EntityRecognizer(load_lexicon(lexicon_dir), threshold)
