@@ -21,6 +21,8 @@ conll: Person and Organization NER; PATH is conllpp_test.txt or conllpp_dev.txt
 
 ainews: Organization and Model names against silver labels; PATH is descriptions-2023-2025.jsonl
 
+ainews-gold: Organization/Person/Model/Place mentions (exact match, with confusions against Product/Software/Benchmark/Hardware/Handle) on the hand-annotated AI-news 2025 excerpts; PATH is bench/gold/ainews2025/gold.jsonl; --split dev (default), test or all
+
 crossre: AFFILIATED_WITH and DEVELOPS relations; PATH is news-test.json, ai-test.json, a -dev file, or a folder of them
 
 Tune on dev splits, report on test. Protocols: docs/evaluation.md.
@@ -31,6 +33,7 @@ class SetName(str, Enum):
     polnear = "polnear"
     conll = "conll"
     ainews = "ainews"
+    ainews_gold = "ainews-gold"
     crossre = "crossre"
 
 
@@ -48,7 +51,7 @@ def baseline_predictor(*, markdown: bool) -> object:
     return SpacyEntityPredictor(markdown=markdown)
 
 
-def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: int | None, model: str | None) -> str:
+def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: int | None, model: str | None, split: str | None = None) -> str:
     args = ["kg", "eval", set_name, str(path), "--out", str(out)]
     if baseline:
         args.append("--baseline")
@@ -56,6 +59,8 @@ def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: i
         args += ["--limit", str(limit)]
     if model:
         args += ["--model", model]
+    if split:
+        args += ["--split", split]
     return shlex.join(args)
 
 
@@ -67,31 +72,46 @@ def _progress_bar(label: str, length: int) -> Any:
 def register(app: typer.Typer) -> None:
     @app.command("eval", help=_SET_HELP, no_args_is_help=True)
     def eval_command(
-        set_name: SetName = typer.Argument(..., metavar="SET", help="polnear, conll, ainews or crossre.", show_default=False),
+        set_name: SetName = typer.Argument(..., metavar="SET", help="polnear, conll, ainews, ainews-gold or crossre.", show_default=False),
         path: Path = typer.Argument(..., exists=True, metavar="PATH", help="The split to score: a folder or file, see above.", show_default=False),
         out: Path | None = typer.Option(None, "--out", help="JSON report path (default: reports/eval-SET.json)."),
         baseline: bool = typer.Option(False, "--baseline", help="Also score the bare spaCy model (conll, ainews)."),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
         model: str | None = typer.Option(None, "--model", help="spaCy model for newskg's pipeline (default: newskg's own)."),
+        split: str | None = typer.Option(None, "--split", help="ainews-gold only: dev (default), test or all."),
     ) -> None:
+        import dataclasses
+        import functools
+
+        from kg.eval.ainews_gold import SPLITS, GoldError, read_gold
         from kg.eval.sets import SETS, render, run
 
         eval_set = SETS[set_name.value]
+        if split is not None and eval_set.name != "ainews-gold":
+            raise typer.BadParameter("only ainews-gold has splits to choose", param_hint="--split")
+        if eval_set.name == "ainews-gold":
+            if (split or "dev") not in SPLITS:
+                raise typer.BadParameter(f"one of {', '.join(SPLITS)}", param_hint="--split")
+            eval_set = dataclasses.replace(eval_set, read=functools.partial(read_gold, split=split or "dev"))
         if baseline and not eval_set.baseline:
             raise typer.BadParameter(f"no spaCy baseline for {eval_set.name}: it has no such task", param_hint="--baseline")
         out_path = out or Path("reports") / f"eval-{eval_set.name}.json"
         predictors: dict[str, object] = {"newskg": newskg_predictor(model=model, markdown=eval_set.markdown)}
         if baseline:
             predictors["spacy"] = baseline_predictor(markdown=eval_set.markdown)
-        report = run(
-            eval_set,
-            path,
-            predictors,
-            limit=limit,
-            command=_command_line(eval_set.name, path, out_path, baseline, limit, model),
-            progress=_progress_bar,
-            extra={"model": model},
-        )
+        try:
+            report = run(
+                eval_set,
+                path,
+                predictors,
+                limit=limit,
+                command=_command_line(eval_set.name, path, out_path, baseline, limit, model, split),
+                progress=_progress_bar,
+                extra={"model": model, **({"gold_split": split or "dev"} if eval_set.name == "ainews-gold" else {})},
+            )
+        except GoldError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(render(eval_set, report))
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

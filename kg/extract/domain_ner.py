@@ -6,16 +6,22 @@ plus CoNLL-2003 dev (``pipelines/ner/train.cfg``, recipe in ``docs/ner.md``). It
 base model's (ORG, PERSON, GPE, LOC, PRODUCT, ...) plus MODEL, SOFTWARE, BENCHMARK, HARDWARE and
 HANDLE; ``newskg_entities`` maps them to newskg's types and keeps the confusable ones out.
 
-Confidence: the recognizer is decoded with a small beam; an entity's confidence is the summed
-probability of the beam's final parses that contain it (``EntityRecognizer.scored_ents``), so a
-name the model is unsure about, or unsure how to type, scores low. Scores land in
-``doc._.newskg_ner_scores``: ``(start_char, end_char, label) -> probability``.
+Confidence: the recognizer is decoded greedily (as spaCy does), in Python so that each step's
+scores are kept. At every token the chosen action's probability is its softmax share among the
+actions the BILUO scheme allows there (out/begin/unit of any type outside an entity; in/last of the
+open entity's type inside one); an entity's confidence is the lowest such probability over its
+tokens, so a name the model hesitates to start, to end or to type scores low. (Beam decoding of
+this greedily trained model would give probabilities too, but its best parses run entities across
+whole sentences.) Scores land in ``doc._.newskg_ner_scores``: ``(start_char, end_char, label) ->
+confidence``. ``scored = false`` uses spaCy's own C greedy loop and gives every entity 1.0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import numpy
 
 import spacy
 from spacy.language import Language
@@ -33,9 +39,9 @@ class ModelLoadError(RuntimeError):
 
 
 class DomainNER:
-    """Run the trained recognizer with beam decoding; set ``doc.ents`` and per-entity scores."""
+    """Run the trained recognizer greedily; set ``doc.ents`` and per-entity confidences."""
 
-    def __init__(self, nlp: Language, model: str, beam_width: int, batch_size: int) -> None:
+    def __init__(self, nlp: Language, model: str, scored: bool, batch_size: int) -> None:
         path = Path(model)
         if not path.is_absolute():
             path = pipelines_dir() / path
@@ -44,12 +50,17 @@ class DomainNER:
         except OSError as exc:
             raise ModelLoadError(f"cannot load the NER model at {path}: {exc}") from None
         self.ner = trained.get_pipe("ner")
-        self.ner.cfg["beam_width"] = beam_width
-        self.ner.cfg["beam_density"] = 0.0001
-        self.beam_width = beam_width
+        self.scored = scored
         self.batch_size = batch_size
         for label in self.ner.labels:
             nlp.vocab.strings.add(label)
+        # every move by its score column (``move_names`` leaves out the internal label-less "U-")
+        names = [self.ner.moves.get_class_name(i) for i in range(self.ner.moves.n_moves)]
+        self._names = names
+        self._outside_moves = numpy.array([i for i, n in enumerate(names) if n == "O" or (n[:2] in ("B-", "U-") and len(n) > 2)])
+        self._inside_moves: dict[str, numpy.ndarray] = {}
+        for label in self.ner.labels:
+            self._inside_moves[label] = numpy.array([names.index(f"I-{label}"), names.index(f"L-{label}")])
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -67,22 +78,56 @@ class DomainNER:
             for doc in docs:
                 doc._.newskg_ner_scores = {}
             return docs
-        beams = self.ner.predict(docs)
-        self.ner.set_annotations(docs, beams)
-        if self.beam_width > 1:
-            scored = self.ner.scored_ents(beams)
-        else:  # greedy: no probabilities; every entity counts as certain
-            scored = [{(e.start, e.end, e.label_): 1.0 for e in doc.ents} for doc in docs]
-        for doc, scores in zip(docs, scored, strict=True):
-            out: dict[tuple[int, int, str], float] = {}
-            for (start, end, label), prob in scores.items():
-                if 0 <= start < end <= len(doc):
-                    key = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), label)
-                    out[key] = min(1.0, round(out.get(key, 0.0) + float(prob), 4))
-            doc._.newskg_ner_scores = out
+        if not self.scored:
+            states = self.ner.predict(docs)
+            self.ner.set_annotations(docs, states)
+            for doc in docs:
+                doc._.newskg_ner_scores = {(e.start_char, e.end_char, e.label_): 1.0 for e in doc.ents}
+            return docs
+        states, probs = self._greedy_scored(docs)
+        self.ner.set_annotations(docs, states)
+        for doc, token_probs in zip(docs, probs, strict=True):
+            doc._.newskg_ner_scores = {
+                (e.start_char, e.end_char, e.label_): round(float(min(token_probs[e.start : e.end], default=1.0)), 4) for e in doc.ents
+            }
         return docs
 
+    def _greedy_scored(self, docs: list[Doc]) -> tuple[list, list[list[float]]]:
+        """spaCy's greedy decoding step by step, keeping each chosen action's probability."""
+        ner, moves, names = self.ner, self.ner.moves, self._names
+        ner._ensure_labels_are_added(docs)
+        states = moves.init_batch(docs)
+        probs: list[list[float]] = [[1.0] * len(doc) for doc in docs]
+        step_model = ner.model.predict(docs)
+        position = [0] * len(states)
+        open_label: list[str | None] = [None] * len(states)
+        active = [i for i, state in enumerate(states) if not state.is_final()]
+        while active:
+            scores = step_model.predict([states[i] for i in active])
+            for row, i in enumerate(active):
+                state, sc = states[i], scores[row]
+                allowed = self._inside_moves[open_label[i]] if open_label[i] else self._outside_moves
+                chosen = -1
+                for move in allowed[numpy.argsort(-sc[allowed])]:
+                    if moves.is_valid(state, names[move]):
+                        chosen = int(move)
+                        break
+                if chosen < 0:  # the scheme's own validity knows better (e.g. sentence ends)
+                    chosen = next(int(m) for m in numpy.argsort(-sc) if moves.is_valid(state, names[m]))
+                allowed_scores = sc[allowed]
+                top = allowed_scores.max()
+                share = float(numpy.exp(sc[chosen] - top) / numpy.exp(allowed_scores - top).sum()) if chosen in allowed else 1.0
+                if position[i] < len(probs[i]):
+                    probs[i][position[i]] = share
+                moves.apply_transition(state, names[chosen])
+                name = names[chosen]
+                open_label[i] = name[2:] if name[:2] in ("B-", "I-") else None
+                position[i] += 1
+            active = [i for i in active if not states[i].is_final()]
+        step_model.clear_memory()
+        return states, probs
 
-@Language.factory("newskg_ner_v1", default_config={"model": "ner/model", "beam_width": 4, "batch_size": 32})
-def make_domain_ner(nlp: Language, name: str, model: str, beam_width: int, batch_size: int) -> DomainNER:
-    return DomainNER(nlp, model, beam_width, batch_size)
+
+@Language.factory("newskg_ner_v1", default_config={"model": "ner/model", "scored": True, "batch_size": 32})
+def make_domain_ner(nlp: Language, name: str, model: str, scored: bool, batch_size: int) -> DomainNER:
+    return DomainNER(nlp, model, scored, batch_size)

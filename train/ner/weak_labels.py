@@ -46,13 +46,15 @@ MARGIN = 2000
 LINES_PER_CHUNK = 12
 LABELS = ("ORG", "PERSON", "GPE", "MODEL", "PRODUCT", "SOFTWARE", "BENCHMARK", "HARDWARE", "HANDLE")
 #: Overlap priority of the sources (higher wins at equal length).
-PRIORITY = {"handle": 6, "list": 5, "hardware-re": 5, "bold": 4, "slug": 3, "grammar": 3, "gazetteer": 2, "person-slug": 3}
+PRIORITY = {"outside": 7, "handle": 6, "list": 5, "hardware-re": 5, "bold": 4, "slug": 3, "grammar": 3, "gazetteer": 2, "person-slug": 3}
 HANDLE = re.compile(r"(?<![\w@/.])@[A-Za-z0-9_]{2,30}(?![\w@])")
 HARDWARE = re.compile(
     r"(?<![\w.\-/@])(?:[ABHL]\d{2,3}[A-Z]?|GB\d{3}(?: NVL\d+)?|MI\d{3}[A-Z]?|RTX ?(?:PRO ?)?\d{3,4}(?: Ti)?|"
     r"TPU ?v?\d+[a-z]?p?|M[1-5](?: (?:Pro|Max|Ultra))|NVL\d+|DGX [A-Z]\d+)(?![\w-])"
 )
 URL = re.compile(r"https?://\S+|\]\([^)\s]*\)|\b\w+\.(?:com|ai|io|org|dev|co)/\S*")
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "January", "February",
+          "March", "April", "June", "July", "August", "September", "October", "November", "December"]
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
 
@@ -80,6 +82,8 @@ def norm(text: str) -> str:
 def load_lists() -> dict[str, list[str]]:
     out = {}
     for path in sorted(LISTS.glob("*.txt")):
+        if path.stem == "outside":
+            continue
         names = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
         out[path.stem.upper()] = names
     return out
@@ -104,6 +108,8 @@ class Projector:
         places = yaml.safe_load((ROOT / "pipelines" / "gazetteers" / "places.yml").read_text())
         self.place_re = words_regex([s for p in places for s in (p["name"], *p.get("aliases", []))])
         self.list_res = {label: words_regex(names) for label, names in load_lists().items()}
+        outside = [ln.strip() for ln in (LISTS / "outside.txt").read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        self.outside_re = words_regex(outside + MONTHS)
         self.bold: dict[str, str] = {}
 
     def learn_bold(self, summaries: list[dict]) -> None:
@@ -147,6 +153,10 @@ class Projector:
             regex = slug_regex(str(slug), people=True)
             if regex is not None:
                 cands += [(m.start(), m.end(), "PERSON", "person-slug") for m in regex.finditer(text)]
+        # words that are never names: outside, and no source may label them
+        outside = [(m.start(), m.end(), "O", "outside") for m in self.outside_re.finditer(text)]
+        cands = [c for c in cands if not any(o[0] <= c[0] and c[1] <= o[1] for o in outside)]
+        cands += outside
         urls = [(m.start(), m.end()) for m in URL.finditer(text)]
         cands = [c for c in cands if not any(a <= c[0] < b for a, b in urls)]
         chosen: list[tuple[int, int, str, str]] = []
@@ -160,6 +170,11 @@ def label_doc(doc: Doc, spans: list[tuple[int, int, str, str]], common: set[str]
     ents: list[Span] = []
     covered: set[int] = set()
     for start, end, label, _ in spans:
+        if label == "O":
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                covered.update(range(span.start, span.end))  # outside: neither entity nor missing
+            continue
         span = doc.char_span(start, end, label=label, alignment_mode="strict")
         if span is None:
             continue  # glued inside a token ("GPT-5-powered"): left to the missing rule below
