@@ -105,7 +105,7 @@ class EntityRecognizer:
         text = doc_text(doc)
         recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
         kept = [c for c in recognized if c.confidence >= self.threshold or c.label in OTHER_LABELS]
-        kept = self._complete_model_names(text, kept)
+        kept = self._complete_organization_names(text, self._complete_model_names(text, kept))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text)]
         rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
@@ -129,6 +129,19 @@ class EntityRecognizer:
                 if longer:
                     best = max(longer, key=lambda m: m.end - m.start)
                     cand = cand._replace(start=best.start, end=best.end, name=best.name, source="ner+model-pattern")
+            out.append(cand)
+        return out
+
+    def _complete_organization_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """A recognized organization inside a longer gazetteer name ("Meta" of "Meta Platforms") takes the whole name."""
+        matches = [(m.start(), m.end()) for m in self.org_regex.finditer(text)]
+        out = []
+        for cand in candidates:
+            if cand.label == "Organization":
+                longer = [(s, e) for s, e in matches if s <= cand.start and cand.end <= e and (e - s) > (cand.end - cand.start)]
+                if longer:
+                    s, e = max(longer, key=lambda m: m[1] - m[0])
+                    cand = cand._replace(start=s, end=e, name=text[s:e], source="ner+gazetteer")
             out.append(cand)
         return out
 
@@ -225,7 +238,7 @@ _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
-REPEATED_SOURCES = frozenset({"ner", "gazetteer", "acronym", "results-table"})
+REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
