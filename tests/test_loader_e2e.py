@@ -195,6 +195,14 @@ def test_aliases_union_across_batches(clean_db: Driver, database: str) -> None:
     assert q(clean_db, database, "MATCH (e:Entity {id: 'org:nobody'}) RETURN count(e) AS n") == [{"n": 0}]
 
 
+def test_an_entity_keeps_its_first_name_as_the_corpus_grows(clean_db: Driver, database: str) -> None:
+    GraphLoader(clean_db, database, batch_size=1).load_lines(NEWS.read_text().splitlines())
+    # A later document spells the model differently: the name stays, the new spelling is an alias.
+    extra = [json.dumps({"kind": "entity", "id": "model:llama-3.1", "type": "Model", "name": "Llama-3.1", "aliases": ["Llama-3.1"]})]
+    GraphLoader(clean_db, database).load_lines(extra)
+    assert q(clean_db, database, "MATCH (e:Entity {id: 'model:llama-3.1'}) RETURN e.name AS n, e.aliases AS a") == [{"n": "Llama 3.1", "a": ["Llama 3.1", "Llama-3.1"]}]
+
+
 def test_loading_twice_changes_nothing(loader: GraphLoader, clean_db: Driver, database: str) -> None:
     load_file(loader, NEWS)
     before, before_counts = dump(clean_db, database), counts(clean_db, database)

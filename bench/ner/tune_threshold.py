@@ -24,16 +24,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
     parser.add_argument("--thresholds", default="0,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95")
+    parser.add_argument("--heading-thresholds", default=None, help="also vary heading_threshold (default: the configured one)")
     args = parser.parse_args(argv)
     excerpts = list(read_gold(args.gold, split=args.split))
     nlp = load_pipeline()
     recognizer = nlp.get_pipe("newskg_entities")
     print(f"{len(excerpts)} {args.split} excerpts; threshold: " + "  ".join(f"{k:>17}" for k in (*CORE, "micro")))
-    for threshold in (float(t) for t in args.thresholds.split(",")):
-        recognizer.threshold = threshold
-        section = evaluate(excerpts, NewskgPredictor(nlp))
-        cells = "  ".join(f"{section[k]['precision']:.3f}/{section[k]['recall']:.3f}/{section[k]['f1']:.3f}" for k in (*CORE, "micro"))
-        print(f"{threshold:>5.2f}  {cells}", flush=True)
+    headings = [float(t) for t in args.heading_thresholds.split(",")] if args.heading_thresholds else [recognizer.heading_threshold]
+    for heading in headings:
+        for threshold in (float(t) for t in args.thresholds.split(",")):
+            recognizer.threshold, recognizer.heading_threshold = threshold, heading
+            section = evaluate(excerpts, NewskgPredictor(nlp))
+            cells = "  ".join(f"{section[k]['precision']:.3f}/{section[k]['recall']:.3f}/{section[k]['f1']:.3f}" for k in (*CORE, "micro"))
+            print(f"{threshold:>5.2f} (headings {heading:.2f})  {cells}", flush=True)
     return 0
 
 

@@ -45,6 +45,12 @@ OTHER_LABELS = frozenset(OTHER_LABEL_MAP.values())
 #: Confidence of the rule detections (the recognizer's own come from its beam).
 RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8}
 DEFAULT_THRESHOLD = 0.5
+DEFAULT_HEADING_THRESHOLD = 0.9
+#: An entity never runs across these (a line break, a "Title: text" joint, a Markdown emphasis mark,
+#: the "▷" and "|" of Discord/Reddit section lines).
+SPAN_BREAKS = re.compile(r"\n|: |\*\*|▷| \| ")
+_BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’.\-/&+]*")
 ORG_SUFFIXES = frozenset({"AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Research", "Technologies", "Systems", "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation"})
 
 
@@ -66,10 +72,11 @@ if not Doc.has_extension("newskg_entity_meta"):
 class EntityRecognizer:
     """Relabel and complete ``doc.ents`` with newskg's four entity types."""
 
-    def __init__(self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD, heading_threshold: float = DEFAULT_HEADING_THRESHOLD) -> None:
         self.lexicon = lexicon
         self.grammar = ModelNameGrammar(lexicon)
         self.threshold = threshold
+        self.heading_threshold = heading_threshold
 
     @cached_property
     def org_regex(self) -> re.Pattern[str]:
@@ -104,7 +111,9 @@ class EntityRecognizer:
         """Every kept candidate, the confusable types (Product, Software, ...) included."""
         text = doc_text(doc)
         recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
-        kept = [c for c in recognized if c.confidence >= self.threshold or c.label in OTHER_LABELS]
+        recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
+        headings = heading_regions(text)
+        kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, kept))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text)]
@@ -118,6 +127,12 @@ class EntityRecognizer:
         chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+
+    def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]]) -> float:
+        """Headings and "Title: text" bullet titles are context, not sentences: a stricter threshold there."""
+        if any(start <= cand.start and cand.end <= end for start, end in headings):
+            return max(self.threshold, self.heading_threshold)
+        return self.threshold
 
     def _complete_model_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
         """A recognized model name the grammar reads further ("Gemini 3 Deep" + " Think") is extended."""
@@ -225,6 +240,31 @@ class EntityRecognizer:
         doc._.newskg_entity_meta = {key: value for key, value in meta.items() if key in kept}
 
 
+def heading_regions(text: str) -> list[tuple[int, int]]:
+    """Character regions of heading-like text: a whole short line in title case without a full stop
+    ("Kernel/Serving Infrastructure", "## AI Reddit Recap"), or the title-case part before ": " of a
+    bullet ("- Cursor Version Upgrade Issues: members reported ...")."""
+    regions: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        bullet = _BULLET.match(line)
+        start = bullet.end() if bullet else 0
+        body = line[start:].rstrip()
+        colon = body.find(": ")
+        if body and not body.endswith((".", "?", "!")) and len(body.split()) <= 12 and _title_case(body):
+            regions.append((offset + start, offset + start + len(body)))
+        elif 0 < colon and len(body[:colon].split()) <= 12 and _title_case(body[:colon]):
+            regions.append((offset + start, offset + start + colon))
+        offset += len(line) + 1
+    return regions
+
+
+def _title_case(text: str) -> bool:
+    words = _TITLE_WORD.findall(text)
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
 def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
     """Keep the best non-overlapping candidates: higher priority first, then longer spans."""
     chosen: list[EntityCandidate] = []
@@ -324,6 +364,6 @@ def _overlaps_any(cand: EntityCandidate, others: list[EntityCandidate]) -> bool:
     return any(cand.start < o.end and o.start < cand.end for o in others)
 
 
-@Language.factory("newskg_entities_v1", default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD})
-def make_entity_recognizer(nlp: Language, name: str, lexicon_dir: str | None, threshold: float) -> EntityRecognizer:
-    return EntityRecognizer(load_lexicon(lexicon_dir), threshold)
+@Language.factory("newskg_entities_v1", default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD})
+def make_entity_recognizer(nlp: Language, name: str, lexicon_dir: str | None, threshold: float, heading_threshold: float) -> EntityRecognizer:
+    return EntityRecognizer(load_lexicon(lexicon_dir), threshold, heading_threshold)

@@ -136,10 +136,15 @@ DETACH DELETE a
 def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
     """(upsert, update) statements for entities of one type; ``row``: {id, name, aliases}."""
     others = ":".join(other for other in ENTITY_LABELS.values() if other != label)
+    # The first name an entity is written with stays its name, so names do not change as the
+    # corpus grows ("GLM-4.5" does not become "GLM 4.5" when a later article spells it so); a later
+    # different spelling becomes an alias.
     set_clause = (
-        f"SET e:{label}, e.type = '{entity_type}', e.name = row.name,\n"
-        "    e.aliases = reduce(acc = coalesce(e.aliases, []), alias IN coalesce(row.aliases, []) |\n"
-        "                       CASE WHEN alias IN acc THEN acc ELSE acc + alias END)\n"
+        f"SET e:{label}, e.type = '{entity_type}',\n"
+        "    e.aliases = reduce(acc = coalesce(e.aliases, []),\n"
+        "                       alias IN coalesce(row.aliases, []) + CASE WHEN e.name IS NOT NULL AND e.name <> row.name THEN [row.name] ELSE [] END |\n"
+        "                       CASE WHEN alias IN acc THEN acc ELSE acc + alias END),\n"
+        "    e.name = coalesce(e.name, row.name)\n"
         f"REMOVE e:{others}"
     )
     upsert = f"""
