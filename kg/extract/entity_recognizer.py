@@ -140,7 +140,8 @@ class EntityRecognizer:
         out = []
         for cand in candidates:
             if cand.label == "Model":
-                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and (m.end - m.start) > (cand.end - cand.start) and m.label == "Model"]
+                # longer, or the same span with a fuller name ("R1" of "DeepSeek's R1" is DeepSeek R1)
+                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and m.label == "Model" and ((m.end - m.start) > (cand.end - cand.start) or m.name != m.text)]
                 if longer:
                     best = max(longer, key=lambda m: m.end - m.start)
                     cand = cand._replace(start=best.start, end=best.end, name=best.name, source="ner+model-pattern")
