@@ -8,8 +8,9 @@ HANDLE; ``newskg_entities`` maps them to newskg's types and keeps the confusable
 
 Confidence: the recognizer is decoded greedily (as spaCy does), in Python so that each step's
 scores are kept. At every token the chosen action's probability is its softmax share among the
-actions the BILUO scheme allows there (out/begin/unit of any type outside an entity; in/last of the
-open entity's type inside one); an entity's confidence is the lowest such probability over its
+actions the BILUO scheme allows there (out/begin/unit of any type outside an entity, a begin or unit counting
+for both "an entity of this type starts here"; in/last of the open entity's type inside one); an
+entity's confidence is the lowest such probability over its
 tokens, so a name the model hesitates to start, to end or to type scores low. (Beam decoding of
 this greedily trained model would give probabilities too, but its best parses run entities across
 whole sentences.) Scores land in ``doc._.newskg_ner_scores``: ``(start_char, end_char, label) ->
@@ -59,8 +60,11 @@ class DomainNER:
         self._names = names
         self._outside_moves = numpy.array([i for i, n in enumerate(names) if n == "O" or (n[:2] in ("B-", "U-") and len(n) > 2)])
         self._inside_moves: dict[str, numpy.ndarray] = {}
+        self._start_moves: dict[int, numpy.ndarray] = {}
         for label in self.ner.labels:
             self._inside_moves[label] = numpy.array([names.index(f"I-{label}"), names.index(f"L-{label}")])
+            starts = numpy.array([names.index(f"B-{label}"), names.index(f"U-{label}")])
+            self._start_moves.update({int(m): starts for m in starts})
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -79,11 +83,17 @@ class DomainNER:
                 doc._.newskg_ner_scores = {}
             return docs
         if not self.scored:
+            for doc in docs:
+                doc.spans["newskg_base_ner"] = list(doc.ents)
+                doc.set_ents([], default="missing")
             states = self.ner.predict(docs)
             self.ner.set_annotations(docs, states)
             for doc in docs:
                 doc._.newskg_ner_scores = {(e.start_char, e.end_char, e.label_): 1.0 for e in doc.ents}
             return docs
+        for doc in docs:  # the base model's generic NER, when it ran, is a second opinion
+            doc.spans["newskg_base_ner"] = list(doc.ents)
+            doc.set_ents([], default="missing")  # preset entities would constrain the decoding
         states, probs = self._greedy_scored(docs)
         self.ner.set_annotations(docs, states)
         for doc, token_probs in zip(docs, probs, strict=True):
@@ -116,7 +126,12 @@ class DomainNER:
                     chosen = next(int(m) for m in numpy.argsort(-sc) if moves.is_valid(state, names[m]))
                 allowed_scores = sc[allowed]
                 top = allowed_scores.max()
-                share = float(numpy.exp(sc[chosen] - top) / numpy.exp(allowed_scores - top).sum()) if chosen in allowed else 1.0
+                weights = numpy.exp(allowed_scores - top)
+                # starting an entity: "an entity of this type starts here" (begin or unit: where it
+                # ends is decided, and scored, at its last token)
+                same = self._start_moves.get(chosen)
+                chosen_weight = numpy.exp(sc[same] - top).sum() if same is not None else numpy.exp(sc[chosen] - top)
+                share = float(chosen_weight / weights.sum()) if chosen in allowed else 1.0
                 if position[i] < len(probs[i]):
                     probs[i][position[i]] = share
                 moves.apply_transition(state, names[chosen])

@@ -43,7 +43,7 @@ NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC
 OTHER_LABEL_MAP = {"PRODUCT": "Product", "SOFTWARE": "Software", "BENCHMARK": "Benchmark", "HARDWARE": "Hardware", "HANDLE": "Handle"}
 OTHER_LABELS = frozenset(OTHER_LABEL_MAP.values())
 #: Confidence of the rule detections (the recognizer's own come from its beam).
-RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8}
+RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8, "agreement": 0.8, "org-suffix": 0.8}
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_HEADING_THRESHOLD = 0.9
 #: An entity never runs across these (a line break, a "Title: text" joint, a Markdown emphasis mark,
@@ -112,9 +112,10 @@ class EntityRecognizer:
         text = doc_text(doc)
         recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
         recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
+        recognized = self._second_opinion(doc, recognized)
         headings = heading_regions(text)
         kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
-        kept = self._complete_organization_names(text, self._complete_model_names(text, kept))
+        kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text)]
         rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
@@ -127,6 +128,44 @@ class EntityRecognizer:
         chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+
+    def _trim_lowercase_tail(self, span: Span) -> Span | None:
+        """Drop trailing lowercase words that are no model variant ("Mistral Large 3 next month")."""
+        variants = set(self.lexicon.model_variants)
+        end = span.end
+        while end > span.start + 1 and span.doc[end - 1].is_alpha and span.doc[end - 1].is_lower and span.doc[end - 1].text not in variants:
+            end -= 1
+        return span.doc[span.start : end]
+
+    def _split_organization_prefix(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """"Google Gemini", "Meta Llama 4": a listed organization before a model name the grammar
+        reads is the organization and the model (the developer is stated, not part of the name)."""
+        out = []
+        models = {(m.start, m.end) for m in find_model_names(text, self.grammar) if m.label == "Model"}
+        for cand in candidates:
+            if cand.label == "Model":
+                org = self.org_regex.match(text, cand.start)
+                if org is not None and org.end() < cand.end and text[org.end() : org.end() + 1] == " ":
+                    rest = org.end() + 1
+                    if any(s == rest and e <= cand.end for s, e in models):
+                        out.append(cand._replace(end=org.end(), label="Organization", name=org.group(0), source="ner+gazetteer"))
+                        cand = cand._replace(start=rest, name=text[rest : cand.end])
+            out.append(cand)
+        return out
+
+    def _second_opinion(self, doc: Doc, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """Where the base model's generic NER (if it ran) found the same span with the same type
+        (PERSON, ORG, GPE/LOC), a Person/Organization/Place is at least ``RULE_CONFIDENCE["agreement"]``
+        sure: two independent models agree (general-news names the AI-news model is unsure of)."""
+        base = doc.spans.get("newskg_base_ner") if "newskg_base_ner" in doc.spans else None
+        if not base:
+            return candidates
+        agreed = {(s.start_char, s.end_char, NER_LABEL_MAP.get(s.label_)) for s in base if s.label_ in ("PERSON", "ORG", "GPE", "LOC")}
+        floor = RULE_CONFIDENCE["agreement"]
+        return [
+            c._replace(confidence=floor, source="ner+agreement") if c.confidence < floor and (c.start, c.end, c.label) in agreed else c
+            for c in candidates
+        ]
 
     def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]]) -> float:
         """Headings and "Title: text" bullet titles are context, not sentences: a stricter threshold there."""
@@ -203,13 +242,16 @@ class EntityRecognizer:
                 continue
             confidence = scores.get((ent.start_char, ent.end_char, ent.label_), 1.0)
             span = _trim(ent)
+            if span is not None:
+                span = self._trim_lowercase_tail(span)
             if span is None:
                 continue
             text = span.text
             if text.startswith("@"):
                 label = "Handle"  # a social-media handle is never an organization or person
-            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place") and len(span) > 1:
-                label = "Organization"
+            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place", "Organization") and len(span) > 1 and span[0].text[:1].isupper():
+                # the name's own form says organization ("Velora Systems", "Nimbara Labs")
+                label, confidence = "Organization", max(confidence, RULE_CONFIDENCE["org-suffix"])
             key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}.get(label)
             if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
                 continue
@@ -279,7 +321,7 @@ _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
-REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "gazetteer", "acronym", "results-table"})
+REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:

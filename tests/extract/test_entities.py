@@ -122,11 +122,22 @@ def test_an_acronym_defined_in_the_article_is_the_organization_everywhere(nlp: L
     assert {m.entity for m in nra} == {org.id}
 
 
+def _find(text: str, surface: str) -> tuple[int, int]:
+    start = text.index(surface)
+    return start, start + len(surface)
+
+
 def _recognize_with_model_labels(
-    nlp: Language, text: str, labels: list[tuple[str, str]], scores: dict[str, float] | None = None, others: list[tuple[str, str]] | None = None
+    nlp: Language,
+    text: str,
+    labels: list[tuple[str, str]],
+    scores: dict[str, float] | None = None,
+    others: list[tuple[str, str]] | None = None,
+    base: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """Run newskg_entities on ``text`` as if newskg_ner had produced ``labels`` (surface, label) with
-    the confidences in ``scores`` (by surface; 1.0 otherwise). ``others`` receives the confusable spans."""
+    the confidences in ``scores`` (by surface; 1.0 otherwise) and the base model's NER ``base``.
+    ``others`` receives the confusable spans."""
     from spacy.tokens import Span
 
     with nlp.select_pipes(disable=["newskg_entities", "newskg_claims"]):
@@ -141,6 +152,7 @@ def _recognize_with_model_labels(
         confidence[(start, taken, label)] = (scores or {}).get(surface, 1.0)
     doc.ents = spans
     doc._.newskg_ner_scores = confidence
+    doc.spans["newskg_base_ner"] = [doc.char_span(*_find(text, surface), label=label) for surface, label in base or []]
     doc = nlp.get_pipe("newskg_entities")(doc)
     if others is not None:
         others.extend((s.text, s.label_) for s in doc.spans["newskg_other"])
@@ -205,12 +217,36 @@ def test_a_handle_typed_as_an_organization_is_a_handle(nlp: Language) -> None:
     assert others == [("@orvana_labs", "Handle")]
 
 
-@pytest.mark.parametrize(("confidence", "kept"), [(0.2, False), (0.99, True)])
-def test_entities_below_the_threshold_are_not_emitted(nlp: Language, confidence: float, kept: bool) -> None:
+@pytest.mark.parametrize(
+    ("confidence", "base", "kept"),
+    [
+        (0.2, [], False),
+        (0.99, [], True),
+        # the base model's generic NER finds the same organization: two models agree
+        (0.2, [("Veltrani Quorum", "ORG")], True),
+        (0.2, [("Veltrani Quorum", "PERSON")], False),
+    ],
+)
+def test_entities_below_the_threshold_are_not_emitted(nlp: Language, confidence: float, base: list[tuple[str, str]], kept: bool) -> None:
     recognizer = nlp.get_pipe("newskg_entities")
     assert 0.2 < recognizer.threshold < 0.99
-    found = _recognize_with_model_labels(nlp, "Veltrani Quorum opened an office.", [("Veltrani Quorum", "ORG")], scores={"Veltrani Quorum": confidence})
+    found = _recognize_with_model_labels(nlp, "Veltrani Quorum opened an office.", [("Veltrani Quorum", "ORG")], scores={"Veltrani Quorum": confidence}, base=base)
     assert (("Veltrani Quorum", "Organization") in found) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "expected"),
+    [
+        # an organization suffix makes an unsure name an organization
+        ("Velora Systems hired staff.", [("Velora Systems", "PERSON")], [("Velora Systems", "Organization")]),
+        # trailing lowercase words are no part of a name
+        ("Mistral AI will release Mistral Large 3 next month.", [("Mistral AI", "ORG"), ("Mistral Large 3 next month", "MODEL")], [("Mistral AI", "Organization"), ("Mistral Large 3", "Model")]),
+        # a listed organization before a model name is the developer
+        ("Critics compared Google Gemini with rivals.", [("Google Gemini", "MODEL")], [("Google", "Organization"), ("Gemini", "Model")]),
+    ],
+)
+def test_precise_corrections_of_the_recognizer(nlp: Language, text: str, labels: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
+    assert _recognize_with_model_labels(nlp, text, labels, scores={surface: 0.5 for surface, _ in labels}) == expected
 
 
 @pytest.mark.parametrize(
