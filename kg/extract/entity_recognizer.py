@@ -51,7 +51,15 @@ DEFAULT_HEADING_THRESHOLD = 0.9
 SPAN_BREAKS = re.compile(r"\n|: |\*\*|▷| \| ")
 _BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
 _TITLE_WORD = re.compile(r"[A-Za-z][\w'’.\-/&+]*")
-ORG_SUFFIXES = frozenset({"AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Research", "Technologies", "Systems", "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation"})
+ORG_SUFFIXES = frozenset({
+    "AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Corporation", "Company", "Group", "Research", "Technologies", "Systems",
+    "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation", "Alliance",
+    "Association", "Council", "Agency", "Ventures", "Capital", "Partners", "Commission", "Committee", "Ministry",
+    "Department", "College", "Bank", "Studios",
+})
+#: Organization words of general news; the AI-news ones ("AI", "Labs", "Research") also end Discord
+#: server and team names, so only these make a base-model name an organization on their own.
+GENERAL_ORG_SUFFIXES = ORG_SUFFIXES - {"AI", "Lab", "Labs", "Research", "Intelligence", "Computing"}
 
 
 class EntityCandidate(NamedTuple):
@@ -117,7 +125,7 @@ class EntityRecognizer:
         kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
-        rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text)]
+        rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text), *self._base_organizations(doc)]
         rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
         rules = [c for c in rules if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(kept + rules)
@@ -152,6 +160,18 @@ class EntityRecognizer:
                         cand = cand._replace(start=rest, name=text[rest : cand.end])
             out.append(cand)
         return out
+
+    def _base_organizations(self, doc: Doc) -> Iterator[EntityCandidate]:
+        """Names the base model's generic NER found whose own form says organization ("The Northern
+        Robotics Alliance", "Velora Robotics"): several capitalized words ending in an organization word."""
+        base = doc.spans["newskg_base_ner"] if "newskg_base_ner" in doc.spans else []
+        for ent in base:
+            if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC"):
+                continue
+            span = _trim(ent)
+            if span is None or len(span) < 2 or span[-1].text not in GENERAL_ORG_SUFFIXES or not all(t.text[:1].isupper() for t in span):
+                continue
+            yield EntityCandidate(span.start_char, span.end_char, "Organization", 1, "base-ner+org-suffix", span.text, RULE_CONFIDENCE["org-suffix"])
 
     def _second_opinion(self, doc: Doc, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
         """Where the base model's generic NER (if it ran) found the same span with the same type
@@ -321,7 +341,7 @@ _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
-REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "gazetteer", "acronym", "results-table"})
+REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "base-ner+org-suffix", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
