@@ -29,12 +29,14 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
+from kg.resources import pipelines_dir
 from kg.resolve.names import ACRONYM_AFTER_NAME, acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
@@ -125,7 +127,7 @@ class EntityRecognizer:
         kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
-        rules = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text), *self._base_organizations(doc)]
+        rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
         rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
         rules = [c for c in rules if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(kept + rules)
@@ -225,6 +227,18 @@ class EntityRecognizer:
             priority = 4 if match.has_tail else 3
             confidence = RULE_CONFIDENCE["model-pattern" if match.has_tail else "model-family"]
             yield EntityCandidate(match.start, match.end, match.label, priority, "model-pattern", match.name, confidence)
+
+    @cached_property
+    def people_regex(self) -> re.Pattern[str] | None:
+        path = pipelines_dir() / "gazetteers" / "people.yml"
+        names = [str(n) for n in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])] if path.is_file() else []
+        return re.compile(rf"(?<![\w@])(?:{compile_alternation(names)})(?![\w])") if names else None
+
+    def _people(self, text: str) -> Iterator[EntityCandidate]:
+        """Well-known people of AI news (pipelines/gazetteers/people.yml), where the recognizer missed them."""
+        if self.people_regex is not None:
+            for match in self.people_regex.finditer(text):
+                yield EntityCandidate(match.start(), match.end(), "Person", 3, "people-gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     def _gazetteer(self, text: str) -> Iterator[EntityCandidate]:
         for match in self.org_regex.finditer(text):
@@ -341,7 +355,7 @@ _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
-REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "base-ner+org-suffix", "gazetteer", "acronym", "results-table"})
+REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "base-ner+org-suffix", "people-gazetteer", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
