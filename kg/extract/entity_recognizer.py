@@ -176,16 +176,18 @@ class EntityRecognizer:
             yield EntityCandidate(span.start_char, span.end_char, "Organization", 1, "base-ner+org-suffix", span.text, RULE_CONFIDENCE["org-suffix"])
 
     def _second_opinion(self, doc: Doc, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
-        """Where the base model's generic NER (if it ran) found the same span with the same type
-        (PERSON, ORG, GPE/LOC), a Person/Organization/Place is at least ``RULE_CONFIDENCE["agreement"]``
-        sure: two independent models agree (general-news names the AI-news model is unsure of)."""
+        """Where the base model's generic NER (if it ran) found the same name of several words with the
+        same type (PERSON, ORG, GPE/LOC), a Person/Organization/Place is at least
+        ``RULE_CONFIDENCE["agreement"]`` sure: two independent models agree (general-news names the
+        AI-news model is unsure of). One-word names are left out: in AI news both models take
+        tools and nicknames ("Ruff", "LCPP") for people and organizations."""
         base = doc.spans.get("newskg_base_ner") if "newskg_base_ner" in doc.spans else None
         if not base:
             return candidates
         agreed = {(s.start_char, s.end_char, NER_LABEL_MAP.get(s.label_)) for s in base if s.label_ in ("PERSON", "ORG", "GPE", "LOC")}
         floor = RULE_CONFIDENCE["agreement"]
         return [
-            c._replace(confidence=floor, source="ner+agreement") if c.confidence < floor and (c.start, c.end, c.label) in agreed else c
+            c._replace(confidence=floor, source="ner+agreement") if c.confidence < floor and (c.start, c.end, c.label) in agreed and " " in doc_text(doc)[c.start : c.end] else c
             for c in candidates
         ]
 
