@@ -293,7 +293,10 @@ class EntityRecognizer:
                 continue
             if label == "Person" and (any(ch.isdigit() for ch in text) or text.isupper()):
                 continue  # "GPT4", "MMLU": never people
-            yield EntityCandidate(span.start_char, span.end_char, label, 1, "ner", text, confidence)
+            end = span.end_char
+            if label in ("Model", "Person") and text.endswith(".") and len(text) > 2 and not re.search(r"(?:^|[.\s])(?:[A-Za-z]|[A-Z][a-z]{1,2})\.$", text):
+                end, text = end - 1, text[:-1]  # "Llama3-8B." at a sentence end is one token
+            yield EntityCandidate(span.start_char, end, label, 1, "ner", text, confidence)
 
     # -- annotation ------------------------------------------------------------------------
     def set_annotations(self, doc: Doc, candidates: list[EntityCandidate]) -> None:
@@ -302,7 +305,13 @@ class EntityRecognizer:
         meta: dict[tuple[int, int], tuple[str, str, float]] = {}
         text = doc_text(doc)
         for cand in candidates:
-            span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
+            span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="strict")
+            if span is None:  # a token glues punctuation to the name ("8B." at a sentence end): take it whole
+                wide = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
+                if wide is not None and wide.start_char == cand.start and not wide.text[cand.end - cand.start :].strip(".,;:!?"):
+                    span = wide
+            if span is None:
+                span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
             if span is None or len(span) == 0:
                 span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
                 if span is None or span.end_char - span.start_char > (cand.end - cand.start) + 3:
@@ -311,7 +320,10 @@ class EntityRecognizer:
                 others.append(span)
                 continue
             spans.append(span)
-            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == text[cand.start : cand.end] else span.text, round(cand.confidence, 3))
+            surface = text[cand.start : cand.end]
+            # a token that glues punctuation to the name ("8B." at a sentence end) keeps the name clean
+            same = span.text == surface or (span.text.startswith(surface) and not span.text[len(surface) :].strip(".,;:!?)'\"’”"))
+            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if same else span.text, round(cand.confidence, 3))
         spans = _without_overlaps(spans)
         doc.spans["newskg_other"] = others
         doc.ents = spans

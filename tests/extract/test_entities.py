@@ -265,3 +265,15 @@ def test_every_mention_carries_its_confidence(nlp: Language) -> None:
     threshold = nlp.get_pipe("newskg_entities").threshold
     assert result.mentions
     assert all(m.confidence is not None and threshold <= m.confidence <= 1.0 for m in result.mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We fine-tuned Llama3-8B. It was fast.", ("Llama3-8B", "Model")),
+        ("It was fast, and so was Qwen2.5 0.5B.", ("Qwen2.5 0.5B", "Model")),
+    ],
+)
+def test_a_full_stop_glued_to_a_model_name_is_not_part_of_its_name(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    result = extract_text(nlp, text)
+    assert expected in {(e.name, e.type) for e in result.entities}
