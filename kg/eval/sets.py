@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import kg
-from kg.eval import ainews, conll, crossre, polnear, relations_gold
+from kg.eval import ainews, ainews_gold, conll, crossre, polnear, relations_gold
 from kg.eval.runner import Tick
 
 REPORT_FORMAT = "newskg-eval-report/1"
@@ -50,6 +50,11 @@ SETS: dict[str, EvalSet] = {
         "ainews", ainews.PROTOCOL,
         "Organization/Model names per AI-news summary against silver labels (descriptions-*.jsonl)",
         ainews.read_ainews, ainews.evaluate, ainews.render, baseline=True, markdown=True,
+    ),
+    "ainews-gold": EvalSet(
+        "ainews-gold", ainews_gold.PROTOCOL,
+        "ORG/PERSON/MODEL/PLACE mentions, exact match, on hand-annotated AI-news 2025 excerpts (gold.jsonl; --split dev|test|all)",
+        ainews_gold.read_gold, ainews_gold.evaluate, ainews_gold.render, baseline=True, markdown=False,
     ),
     "crossre": EvalSet(
         "crossre", crossre.PROTOCOL,

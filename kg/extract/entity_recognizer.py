@@ -1,15 +1,25 @@
 """The ``newskg_entities`` component: Organization, Person, Model and Place entities for AI news.
 
-The statistical NER of a small English pipeline gets this domain wrong ("Wan 2.2" as PERSON,
-"Alibaba" as GPE, no notion of a model), so this component combines four detectors, each with a
-priority, and keeps the best non-overlapping set:
+The entities come from ``newskg_ner`` (kg/extract/domain_ner.py), a recognizer trained on AI news
+that also knows the types that look like them but are not: PRODUCT, SOFTWARE, BENCHMARK, HARDWARE,
+HANDLE. Those are never Organization, Person or Model; they are kept in ``doc.spans["newskg_other"]``
+(with their newskg type names: Product, Software, Benchmark, Hardware, Handle) for inspection and
+are not stored in the graph. Every candidate carries a confidence (the recognizer's beam
+probability, or the fixed confidence of the rule that found it) and nothing below ``threshold``
+(pipelines/newskg.cfg) is emitted as an entity.
 
-4. model names with a version tail (``model_names``): "GLM-4.5 Air", "Llama 3.1 405B";
-3. gazetteer organizations and bare family names: "Zhipu AI", "Meta Platforms", "Llama";
-2. context: "X, an open-source video model" makes X a Model; model-shaped tokens in model talk;
-1. the statistical NER, relabelled and filtered (PERSON→Person, ORG→Organization, GPE/LOC→Place).
+Rules are kept where they are precise:
 
-Detection works on character offsets and is separate from setting ``doc.ents``.
+* the model-name grammar (``model_names``) completes a recognized model name to its full version
+  and variant tail ("Gemini 3 Deep" -> "Gemini 3 Deep Think") and finds model names of known
+  families the recognizer missed;
+* the organization gazetteer finds the listed organizations the recognizer missed;
+* sports results tables, surnames after a full name, acronyms defined in the article and
+  repetitions of a recognized name (one sense per article) as before.
+
+A span the recognizer typed (any type at or above the threshold, or a confusable type at any
+confidence) is never overridden by a rule. Detection works on character offsets and is separate
+from setting ``doc.ents``.
 """
 
 from __future__ import annotations
@@ -19,18 +29,39 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple
 
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
+from kg.resources import pipelines_dir
 from kg.resolve.names import ACRONYM_AFTER_NAME, acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
-NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place"}
-ORG_SUFFIXES = frozenset({"AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Research", "Technologies", "Systems", "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation"})
-MODEL_SHAPE = re.compile(r"^[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-?v?\d+(?:\.\d+)*[A-Za-z]?(?:-[A-Za-z0-9.]+)*$")
+NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "MODEL": "Model"}
+#: The recognizer's types for what looks like an entity but is not one of newskg's four.
+OTHER_LABEL_MAP = {"PRODUCT": "Product", "SOFTWARE": "Software", "BENCHMARK": "Benchmark", "HARDWARE": "Hardware", "HANDLE": "Handle"}
+OTHER_LABELS = frozenset(OTHER_LABEL_MAP.values())
+#: Confidence of the rule detections (the recognizer's own come from its beam).
+RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8, "agreement": 0.8, "org-suffix": 0.8}
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_HEADING_THRESHOLD = 0.9
+#: An entity never runs across these (a line break, a "Title: text" joint, a Markdown emphasis mark,
+#: the "▷" and "|" of Discord/Reddit section lines).
+SPAN_BREAKS = re.compile(r"\n|: |\*\*|▷| \| ")
+_BULLET = re.compile(r"^\s*(?:[-*•]|#{1,6}|\d+[.)])\s+")
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’.\-/&+]*")
+ORG_SUFFIXES = frozenset({
+    "AI", "Labs", "Lab", "Inc", "Inc.", "Corp", "Corp.", "Corporation", "Company", "Group", "Research", "Technologies", "Systems",
+    "Robotics", "Ltd", "Ltd.", "LLC", "Intelligence", "Computing", "Institute", "University", "Foundation", "Alliance",
+    "Association", "Council", "Agency", "Ventures", "Capital", "Partners", "Commission", "Committee", "Ministry",
+    "Department", "College", "Bank", "Studios",
+})
+#: Organization words of general news; the AI-news ones ("AI", "Labs", "Research") also end Discord
+#: server and team names, so only these make a base-model name an organization on their own.
+GENERAL_ORG_SUFFIXES = ORG_SUFFIXES - {"AI", "Lab", "Labs", "Research", "Intelligence", "Computing"}
 
 
 class EntityCandidate(NamedTuple):
@@ -38,21 +69,27 @@ class EntityCandidate(NamedTuple):
     end: int
     label: str
     priority: int
-    source: str  # "model-pattern", "gazetteer", "context", "ner"
+    source: str  # "model-pattern", "gazetteer", "ner", ...
     name: str  # full name when it differs from the surface text ("DeepSeek R1" for "R1")
+    confidence: float = 1.0
 
 
 if not Doc.has_extension("newskg_entity_meta"):
-    # (start_char, end_char) -> (source, full name); plain data so docs travel between processes.
+    # (start_char, end_char) -> (source, full name, confidence); plain data so docs travel between processes.
     Doc.set_extension("newskg_entity_meta", default=None)
 
 
 class EntityRecognizer:
     """Relabel and complete ``doc.ents`` with newskg's four entity types."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(
+        self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD, heading_threshold: float = DEFAULT_HEADING_THRESHOLD, person_threshold: float | None = None
+    ) -> None:
         self.lexicon = lexicon
         self.grammar = ModelNameGrammar(lexicon)
+        self.threshold = threshold
+        self.heading_threshold = heading_threshold
+        self.person_threshold = person_threshold
 
     @cached_property
     def org_regex(self) -> re.Pattern[str]:
@@ -71,7 +108,7 @@ class EntityRecognizer:
         return bool(self.not_model_regex and self.not_model_regex.match(text))
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.detect(doc))
+        self.set_annotations(doc, self.detect_all(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
@@ -80,25 +117,148 @@ class EntityRecognizer:
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
+        """Newskg's entities (the four types) at or above the threshold, best non-overlapping set."""
+        return [c for c in self.detect_all(doc) if c.label not in OTHER_LABELS]
+
+    def detect_all(self, doc: Doc) -> list[EntityCandidate]:
+        """Every kept candidate, the confusable types (Product, Software, ...) included."""
         text = doc_text(doc)
-        candidates = [*self._model_names(text), *self._gazetteer(text), *self._results_tables(text), *self._context(doc), *self._statistical(doc)]
-        candidates = [c for c in candidates if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
-        chosen = select_entities(candidates)
-        surnames = list(_surname_mentions(text, chosen))
+        recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
+        recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
+        recognized = self._second_opinion(doc, recognized)
+        headings = heading_regions(text)
+        kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
+        kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
+        blocking = kept
+        rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
+        rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
+        rules = [c for c in rules if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
+        chosen = select_entities(kept + rules)
+        core = [c for c in chosen if c.label not in OTHER_LABELS]
+        surnames = list(_surname_mentions(text, core))
         # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
         same_span = {(c.start, c.end) for c in surnames}
-        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+
+    def _trim_lowercase_tail(self, span: Span) -> Span | None:
+        """Drop trailing lowercase words that are no model variant ("Mistral Large 3 next month")."""
+        variants = set(self.lexicon.model_variants)
+        end = span.end
+        while end > span.start + 1 and span.doc[end - 1].is_alpha and span.doc[end - 1].is_lower and span.doc[end - 1].text not in variants:
+            end -= 1
+        return span.doc[span.start : end]
+
+    def _split_organization_prefix(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """"Google Gemini", "Meta Llama 4": a listed organization before a model name the grammar
+        reads is the organization and the model (the developer is stated, not part of the name)."""
+        out = []
+        models = {(m.start, m.end) for m in find_model_names(text, self.grammar) if m.label == "Model"}
+        for cand in candidates:
+            if cand.label == "Model":
+                org = self.org_regex.match(text, cand.start)
+                if org is not None and org.end() < cand.end and text[org.end() : org.end() + 1] == " ":
+                    rest = org.end() + 1
+                    if any(s == rest and e <= cand.end for s, e in models):
+                        out.append(cand._replace(end=org.end(), label="Organization", name=org.group(0), source="ner+gazetteer"))
+                        cand = cand._replace(start=rest, name=text[rest : cand.end])
+            out.append(cand)
+        return out
+
+    def _base_organizations(self, doc: Doc) -> Iterator[EntityCandidate]:
+        """Names the base model's generic NER found whose own form says organization ("The Northern
+        Robotics Alliance", "Velora Robotics"): several capitalized words ending in an organization word."""
+        base = doc.spans["newskg_base_ner"] if "newskg_base_ner" in doc.spans else []
+        for ent in base:
+            if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC"):
+                continue
+            span = _trim(ent)
+            if span is None or len(span) < 2 or span[-1].text not in GENERAL_ORG_SUFFIXES or not all(t.text[:1].isupper() for t in span):
+                continue
+            yield EntityCandidate(span.start_char, span.end_char, "Organization", 1, "base-ner+org-suffix", span.text, RULE_CONFIDENCE["org-suffix"])
+
+    def _second_opinion(self, doc: Doc, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """Where the base model's generic NER (if it ran) found the same name of several words with the
+        same type (PERSON, ORG, GPE/LOC), a Person/Organization/Place is at least
+        ``RULE_CONFIDENCE["agreement"]`` sure: two independent models agree (general-news names the
+        AI-news model is unsure of). One-word names are left out: in AI news both models take
+        tools and nicknames ("Ruff", "LCPP") for people and organizations."""
+        base = doc.spans.get("newskg_base_ner") if "newskg_base_ner" in doc.spans else None
+        if not base:
+            return candidates
+        agreed = {(s.start_char, s.end_char, NER_LABEL_MAP.get(s.label_)) for s in base if s.label_ in ("PERSON", "ORG", "GPE", "LOC")}
+        floor = RULE_CONFIDENCE["agreement"]
+        text = doc_text(doc)
+        # the base model's full personal names ("Grace Okafor": title-case words only)
+        people = {(s.start_char, s.end_char) for s in base if s.label_ == "PERSON" and len(s) > 1 and all(t.is_alpha and t.is_title for t in s)}
+        out = []
+        for c in candidates:
+            if c.confidence < self.threshold and (c.start, c.end) in people and c.label != "Person":
+                # the AI-news model is unsure what this name is, the base model reads a full personal name
+                c = c._replace(label="Person", confidence=floor, source="ner+agreement")
+            elif c.confidence < floor and (c.start, c.end, c.label) in agreed and " " in text[c.start : c.end]:
+                c = c._replace(confidence=floor, source="ner+agreement")
+            out.append(c)
+        return out
+
+    def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]]) -> float:
+        """Headings and "Title: text" bullet titles are context, not sentences: a stricter threshold there.
+        People's names have their own (lower) threshold: the AI-news training data has few of them."""
+        if any(start <= cand.start and cand.end <= end for start, end in headings):
+            return max(self.threshold, self.heading_threshold)
+        if cand.label == "Person" and self.person_threshold is not None:
+            return self.person_threshold
+        return self.threshold
+
+    def _complete_model_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """A recognized model name the grammar reads further ("Gemini 3 Deep" + " Think") is extended."""
+        matches = list(find_model_names(text, self.grammar))
+        out = []
+        for cand in candidates:
+            if cand.label == "Model":
+                # longer, or the same span with a fuller name ("R1" of "DeepSeek's R1" is DeepSeek R1)
+                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and m.label == "Model" and ((m.end - m.start) > (cand.end - cand.start) or m.name != m.text)]
+                if longer:
+                    best = max(longer, key=lambda m: m.end - m.start)
+                    cand = cand._replace(start=best.start, end=best.end, name=best.name, source="ner+model-pattern")
+            out.append(cand)
+        return out
+
+    def _complete_organization_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """A recognized organization inside a longer gazetteer name ("Meta" of "Meta Platforms") takes the whole name."""
+        matches = [(m.start(), m.end()) for m in self.org_regex.finditer(text)]
+        out = []
+        for cand in candidates:
+            if cand.label == "Organization":
+                longer = [(s, e) for s, e in matches if s <= cand.start and cand.end <= e and (e - s) > (cand.end - cand.start)]
+                if longer:
+                    s, e = max(longer, key=lambda m: m[1] - m[0])
+                    cand = cand._replace(start=s, end=e, name=text[s:e], source="ner+gazetteer")
+            out.append(cand)
+        return out
 
     def _model_names(self, text: str) -> Iterator[EntityCandidate]:
         for match in find_model_names(text, self.grammar):
             priority = 4 if match.has_tail else 3
-            yield EntityCandidate(match.start, match.end, match.label, priority, "model-pattern", match.name)
+            confidence = RULE_CONFIDENCE["model-pattern" if match.has_tail else "model-family"]
+            yield EntityCandidate(match.start, match.end, match.label, priority, "model-pattern", match.name, confidence)
+
+    @cached_property
+    def people_regex(self) -> re.Pattern[str] | None:
+        path = pipelines_dir() / "gazetteers" / "people.yml"
+        names = [str(n) for n in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])] if path.is_file() else []
+        return re.compile(rf"(?<![\w@])(?:{compile_alternation(names)})(?![\w])") if names else None
+
+    def _people(self, text: str) -> Iterator[EntityCandidate]:
+        """Well-known people of AI news (pipelines/gazetteers/people.yml), where the recognizer missed them."""
+        if self.people_regex is not None:
+            for match in self.people_regex.finditer(text):
+                yield EntityCandidate(match.start(), match.end(), "Person", 3, "people-gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     def _gazetteer(self, text: str) -> Iterator[EntityCandidate]:
         for match in self.org_regex.finditer(text):
-            yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0))
+            yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     @cached_property
     def results_line_regexes(self) -> tuple[re.Pattern[str], ...]:
@@ -118,62 +278,96 @@ class EntityRecognizer:
                 for group, value in match.groupdict().items():
                     if group.startswith("team") and value:
                         start = offset + match.start(group)
-                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value)
+                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value, RULE_CONFIDENCE["results-table"])
                 break
             offset += len(line) + 1
 
-    def _context(self, doc: Doc) -> Iterator[EntityCandidate]:
-        model_nouns = self.lexicon.model_nouns
-        release_verbs = self.lexicon.release_verbs | self.lexicon.announce_verbs
-        not_model = self.lexicon.not_entities.get("not_model", frozenset())
-        for sent in doc.sents:
-            talks_models = any(t.lower_ in model_nouns or t.lemma_ in release_verbs for t in sent)
-            for token in sent:
-                # "Wan 2.2, an open-source video generation model": the appositive names the type.
-                if token.dep_ == "appos" and token.lower_ in model_nouns and token.head.pos_ in ("PROPN", "NUM", "NOUN"):
-                    span = _proper_chunk(token.head)
-                    if span is not None and span.text not in not_model:
-                        yield EntityCandidate(span.start_char, span.end_char, "Model", 2, "context", span.text)
-                # Model-shaped tokens ("Hunyuan-A13B", "EXAONE-4") where the sentence talks about models.
-                elif talks_models and MODEL_SHAPE.match(token.text) and token.text not in not_model and any(c.isalpha() for c in token.text[:2]):
-                    yield EntityCandidate(token.idx, token.idx + len(token.text), "Model", 2, "context", token.text)
-
     def _statistical(self, doc: Doc) -> Iterator[EntityCandidate]:
+        """The recognizer's entities with their confidence (1.0 where no score was recorded)."""
         excluded = self.lexicon.not_entities
+        scores: dict[tuple[int, int, str], float] = doc._.newskg_ner_scores or {}
         for ent in doc.ents:
-            label = NER_LABEL_MAP.get(ent.label_)
+            label = NER_LABEL_MAP.get(ent.label_) or OTHER_LABEL_MAP.get(ent.label_)
             if label is None:
                 continue
+            confidence = scores.get((ent.start_char, ent.end_char, ent.label_), 1.0)
             span = _trim(ent)
+            if span is not None:
+                span = self._trim_lowercase_tail(span)
             if span is None:
                 continue
             text = span.text
-            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place") and len(span) > 1:
-                label = "Organization"
-            key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}[label]
-            if text in excluded.get(key, ()) or not any(ch.isalpha() for ch in text):
+            if text.startswith("@"):
+                label = "Handle"  # a social-media handle is never an organization or person
+            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place", "Organization") and len(span) > 1 and span[0].text[:1].isupper():
+                # the name's own form says organization ("Velora Systems", "Nimbara Labs")
+                label, confidence = "Organization", max(confidence, RULE_CONFIDENCE["org-suffix"])
+            key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}.get(label)
+            if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
                 continue
             if label == "Person" and (any(ch.isdigit() for ch in text) or text.isupper()):
                 continue  # "GPT4", "MMLU": never people
-            yield EntityCandidate(span.start_char, span.end_char, label, 1, "ner", text)
+            end = span.end_char
+            if label in ("Model", "Person") and text.endswith(".") and len(text) > 2 and not re.search(r"(?:^|[.\s])(?:[A-Za-z]|[A-Z][a-z]{1,2})\.$", text):
+                end, text = end - 1, text[:-1]  # "Llama3-8B." at a sentence end is one token
+            yield EntityCandidate(span.start_char, end, label, 1, "ner", text, confidence)
 
     # -- annotation ------------------------------------------------------------------------
     def set_annotations(self, doc: Doc, candidates: list[EntityCandidate]) -> None:
         spans: list[Span] = []
-        meta: dict[tuple[int, int], tuple[str, str]] = {}
+        others: list[Span] = []
+        meta: dict[tuple[int, int], tuple[str, str, float]] = {}
         text = doc_text(doc)
         for cand in candidates:
-            span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
+            span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="strict")
+            if span is None:  # a token glues punctuation to the name ("8B." at a sentence end): take it whole
+                wide = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
+                if wide is not None and wide.start_char == cand.start and not wide.text[cand.end - cand.start :].strip(".,;:!?"):
+                    span = wide
+            if span is None:
+                span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="contract")
             if span is None or len(span) == 0:
                 span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
                 if span is None or span.end_char - span.start_char > (cand.end - cand.start) + 3:
                     continue  # the name is glued inside a longer token ("GPT-5-powered")
+            if cand.label in OTHER_LABELS:
+                others.append(span)
+                continue
             spans.append(span)
-            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if span.text == text[cand.start : cand.end] else span.text)
+            surface = text[cand.start : cand.end]
+            # a token that glues punctuation to the name ("8B." at a sentence end) keeps the name clean
+            same = span.text == surface or (span.text.startswith(surface) and not span.text[len(surface) :].strip(".,;:!?)'\"’”"))
+            meta[(span.start_char, span.end_char)] = (cand.source, cand.name if same else span.text, round(cand.confidence, 3))
         spans = _without_overlaps(spans)
+        doc.spans["newskg_other"] = others
         doc.ents = spans
         kept = {(s.start_char, s.end_char) for s in spans}
         doc._.newskg_entity_meta = {key: value for key, value in meta.items() if key in kept}
+
+
+def heading_regions(text: str) -> list[tuple[int, int]]:
+    """Character regions of heading-like text: a whole short line in title case without a full stop
+    ("Kernel/Serving Infrastructure", "## AI Reddit Recap"), or the title-case part before ": " of a
+    bullet ("- Cursor Version Upgrade Issues: members reported ...")."""
+    regions: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        bullet = _BULLET.match(line)
+        start = bullet.end() if bullet else 0
+        body = line[start:].rstrip()
+        colon = body.find(": ")
+        if body and not body.endswith((".", "?", "!")) and len(body.split()) <= 12 and _title_case(body):
+            regions.append((offset + start, offset + start + len(body)))
+        elif 0 < colon and len(body[:colon].split()) <= 12 and _title_case(body[:colon]):
+            regions.append((offset + start, offset + start + colon))
+        offset += len(line) + 1
+    return regions
+
+
+def _title_case(text: str) -> bool:
+    words = _TITLE_WORD.findall(text)
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
 def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
@@ -189,7 +383,7 @@ _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
 REPEATED_LABELS = frozenset({"Organization", "Person"})
-REPEATED_SOURCES = frozenset({"ner", "gazetteer", "acronym", "results-table"})
+REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "base-ner+org-suffix", "people-gazetteer", "gazetteer", "acronym", "results-table"})
 
 
 def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -204,7 +398,7 @@ def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         seen.add(surname)
         for match in re.finditer(_WORD.format(re.escape(surname)), text[cand.end :]):
             start = cand.end + match.start()
-            yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname)
+            yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname, cand.confidence)
 
 
 def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -218,7 +412,7 @@ def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         if match is None or not acronym_of(match.group(1), text[cand.start : cand.end]):
             continue
         for hit in re.finditer(_WORD.format(re.escape(match.group(1))), text):
-            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1))
+            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1), cand.confidence)
 
 
 def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -230,11 +424,13 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
     """
     labels: dict[str, set[str]] = {}
     names: dict[str, str] = {}
+    confidence: dict[str, float] = {}
     for cand in chosen:
         if cand.label in REPEATED_LABELS and cand.source in REPEATED_SOURCES:
             surface = text[cand.start : cand.end]
             labels.setdefault(surface, set()).add(cand.label)
             names.setdefault(surface, cand.name)
+            confidence[surface] = max(confidence.get(surface, 0.0), cand.confidence)
     for cand in chosen:  # a surface also chosen under another type is ambiguous in this article
         surface = text[cand.start : cand.end]
         if surface in labels:
@@ -244,7 +440,7 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
             continue
         label = next(iter(found))
         for hit in re.finditer(_WORD.format(re.escape(surface)), text):
-            yield EntityCandidate(hit.start(), hit.end(), label, 0, "repeat", names[surface])
+            yield EntityCandidate(hit.start(), hit.end(), label, 0, "repeat", names[surface], confidence[surface])
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:
@@ -269,23 +465,14 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _proper_chunk(token: object) -> Span | None:
-    """The run of proper nouns / numbers around ``token`` (e.g. "Wan 2.2" from "2.2")."""
-    from spacy.tokens import Token
-
-    assert isinstance(token, Token)
-    doc = token.doc
-    start = end = token.i
-    while start > token.sent.start and doc[start - 1].pos_ in ("PROPN", "NUM") and doc[start - 1].dep_ in ("compound", "nummod", "nmod", "npadvmod"):
-        start -= 1
-    while end + 1 < token.sent.end and doc[end + 1].pos_ in ("PROPN", "NUM") and doc[end + 1].head.i in range(start, end + 2):
-        end += 1
-    span = doc[start : end + 1]
-    if not span.text[:1].isupper():
-        return None
-    return span
+def _overlaps_any(cand: EntityCandidate, others: list[EntityCandidate]) -> bool:
+    return any(cand.start < o.end and o.start < cand.end for o in others)
 
 
-@Language.factory("newskg_entities_v1", default_config={"lexicon_dir": None})
-def make_entity_recognizer(nlp: Language, name: str, lexicon_dir: str | None) -> EntityRecognizer:
-    return EntityRecognizer(load_lexicon(lexicon_dir))
+@Language.factory(
+    "newskg_entities_v1", default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD, "person_threshold": None}
+)
+def make_entity_recognizer(
+    nlp: Language, name: str, lexicon_dir: str | None, threshold: float, heading_threshold: float, person_threshold: float | None
+) -> EntityRecognizer:
+    return EntityRecognizer(load_lexicon(lexicon_dir), threshold, heading_threshold, person_threshold)

@@ -97,12 +97,15 @@ class RecordBuilder:
         sentence_of_char = _sentence_lookup(doc)
         naming = self._name_entities(doc, article.id)
         entities: dict[str, EntityRecord] = {}
+        meta = doc._.newskg_entity_meta or {}
         for ent in doc.ents:
             eid, record = naming[(ent.start_char, ent.end_char)]
             if eid not in entities:
                 entities[eid] = record
+            found = meta.get((ent.start_char, ent.end_char))
+            confidence = found[2] if found is not None and len(found) > 2 else None
             result.mentions.append(
-                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of_char(ent.start_char))
+                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of_char(ent.start_char), confidence=confidence)
             )
         result.entities = sorted(entities.values(), key=lambda e: e.id)
         claims: DocClaims | None = doc._.newskg_claims

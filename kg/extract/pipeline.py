@@ -13,8 +13,10 @@ from spacy.symbols import NORM, ORTH
 from thinc.api import Config
 
 import kg.extract.claims_component  # noqa: F401  (registers the newskg_claims factory)
+import kg.extract.domain_ner  # noqa: F401  (registers the newskg_ner factory)
 import kg.extract.entity_recognizer  # noqa: F401  (registers the newskg_entities factory)
 import kg.extract.paragraphs  # noqa: F401  (registers the newskg_paragraphs factory)
+from kg.extract.domain_ner import ModelLoadError
 from kg.extract.lexicon import load_lexicon
 from kg.resources import pipelines_dir
 
@@ -52,7 +54,10 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
         if component.get("lexicon_dir") is None and "lexicon_dir" in component:
             component["lexicon_dir"] = lexicon_dir
         placement = {"before": before} if before in nlp.pipe_names else {"after": after} if after in nlp.pipe_names else {}
-        nlp.add_pipe(factory, name=name, config=component, **placement)
+        try:
+            nlp.add_pipe(factory, name=name, config=component, **placement)
+        except ModelLoadError as exc:
+            raise PipelineError(str(exc)) from None
     nlp.meta.setdefault("newskg", {})["confidence"] = dict(config.get("confidence", {}))
     return nlp
 

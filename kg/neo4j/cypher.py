@@ -154,8 +154,12 @@ DETACH DELETE a
 # --------------------------------------------------------------------------------------------
 
 
-#: A sortable key of a display name: fewer capital letters sort later, then code-point order.
-_NAME_RANK = "(right('000' + toString(999 - size([c IN split({name}, '') WHERE c <> toLower(c)])), 3) + {name})"
+#: A sortable key of a display name (the same as ``loader.name_rank``): fewer capital letters sort
+#: later, then more spaces ("GLM 4.5" after "GLM-4.5"), then code-point order.
+_NAME_RANK = (
+    "(right('000' + toString(999 - size([c IN split({name}, '') WHERE c <> toLower(c)])), 3)"
+    " + right('000' + toString(size([c IN split({name}, '') WHERE c = ' '])), 3) + {name})"
+)
 
 
 def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
@@ -163,7 +167,8 @@ def _entity_statements(entity_type: str, label: str) -> tuple[str, str]:
     others = ":".join(other for other in ENTITY_LABELS.values() if other != label)
     # The display name is chosen by a rule, not by which article came last (so that two loads in
     # any order, or a resumed one, agree): of the spellings seen, the one with the most capital
-    # letters ("Labour Party" over "Labour party"), then the smallest in code-point order. When
+    # letters ("Labour Party" over "Labour party"), then the fewest spaces ("GLM-4.5" stays when a
+    # later article writes "GLM 4.5"), then the smallest in code-point order. When
     # two spellings meet, both join the aliases; aliases are kept sorted.
     set_clause = (
         f"SET e:{label}, e.type = '{entity_type}',\n"

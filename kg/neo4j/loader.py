@@ -245,8 +245,8 @@ class EntityRegistry:
 
 def name_rank(name: str) -> str:
     """The display-name rule (the same as ``cypher.UPSERT_ENTITIES``): the spelling with the most
-    capital letters wins, then the smallest in code-point order."""
-    return f"{999 - sum(1 for c in name if c != c.lower()):03d}{name}"
+    capital letters wins, then the one with the fewest spaces, then the smallest in code-point order."""
+    return f"{999 - sum(1 for c in name if c != c.lower()):03d}{name.count(' '):03d}{name}"
 
 
 def _unique(values: Iterable[str]) -> list[str]:

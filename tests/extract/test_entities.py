@@ -122,19 +122,40 @@ def test_an_acronym_defined_in_the_article_is_the_organization_everywhere(nlp: L
     assert {m.entity for m in nra} == {org.id}
 
 
-def _recognize_with_model_labels(nlp: Language, text: str, labels: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Run newskg_entities on ``text`` as if the statistical NER had produced ``labels`` (surface, label)."""
+def _find(text: str, surface: str) -> tuple[int, int]:
+    start = text.index(surface)
+    return start, start + len(surface)
+
+
+def _recognize_with_model_labels(
+    nlp: Language,
+    text: str,
+    labels: list[tuple[str, str]],
+    scores: dict[str, float] | None = None,
+    others: list[tuple[str, str]] | None = None,
+    base: list[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Run newskg_entities on ``text`` as if newskg_ner had produced ``labels`` (surface, label) with
+    the confidences in ``scores`` (by surface; 1.0 otherwise) and the base model's NER ``base``.
+    ``others`` receives the confusable spans."""
     from spacy.tokens import Span
 
     with nlp.select_pipes(disable=["newskg_entities", "newskg_claims"]):
         doc = nlp(text)
-    spans, taken = [], 0
+    spans: list[Span] = []
+    taken = 0
+    confidence = {}
     for surface, label in labels:
         start = text.index(surface, taken)
         taken = start + len(surface)
         spans.append(doc.char_span(start, taken, label=label))
+        confidence[(start, taken, label)] = (scores or {}).get(surface, 1.0)
     doc.ents = spans
+    doc._.newskg_ner_scores = confidence
+    doc.spans["newskg_base_ner"] = [doc.char_span(*_find(text, surface), label=label) for surface, label in base or []]
     doc = nlp.get_pipe("newskg_entities")(doc)
+    if others is not None:
+        others.extend((s.text, s.label_) for s in doc.spans["newskg_other"])
     return [(e.text, e.label_) for e in doc.ents]
 
 
@@ -162,3 +183,97 @@ def test_a_surname_after_the_full_name_is_the_person_whatever_the_model_says(nlp
 )
 def test_one_type_per_name_in_an_article(nlp: Language, text: str, labels: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
     assert _recognize_with_model_labels(nlp, text, labels) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("@karpathy praised the new release on Tuesday.", "@karpathy"),
+        ("The team served the model with vLLM on eight H100 GPUs.", "vLLM"),
+        ("The team served the model with vLLM on eight H100 GPUs.", "H100"),
+        ("Developers can now try it in Claude Code.", "Claude Code"),
+        ("The model scores 71% on SWE-bench Verified.", "SWE-bench Verified"),
+    ],
+)
+def test_confusable_names_are_never_organizations_people_or_models(nlp: Language, text: str, surface: str) -> None:
+    found = entities(nlp, text)
+    assert not {(surface, kind) for kind in ("Organization", "Person", "Model")} & found
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [("SOFTWARE", "Software"), ("PRODUCT", "Product"), ("HARDWARE", "Hardware"), ("BENCHMARK", "Benchmark"), ("HANDLE", "Handle")],
+)
+def test_confusable_types_are_kept_apart_from_the_entities(nlp: Language, label: str, kind: str) -> None:
+    others: list[tuple[str, str]] = []
+    found = _recognize_with_model_labels(nlp, "Orvana Labs tried Zentrix yesterday.", [("Orvana Labs", "ORG"), ("Zentrix", label)], others=others)
+    assert found == [("Orvana Labs", "Organization")]
+    assert others == [("Zentrix", kind)]
+
+
+def test_a_handle_typed_as_an_organization_is_a_handle(nlp: Language) -> None:
+    others: list[tuple[str, str]] = []
+    assert _recognize_with_model_labels(nlp, "Thanks to @orvana_labs for this.", [("@orvana_labs", "ORG")], others=others) == []
+    assert others == [("@orvana_labs", "Handle")]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "base", "kept"),
+    [
+        (0.2, [], False),
+        (0.99, [], True),
+        # the base model's generic NER finds the same organization: two models agree
+        (0.2, [("Veltrani Quorum", "ORG")], True),
+        (0.2, [("Veltrani Quorum", "PERSON")], False),
+    ],
+)
+def test_entities_below_the_threshold_are_not_emitted(nlp: Language, confidence: float, base: list[tuple[str, str]], kept: bool) -> None:
+    recognizer = nlp.get_pipe("newskg_entities")
+    assert 0.2 < recognizer.threshold < 0.99
+    found = _recognize_with_model_labels(nlp, "Veltrani Quorum opened an office.", [("Veltrani Quorum", "ORG")], scores={"Veltrani Quorum": confidence}, base=base)
+    assert (("Veltrani Quorum", "Organization") in found) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "expected"),
+    [
+        # an organization suffix makes an unsure name an organization
+        ("Velora Systems hired staff.", [("Velora Systems", "PERSON")], [("Velora Systems", "Organization")]),
+        # trailing lowercase words are no part of a name
+        ("Mistral AI will release Mistral Large 3 next month.", [("Mistral AI", "ORG"), ("Mistral Large 3 next month", "MODEL")], [("Mistral AI", "Organization"), ("Mistral Large 3", "Model")]),
+        # a listed organization before a model name is the developer
+        ("Critics compared Google Gemini with rivals.", [("Google Gemini", "MODEL")], [("Google", "Organization"), ("Gemini", "Model")]),
+    ],
+)
+def test_precise_corrections_of_the_recognizer(nlp: Language, text: str, labels: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
+    assert _recognize_with_model_labels(nlp, text, labels, scores={surface: 0.5 for surface, _ in labels}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "recognized", "expected"),
+    [
+        ("Google shipped Gemini 3 Deep Think today.", "Gemini 3 Deep", "Gemini 3 Deep Think"),
+        ("Alibaba released Qwen3.5-397B-A17B weights.", "Qwen3.5", "Qwen3.5-397B-A17B"),
+    ],
+)
+def test_the_model_name_grammar_completes_a_recognized_model_name(nlp: Language, text: str, recognized: str, expected: str) -> None:
+    assert (expected, "Model") in _recognize_with_model_labels(nlp, text, [(recognized, "MODEL")])
+
+
+def test_every_mention_carries_its_confidence(nlp: Language) -> None:
+    result = extract_text(nlp, "OpenAI released GPT-5 and Andrew Ng praised it in San Francisco.")
+    threshold = nlp.get_pipe("newskg_entities").threshold
+    assert result.mentions
+    assert all(m.confidence is not None and threshold <= m.confidence <= 1.0 for m in result.mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We fine-tuned Llama3-8B. It was fast.", ("Llama3-8B", "Model")),
+        ("It was fast, and so was Qwen2.5 0.5B.", ("Qwen2.5 0.5B", "Model")),
+    ],
+)
+def test_a_full_stop_glued_to_a_model_name_is_not_part_of_its_name(nlp: Language, text: str, expected: tuple[str, str]) -> None:
+    result = extract_text(nlp, text)
+    assert expected in {(e.name, e.type) for e in result.entities}

@@ -203,7 +203,7 @@ def test_tokens_in_tolerates_whitespace_and_empty_spans(nlp: Language, start: in
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        ("Ms Anna Patel met Mr John Grant in London on Monday. She said the talks went well.", "Ms Anna Patel"),
+        ("Ms Anna Patel met Mr John Grant in London on Monday. She said the talks went well.", "Anna Patel"),
         ("Mr John Grant met Ms Anna Patel in London on Monday. He said the talks went well.", "John Grant"),
         # no honorific: the most recent person
         ("Anna Patel met John Grant in London on Monday. He said the talks went well.", "John Grant"),

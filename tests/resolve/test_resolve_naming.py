@@ -88,7 +88,7 @@ def test_acronym_of(acronym: str, name: str, expected: bool) -> None:
         ("Reviewers compared Claude 4 Sonnet with Claude Sonnet 4 and Claude Opus 4.", ["Claude 4 Sonnet", "Claude Sonnet 4"], ["Claude Sonnet 4", "Claude Opus 4"]),
         ("Officials in the U.S. and the United States and the US met delegates from the UK and Britain.", ["U.S.", "United States", "US"], ["US", "UK"]),
         ("Officials in the UK and Britain met officials from America.", ["UK", "Britain"], ["UK", "America"]),
-        ("Researchers at FAIR and Meta Platforms spoke on Monday. Mozilla showed demos at the AIE World's Fair in San Francisco.", ["FAIR", "Meta Platforms"], ["FAIR", "Fair"]),
+        ("Researchers at FAIR and Meta Platforms spoke on Monday. Mozilla showed demos at the AIE World's Fair in San Francisco.", ["FAIR", "Meta Platforms"], []),
         # aliases stated in the text
         ("Nimbara Labs (formerly Nimbus AI) released Orbit-2 on Monday. Nimbus AI was founded in 2021.", ["Nimbara Labs", "Nimbus AI"], []),
         ("Velora Systems, also known as Velora Robotics, hired staff.", ["Velora Systems", "Velora Robotics"], []),
@@ -104,6 +104,13 @@ def test_mentions_that_name_one_entity_share_an_id(nlp: Language, text: str, sam
     ids = ids_of(nlp, text)
     assert len({ids[s] for s in same}) <= 1, ids
     assert len({ids[d] for d in different}) == len(different), ids
+
+
+def test_a_word_that_matches_an_alias_only_in_case_is_not_that_entity(nlp: Language) -> None:
+    # "Fair" of "AIE World's Fair" is no entity of newskg's types; if it is extracted it must not be FAIR
+    # (the old expectation that it is extracted at all encoded a wrong entity)
+    ids = ids_of(nlp, "Researchers at FAIR spoke on Monday. Mozilla showed demos at the AIE World's Fair in San Francisco.")
+    assert ids.get("Fair") != ids["FAIR"]
 
 
 def test_a_legal_form_on_its_own_is_not_shortened(nlp: Language) -> None:

@@ -1,0 +1,44 @@
+"""Tune newskg_entities' confidence threshold on the AI-news gold dev split (never on test).
+
+    .venv/bin/python bench/ner/tune_threshold.py bench/gold/ainews2025/gold.jsonl [--split dev]
+        [--thresholds 0,0.3,0.5,0.7,0.8,0.9]
+
+Runs newskg's pipeline on the split's excerpts once per threshold (the recognizer's and the rules'
+candidates below it are dropped, rules may then take a span over) and prints exact-match P/R/F1 for
+ORG, PERSON, MODEL and their micro average, as ``kg eval ainews-gold`` computes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.eval.ainews_gold import CORE, evaluate, read_gold
+from kg.eval.newskg import NewskgPredictor
+from kg.extract.pipeline import load_pipeline
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
+    parser.add_argument("--thresholds", default="0,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95")
+    parser.add_argument("--heading-thresholds", default=None, help="also vary heading_threshold (default: the configured one)")
+    args = parser.parse_args(argv)
+    excerpts = list(read_gold(args.gold, split=args.split))
+    nlp = load_pipeline()
+    recognizer = nlp.get_pipe("newskg_entities")
+    print(f"{len(excerpts)} {args.split} excerpts; threshold: " + "  ".join(f"{k:>17}" for k in (*CORE, "micro")))
+    headings = [float(t) for t in args.heading_thresholds.split(",")] if args.heading_thresholds else [recognizer.heading_threshold]
+    for heading in headings:
+        for threshold in (float(t) for t in args.thresholds.split(",")):
+            recognizer.threshold, recognizer.heading_threshold = threshold, heading
+            section = evaluate(excerpts, NewskgPredictor(nlp))
+            cells = "  ".join(f"{section[k]['precision']:.3f}/{section[k]['recall']:.3f}/{section[k]['f1']:.3f}" for k in (*CORE, "micro"))
+            print(f"{threshold:>5.2f} (headings {heading:.2f})  {cells}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
