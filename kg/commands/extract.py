@@ -66,6 +66,14 @@ def extract(
                 continue
             yield item
 
+    def take(result) -> None:  # type: ignore[no-untyped-def]
+        if result.error is not None:  # reported and skipped; the run goes on
+            summary.failed += 1
+            typer.echo(f"kg extract: {result.article.path or result.article.id}: {result.error}", err=True)
+            return
+        writer.write(result)
+        summary.add(result)
+
     out = sys.stdout if output == "-" else None
     try:
         handle = out or open(output, "w", encoding="utf-8")  # noqa: SIM115
@@ -89,18 +97,16 @@ def extract(
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"), TimeElapsedColumn(), transient=True) as progress:
                 task = progress.add_task("extracting", total=None)
                 for result in results:
-                    writer.write(result)
-                    summary.add(result)
+                    take(result)
                     progress.advance(task)
         else:
             for result in results:
-                writer.write(result)
-                summary.add(result)
+                take(result)
     except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
         typer.echo(f"kg extract: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
-        stack.close()
+        stack.__exit__(*sys.exc_info())  # an error or Ctrl-C stops the workers at once
         if out is None:
             handle.close()
     if not quiet:

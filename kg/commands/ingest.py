@@ -63,6 +63,12 @@ def ingest_command(
             else:
                 yield item
 
+    def extracted(result) -> None:  # type: ignore[no-untyped-def]
+        nonlocal failed
+        if result.error is not None:  # reported and skipped; the run goes on
+            failed += 1
+            typer.echo(f"kg ingest: {result.article.path or result.article.id}: {result.error}", err=True)
+
     def report(problem: Problem) -> None:
         typer.echo(str(problem), err=True)
 
@@ -74,7 +80,7 @@ def ingest_command(
             raise _fail("ingest", str(exc)) from None
         with runner:
             loader = GraphLoader(driver, settings.database, batch_size, on_problem=report)
-            summary = ingest(nlp, articles(), loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats)
+            summary = ingest(nlp, articles(), loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats, on_article=extracted)
     except (Neo4jError, DriverError) as exc:
         raise _database_error("load", exc) from None
     except PipelineError as exc:
