@@ -343,3 +343,82 @@ def test_kg_query_refuses_before_connecting(write: bool) -> None:
     assert result.exit_code == 2
     assert "refused: dbms.* procedures" in result.output
     assert "127.0.0.1:9" not in result.output  # never tried to connect
+
+
+# -- loading: a batch the server refuses for memory is split ----------------------------------------
+
+
+class _MemoryBoundSession:
+    """A session whose server refuses any transaction of more than ``limit`` articles."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.committed: list[list[str]] = []
+
+    def execute_write(self, work, groups, registry):  # type: ignore[no-untyped-def]
+        from kg.neo4j.loader import TransactionTooLarge, _Outcome
+
+        if len(groups) > self.limit:
+            raise TransactionTooLarge("more than the limit (db.memory.transaction.max)")
+        self.committed.append([g.article.id for g in groups])
+        outcome = _Outcome()
+        outcome.summary.articles_created = len(groups)
+        return outcome
+
+
+@pytest.mark.parametrize(("articles", "limit", "committed"), [(8, 3, [2, 2, 2, 2]), (5, 2, [2, 1, 2]), (4, 4, [4]), (3, 0, [])])
+def test_a_batch_refused_for_memory_is_split_until_it_fits(articles: int, limit: int, committed: list[int]) -> None:
+    from kg.document import ArticleRecord
+    from kg.neo4j.loader import ArticleGroup, Batcher, EntityRegistry, GraphLoader, LoadSummary
+
+    problems: list[str] = []
+    loader = GraphLoader(driver=None, database="neo4j", on_problem=lambda p: problems.append(str(p)))  # type: ignore[arg-type]
+    groups = [ArticleGroup(ArticleRecord(id=f"a{i}", title=None, published=None, source=None, url=None, path=None, content_hash="h", text="t"), line=i + 1, published=None) for i in range(articles)]
+    summary = LoadSummary()
+    registry = EntityRegistry()
+    session = _MemoryBoundSession(limit)
+    loader._write_groups(session, groups, registry, summary, Batcher(registry, summary, source="doc", on_problem=loader.on_problem))  # type: ignore[arg-type]
+    assert [len(ids) for ids in session.committed] == committed
+    assert [i for ids in session.committed for i in ids] == [g.article.id for g in groups][: sum(committed)]
+    assert summary.articles_created == sum(committed)
+    if limit == 0:  # one article alone still too large: reported and skipped, the load goes on
+        assert summary.skipped == articles and len(problems) == articles
+        assert "too large for one transaction" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "expected"),
+    [
+        ("Neo.TransientError.General.MemoryPoolOutOfMemoryError", "The allocation of an extra 2.0 MiB would use more than the limit 358.4 MiB", True),
+        ("Neo.TransientError.General.TransactionMemoryLimit", "limit", True),
+        ("Neo.TransientError.Transaction.DeadlockDetected", "deadlock", False),
+        ("Neo.ClientError.Statement.SyntaxError", "memory", False),
+    ],
+)
+def test_out_of_memory_errors_are_recognised(code: str, message: str, expected: bool) -> None:
+    from neo4j.exceptions import Neo4jError
+
+    from kg.neo4j.loader import is_out_of_memory
+
+    error = Neo4jError._hydrate_neo4j(code=code, message=message) if hasattr(Neo4jError, "_hydrate_neo4j") else Neo4jError(message)
+    if not hasattr(Neo4jError, "_hydrate_neo4j"):
+        error.code = code  # type: ignore[misc]
+    assert is_out_of_memory(error) is expected
+
+
+@pytest.mark.neo4j
+def test_loading_under_a_small_transaction_memory_limit_splits_batches(clean_db, neo4j_settings) -> None:  # type: ignore[no-untyped-def]
+    from kg.document import ArticleRecord
+    from kg.neo4j.loader import GraphLoader
+
+    database = neo4j_settings.database
+    records = [ArticleRecord(id=f"big-{i}", title=f"T{i}", published=None, source=None, url=None, path=None, content_hash=f"h{i}", text=f"{i} " + "word " * 150_000) for i in range(12)]
+    clean_db.execute_query("CALL dbms.setConfigValue('db.memory.transaction.max', '8MiB')", database_="system")
+    try:
+        summary = GraphLoader(clean_db, database, batch_size=12).load(records)
+    finally:
+        clean_db.execute_query("CALL dbms.setConfigValue('db.memory.transaction.max', '0')", database_="system")
+    stored = clean_db.execute_query("MATCH (a:Article) RETURN count(a) AS n", database_=database).records[0]["n"]
+    assert stored == 12
+    assert summary.articles_created == 12
+    assert summary.batches > 1
