@@ -10,7 +10,7 @@ benchmark that runs them mixed with good articles through ``kg extract`` and ``k
 1.2M-character article, 50,000 ``![``, 500 KB of ``&amp;``, ...), plus ``manifest.json``: for
 every input its kind and what newskg must do with it, ``error`` (reported on stderr with its
 name, never extracted) or ``ok`` (extracted, maybe degraded: a bad date is dropped, a long run
-of punctuation is cut). With the defaults: 1,700+ inputs of 59 kinds.
+of punctuation is cut). With the defaults: 1,700+ inputs of 60 kinds.
 
 ``run`` copies ``--good`` BBC articles from ../shared/corpus/bbc (read at run time, never stored
 in the repository) next to them, runs ``kg extract`` (and with ``--ingest`` ``kg ingest`` into
@@ -172,6 +172,7 @@ def _register_all() -> None:
     kind("md_link_openers_20k", ".md", "ok", heavy=True)(_text(lambda rng: "Links\n\n" + body(rng) + " " + "[" * 20_000 + "\n"))
     kind("md_autolink_openers_10k", ".md", "ok", heavy=True)(_text(lambda rng: "Autolinks\n\n" + body(rng) + " " + "<http://" * 10_000 + "\n"))
     kind("md_comment_openers_10k", ".md", "ok", heavy=True)(_text(lambda rng: "Comments\n\n" + body(rng) + " " + "<!--" * 10_000 + "\n"))
+    kind("md_backticks_20k", ".md", "ok", heavy=True)(_text(lambda rng: "Backticks\n\n" + body(rng) + " " + "`" * 20_000 + " ``a`" * 2_000 + "\n"))
     kind("ampersands_10k", ".txt", "ok", heavy=True)(_text(lambda rng: "Ampersands\n\n" + body(rng) + " " + "&" * 10_000 + "\n"))
     kind("curly_quotes_10k", ".txt", "ok", heavy=True)(_text(lambda rng: "Quotes\n\n" + body(rng) + " " + "\u201c" * 10_000 + "\n"))
     kind("amp_entities_500kb", ".md", "ok", heavy=True)(_text(lambda rng: "Entities\n\n" + body(rng) + "\n\n" + "&amp;" * 100_000 + "\n"))

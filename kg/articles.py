@@ -396,7 +396,7 @@ _BLOCKQUOTE = re.compile(r"\s{0,3}(?:>\s?)+")
 # bracket, so "![" x 50,000 or "<http://" x 50,000 cannot make the engine rescan the line at each one.
 _SCRIPT_OR_STYLE_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.IGNORECASE)
 # Code spans and backslash escapes are set aside before emphasis is stripped, then restored.
-_PROTECTED = re.compile(r"(`+)(.+?)\1|\\([!-/:-@\[-`{-~])")
+_BACKTICKS_OR_ESCAPE = re.compile(r"`+|\\([!-/:-@\[-`{-~])")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _IMAGE = re.compile(r"!\[[^\[\]]*\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
 _LINK = re.compile(r"\[([^\[\]]+)\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
@@ -426,11 +426,7 @@ def _clean_inline_markdown(line: str) -> str:
     protected: list[str] = []
     line = line.replace("\ue000", "").replace("\ue001", "")  # our placeholder delimiters
 
-    def protect(match: re.Match[str]) -> str:
-        protected.append(match.group(2).strip() if match.group(1) else match.group(3))
-        return f"\ue000{len(protected) - 1}\ue001"
-
-    line = _PROTECTED.sub(protect, line)
+    line = _protect_code_spans_and_escapes(line, protected)
     line = _IMAGE.sub("", line)
     line = _LINK.sub(r"\1", line)
     line = _FOOTNOTE_REFERENCE.sub("", line)
@@ -441,6 +437,50 @@ def _clean_inline_markdown(line: str) -> str:
     line = _STRAY_BOLD_MARKER.sub("", line)
     line = html.unescape(line)
     return _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], line)
+
+
+def _protect_code_spans_and_escapes(line: str, protected: list[str]) -> str:
+    """Replace code spans (a backtick run, text, a run of the same length) and backslash escapes
+    with placeholders, appending their text to ``protected``; one left-to-right pass.
+
+    Linear: each backtick run knows the next run of its length (computed from the end), where a
+    regex such as ``(`+)(.+?)\\1`` retries every shorter run at every position (20,000 backticks
+    never finished)."""
+    matches = list(_BACKTICKS_OR_ESCAPE.finditer(line))
+    if not matches:
+        return line
+    closer: list[int | None] = [None] * len(matches)
+    last: dict[int, int] = {}
+    for k in range(len(matches) - 1, -1, -1):
+        if matches[k].group(1) is None:  # a backtick run
+            size = matches[k].end() - matches[k].start()
+            closer[k] = last.get(size)
+            last[size] = k
+    parts: list[str] = []
+    position = 0
+    k = 0
+    while k < len(matches):
+        match = matches[k]
+        if match.start() < position:  # inside a code span already taken
+            k += 1
+            continue
+        if match.group(1) is not None:  # backslash escape
+            protected.append(match.group(1))
+            parts.append(line[position : match.start()] + f"\ue000{len(protected) - 1}\ue001")
+            position = match.end()
+            k += 1
+            continue
+        end = closer[k]
+        content = line[match.end() : matches[end].start()] if end is not None else ""
+        if end is None or not content:  # no closing run: the backticks are text
+            k += 1
+            continue
+        protected.append(content.strip())
+        parts.append(line[position : match.start()] + f"\ue000{len(protected) - 1}\ue001")
+        position = matches[end].end()
+        k = end + 1
+    parts.append(line[position:])
+    return "".join(parts)
 
 
 def _markdown_lines(text: str) -> list[_Line]:
