@@ -314,8 +314,7 @@ def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool) 
     refused_lines = sum(1 for line in err.splitlines() if line.startswith("kg extract: "))
     print(f"kg extract -p {processes}: exit {code}, {seconds:.0f} s, peak memory {peak / 2**30:.2f} GB (process tree), {tracebacks} tracebacks, "
           f"{refused_lines} inputs reported, error inputs not named: {len(unnamed)}, ok inputs missing: {len(missing_ok)}, good missing: {len(missing_good)} of {good}")
-    for name in (unnamed + missing_ok + missing_good)[:10]:
-        print(f"  not as expected: {name} ({manifest.get(name, {}).get('kind', 'good')})")
+    _print_unexpected(unnamed, missing_ok, missing_good, manifest, err)
     if tracebacks:
         print(err[err.find("Traceback") :][:3000])
     if ingest:
@@ -335,10 +334,20 @@ def _run_ingest(inputs: Path, manifest: dict[str, dict[str, str]], good_names: l
     missing_ok = [n for n, e in manifest.items() if e["expect"] == "ok" and n not in stored]
     print(f"kg ingest -p {processes}: exit {code}, {seconds:.0f} s, peak memory {peak / 2**30:.2f} GB (process tree, server not included), {tracebacks} tracebacks, "
           f"error inputs not named: {len(unnamed)}, ok inputs not stored: {len(missing_ok)}, good stored: {len(good_names) - len(missing_good)}/{len(good_names)}")
-    for name in (unnamed + missing_ok + missing_good)[:10]:
-        print(f"  not as expected: {name} ({manifest.get(name, {}).get('kind', 'good')})")
+    _print_unexpected(unnamed, missing_ok, missing_good, manifest, err)
     if tracebacks:
         print(err[err.find("Traceback") :][:3000])
+
+
+def _print_unexpected(unnamed: list[str], missing_ok: list[str], missing_good: list[str], manifest: dict[str, dict[str, str]], err: str) -> None:
+    """One line per kind that did not behave as the manifest says, with what stderr says of one."""
+    for label, names in (("not named", unnamed), ("not extracted", missing_ok), ("good not extracted", missing_good)):
+        by_kind: dict[str, list[str]] = {}
+        for name in names:
+            by_kind.setdefault(manifest.get(name, {}).get("kind", "good"), []).append(name)
+        for kind_name, members in sorted(by_kind.items()):
+            said = next((line for line in err.splitlines() if members[0] in line), "(nothing on stderr)")
+            print(f"  {label}: {len(members)} x {kind_name}, e.g. {said[:200]}")
 
 
 def _per_input(inputs: Path) -> None:
