@@ -295,7 +295,7 @@ def check_stderr(err: str, manifest: dict[str, dict[str, str]]) -> tuple[int, li
     return tracebacks, unnamed
 
 
-def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool) -> None:
+def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool, extract: bool = True) -> None:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     work = Path(tempfile.mkdtemp(prefix="newskg-malformed-"))
     inputs = folder
@@ -304,6 +304,16 @@ def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool) 
     good_names = copy_good(folder / GOOD, good)
     print(f"inputs: {len(manifest)} generated ({sum(e['expect'] == 'error' for e in manifest.values())} to refuse, "
           f"{sum(e['expect'] == 'ok' for e in manifest.values())} to extract; {len({e['kind'] for e in manifest.values()})} kinds) + {good} good BBC articles")
+    if extract:
+        _run_extract(inputs, work, manifest, good_names, good, processes)
+    if ingest:
+        _run_ingest(inputs, manifest, good_names, processes)
+    if per_input:
+        _per_input(inputs)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_extract(inputs: Path, work: Path, manifest: dict[str, dict[str, str]], good_names: list[str], good: int, processes: int) -> None:
     output = work / "graph.jsonl"
     code, seconds, peak, _, err = run_measured([*KG, "extract", str(inputs), "-p", str(processes), "-o", str(output), "-q"])
     tracebacks, unnamed = check_stderr(err, manifest)
@@ -317,11 +327,6 @@ def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool) 
     _print_unexpected(unnamed, missing_ok, missing_good, manifest, err)
     if tracebacks:
         print(err[err.find("Traceback") :][:3000])
-    if ingest:
-        _run_ingest(inputs, manifest, good_names, processes)
-    if per_input:
-        _per_input(inputs)
-    shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_ingest(inputs: Path, manifest: dict[str, dict[str, str]], good_names: list[str], processes: int) -> None:
@@ -440,6 +445,7 @@ def main() -> None:
     r.add_argument("--processes", "-p", type=int, default=2)
     r.add_argument("--ingest", action="store_true")
     r.add_argument("--per-input", action="store_true")
+    r.add_argument("--extract", action=argparse.BooleanOptionalAction, default=True)
     b = sub.add_parser("big")
     b.add_argument("--chars", type=int, default=2_000_000)
     k = sub.add_parser("kill")
@@ -451,7 +457,7 @@ def main() -> None:
         kinds = {e["kind"] for e in manifest.values()}
         print(f"{len(manifest)} inputs of {len(kinds)} kinds in {args.out}")
     elif args.command == "run":
-        run(args.folder, args.good, args.processes, args.ingest, args.per_input)
+        run(args.folder, args.good, args.processes, args.ingest, args.per_input, args.extract)
     elif args.command == "big":
         big(args.chars)
     else:
