@@ -161,11 +161,11 @@ def _register_all() -> None:
     kind("combining_marks", ".md", "ok")(_text(lambda rng: good_article(rng, 200) + "Z" + "\u0301\u0302\u0303" * 3000 + " done."))
     kind("emoji_and_rtl", ".md", "ok")(_text(lambda rng: good_article(rng, 200) + " \U0001f680\u200f\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 \u202e reversed \u202c end."))
     kind("long_word_10k", ".txt", "ok")(_text(lambda rng: "A long word\n\n" + body(rng) + " " + "x" * 10_000 + " end."))
-    kind("capitalised_run", ".txt", "ok")(_text(lambda rng: f"Names {rng.randrange(10**9)}\n\n" + " ".join(["Zorblax"] * 3000) + " said on Monday."))
+    kind("capitalised_run", ".txt", "ok")(_text(lambda rng: "Names\n\n" + " ".join(["Zorblax"] * 3000) + f" said on Monday {rng.randrange(10**9)}."))
     kind("deep_blockquote", ".md", "ok")(_text(lambda rng: "> " * 5000 + body(rng) + "\n"))
     kind("deep_list_nesting", ".md", "ok")(_text(lambda rng: "\n".join("  " * i + "- item " + str(i) for i in range(500)) + "\n\n" + body(rng)))
     kind("unclosed_code_fence", ".md", "ok")(_text(lambda rng: body(rng) + "\n\n```\ncode that never closes\n" + "x = 1\n" * 200))
-    kind("many_short_paragraphs", ".md", "ok")(_text(lambda rng: f"Run {rng.randrange(10**9)}\n\n" + "\n\n".join(f"Line {i}." for i in range(3000))))
+    kind("many_short_paragraphs", ".md", "ok")(_text(lambda rng: "Lines\n\n" + "\n\n".join(f"Line {i}." for i in range(3000)) + f"\n\nRun {rng.randrange(10**9)}."))
     kind("html_unclosed_script", ".html", "ok")(_text(lambda rng: "<html><body><p>" + body(rng) + "</p>" + "<script>" * 2000 + "</body></html>"))
     # heavy ones: few copies, each tests linear time, sections or the token-length guard
     kind("md_image_openers_50k", ".md", "ok", heavy=True)(_text(lambda rng: "Images\n\n" + body(rng) + " " + "![" * 50_000 + "\n"))
