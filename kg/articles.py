@@ -45,6 +45,7 @@ Encoding policy
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import hashlib
 import html
@@ -52,6 +53,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -69,6 +71,8 @@ from kg.resources import pipelines_dir
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MAX_ARTICLE_CHARS",
+    "MAX_TOKEN_CHARS",
     "SUPPORTED_SUFFIXES",
     "Article",
     "ArticleError",
@@ -85,6 +89,14 @@ __all__ = [
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 DEFAULT_MAX_BYTES = 20_000_000
+#: An article longer than this (in characters, after cleaning) is reported, not extracted. Long
+#: articles below it are parsed in sections (kg.extract.extractor.SECTION_CHARS), in linear time.
+MAX_ARTICLE_CHARS = 3_000_000
+#: A run of non-space characters longer than this is cut into pieces of this length (spaces
+#: inserted): no word is that long, and spaCy's tokenizer is quadratic in the length of a run.
+MAX_TOKEN_CHARS = 200
+#: Digits of a JSON integer (Python refuses to convert more than 4,300).
+MAX_JSON_INT_DIGITS = 100
 
 ID_PREFIX = "a-"
 ID_HEX_DIGITS = 16  # 64 bits: collisions stay negligible well past millions of articles.
@@ -149,7 +161,7 @@ class ArticleError(Exception):
     reason: str
 
     def __init__(self, path: str | os.PathLike[str], line: int | None, reason: str) -> None:
-        self.path = str(path)
+        self.path = display_path(path)
         self.line = line
         self.reason = reason
         location = self.path if line is None else f"{self.path}:{line}"
@@ -159,6 +171,23 @@ class ArticleError(Exception):
         # Default exception pickling replays args=(message,), which __init__ cannot take;
         # readers may run in worker processes, so errors must cross process boundaries.
         return (type(self), (self.path, self.line, self.reason))
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as printable UTF-8 text: bytes of a file name that are not UTF-8 (``caf\\xe9.txt``)
+    are shown as ``\\xe9`` escapes, so the name can be written to a terminal, a graph document
+    or the database."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "backslashreplace")
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +317,7 @@ def normalize_url(url: str) -> str:
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    parts = urlsplit(text)  # ValueError for "http://[::1": callers report it (see _make_article)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         scheme = "https"
@@ -375,18 +404,19 @@ _MARKDOWN_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*")
 # "---", "* * *", "====": a separator (or a Markdown setext underline), never content.
 _RULE_LINE = re.compile(r"\s*([-*_=~#])(?:\s*\1){2,}\s*")
 _MARKDOWN_FENCE = re.compile(r"\s{0,3}(?:```|~~~)")
-_MARKDOWN_REFERENCE_DEFINITION = re.compile(r"\s{0,3}\[[^\]]+\]:\s+\S+.*")
+_MARKDOWN_REFERENCE_DEFINITION = re.compile(r"\s{0,3}\[[^\[\]]+\]:\s+\S+.*")
 _BLOCKQUOTE = re.compile(r"\s{0,3}(?:>\s?)+")
 
-_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Every pattern below runs in linear time: no bracket or tag content may run past the next opening
+# bracket, so "![" x 50,000 or "<http://" x 50,000 cannot make the engine rescan the line at each one.
+_SCRIPT_OR_STYLE_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.IGNORECASE)
 # Code spans and backslash escapes are set aside before emphasis is stripped, then restored.
-_PROTECTED = re.compile(r"(`+)(.+?)\1|\\([!-/:-@\[-`{-~])")
+_BACKTICKS_OR_ESCAPE = re.compile(r"`+|\\([!-/:-@\[-`{-~])")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\])")
-_LINK = re.compile(r"\[([^\]]+)\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\]]*\])")
-_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]]+\]")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+)>", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[[^\[\]]*\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
+_LINK = re.compile(r"\[([^\[\]]+)\](?:\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)|\[[^\[\]]*\])")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\[\]]+\]")
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+|mailto:[^<>\s]+)>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 # Tags that sit inside a word ("<b>Open</b>AI") vanish; any other tag separates words.
 _INLINE_HTML_TAGS = frozenset("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var".split())
@@ -411,11 +441,7 @@ def _clean_inline_markdown(line: str) -> str:
     protected: list[str] = []
     line = line.replace("\ue000", "").replace("\ue001", "")  # our placeholder delimiters
 
-    def protect(match: re.Match[str]) -> str:
-        protected.append(match.group(2).strip() if match.group(1) else match.group(3))
-        return f"\ue000{len(protected) - 1}\ue001"
-
-    line = _PROTECTED.sub(protect, line)
+    line = _protect_code_spans_and_escapes(line, protected)
     line = _IMAGE.sub("", line)
     line = _LINK.sub(r"\1", line)
     line = _FOOTNOTE_REFERENCE.sub("", line)
@@ -428,9 +454,53 @@ def _clean_inline_markdown(line: str) -> str:
     return _PLACEHOLDER.sub(lambda m: protected[int(m.group(1))], line)
 
 
+def _protect_code_spans_and_escapes(line: str, protected: list[str]) -> str:
+    """Replace code spans (a backtick run, text, a run of the same length) and backslash escapes
+    with placeholders, appending their text to ``protected``; one left-to-right pass.
+
+    Linear: each backtick run knows the next run of its length (computed from the end), where a
+    regex such as ``(`+)(.+?)\\1`` retries every shorter run at every position (20,000 backticks
+    never finished)."""
+    matches = list(_BACKTICKS_OR_ESCAPE.finditer(line))
+    if not matches:
+        return line
+    closer: list[int | None] = [None] * len(matches)
+    last: dict[int, int] = {}
+    for k in range(len(matches) - 1, -1, -1):
+        if matches[k].group(1) is None:  # a backtick run
+            size = matches[k].end() - matches[k].start()
+            closer[k] = last.get(size)
+            last[size] = k
+    parts: list[str] = []
+    position = 0
+    k = 0
+    while k < len(matches):
+        match = matches[k]
+        if match.start() < position:  # inside a code span already taken
+            k += 1
+            continue
+        if match.group(1) is not None:  # backslash escape
+            protected.append(match.group(1))
+            parts.append(line[position : match.start()] + f"\ue000{len(protected) - 1}\ue001")
+            position = match.end()
+            k += 1
+            continue
+        end = closer[k]
+        content = line[match.end() : matches[end].start()] if end is not None else ""
+        if end is None or not content:  # no closing run: the backticks are text
+            k += 1
+            continue
+        protected.append(content.strip())
+        parts.append(line[position : match.start()] + f"\ue000{len(protected) - 1}\ue001")
+        position = matches[end].end()
+        k = end + 1
+    parts.append(line[position:])
+    return "".join(parts)
+
+
 def _markdown_lines(text: str) -> list[_Line]:
     """Markdown to cleaned lines: markup removed, headings and list items marked as blocks."""
-    text = _HTML_COMMENT.sub("", _SCRIPT_OR_STYLE.sub("", text))
+    text = _strip_html_comments(_strip_scripts_and_styles(text))
     lines: list[_Line] = []
     in_fence = False
     for raw in _split_lines(text):
@@ -453,6 +523,38 @@ def _markdown_lines(text: str) -> list[_Line]:
             raw, block = raw[item.end() :], True
         lines.append(_Line(_normalize_line(_clean_inline_markdown(raw)), block))
     return lines
+
+
+def _strip_scripts_and_styles(text: str) -> str:
+    """Remove ``<script>``/``<style>`` elements in one pass (an unclosed one is left as text)."""
+    parts: list[str] = []
+    position = 0
+    lowered: str | None = None
+    while (opening := _SCRIPT_OR_STYLE_OPEN.search(text, position)) is not None:
+        lowered = lowered if lowered is not None else text.lower()
+        closing = lowered.find(f"</{opening.group(1).lower()}", opening.end())
+        if closing < 0:
+            break  # nothing after it can close either: stop rather than rescan
+        end = text.find(">", closing)
+        end = len(text) if end < 0 else end + 1
+        parts.append(text[position : opening.start()])
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _strip_html_comments(text: str) -> str:
+    """Remove ``<!-- ... -->`` comments in one pass (an unclosed one is left as text)."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts.append(text[position:start])
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _plain_lines(text: str, *, every_line_a_block: bool = False) -> list[_Line]:
@@ -546,6 +648,14 @@ _NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
 _BYLINE = re.compile(rf"(?:By|BY|by)\s+({_NAME_WORDS}(?:\s+(?:and|&)\s+{_NAME_WORDS})?)")
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings: ``published: 2025-02-30`` must not raise (PyYAML's
+    own date constructor does); :func:`parse_published` then reads or ignores it like any date."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
 def _split_front_matter(text: str, location: str) -> tuple[dict[str, Any], str]:
     """Split YAML front matter (``---`` … ``---``) from the body; no front matter → empty dict."""
     lines = text.split("\n")
@@ -557,11 +667,15 @@ def _split_front_matter(text: str, location: str) -> tuple[dict[str, Any], str]:
     else:
         return {}, text  # an opening rule with no closing one is just a rule
     try:
-        meta = yaml.safe_load("\n".join(lines[1:index]))
+        meta = yaml.load("\n".join(lines[1:index]), Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None  # the YAML starts on the file's line 2
         raise ArticleError(location, line, "front matter is not valid YAML") from None
+    except RecursionError:
+        raise ArticleError(location, 2, "front matter is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of over 4,300 digits
+        raise ArticleError(location, 2, f"front matter has a value that cannot be read ({exc})") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -632,8 +746,21 @@ def _make_article(
     author: str | None,
     explicit_id: str | None,
 ) -> Article:
+    where = path or "<text>"
     if not text.strip():
-        raise ArticleError(path or "<text>", None, "no article text (empty once markup and boilerplate are removed)")
+        raise ArticleError(where, None, "no article text (empty once markup and boilerplate are removed)")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(where, None, f"article is {len(text):,} characters, over the limit of {MAX_ARTICLE_CHARS:,} (MAX_ARTICLE_CHARS)")
+    text = bound_token_length(text)
+    for name, value in (("text", text), ("title", title), ("source", source), ("url", url), ("author", author), ("id", explicit_id)):
+        if value is not None and not _is_valid_unicode(value):
+            bad = next(c for c in value if 0xD800 <= ord(c) <= 0xDFFF)
+            raise ArticleError(where, None, f"{name} contains a lone surrogate (\\u{ord(bad):04x}), which is not valid Unicode")
+    if url is not None and (explicit_id is None or not explicit_id.strip()):
+        try:
+            normalize_url(url)
+        except ValueError as exc:
+            raise ArticleError(where, None, f"url {url[:100]!r} is not a valid URL ({exc})") from None
     return Article(
         id=article_id(explicit_id=explicit_id, url=url, text=text, title=title, source=source),
         text=text,
@@ -646,6 +773,33 @@ def _make_article(
         content_hash=_content_hash(text, title=title, published=published, source=source, url=url, author=author),
         body_hash=body_hash(text),
     )
+
+
+_LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1},}}")
+
+
+def bound_token_length(text: str) -> str:
+    """Cut every run of non-space characters longer than :data:`MAX_TOKEN_CHARS` into pieces of
+    that length. Idempotent, so cleaning a text twice keeps its id."""
+    if len(text) <= MAX_TOKEN_CHARS:
+        return text
+
+    def cut(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return " ".join(run[i : i + MAX_TOKEN_CHARS] for i in range(0, len(run), MAX_TOKEN_CHARS))
+
+    return _LONG_RUN.sub(cut, text)
+
+
+def _is_valid_unicode(value: str) -> bool:
+    """False for text with lone surrogates (JSON ``"\\ud800"``), which cannot be encoded as UTF-8."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def article_from_text(
@@ -692,6 +846,32 @@ def _os_reason(error: OSError) -> str:
     return f"cannot read: {error.strerror or error}"
 
 
+_FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an article file (a dangling or looping symbolic link, a
+    FIFO, a device such as /dev/zero), or None for a regular file. Reading a FIFO would block
+    and /dev/zero never ends, so they are refused before they are opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            try:
+                target = display_path(os.readlink(path))
+            except OSError:
+                target = "?"
+            return f"dangling symbolic link (to {target})"
+        return _os_reason(exc)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind}"
+
+
 def _is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
@@ -708,8 +888,13 @@ def _files_under(folder: Path) -> tuple[list[Path], list[ArticleError]]:
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
             candidate = Path(dirpath, name)
-            if not name.startswith(".") and _is_supported(candidate) and candidate.is_file():
+            if name.startswith(".") or not _is_supported(candidate):
+                continue
+            problem = _not_a_regular_file(candidate)
+            if problem is None:
                 found.append(candidate)
+            else:  # a supported name that cannot be read is reported, not skipped in silence
+                errors.append(ArticleError(candidate, None, problem))
     found.sort(key=lambda p: p.relative_to(folder).parts)
     return found, errors
 
@@ -742,7 +927,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ArticleErro
             yield ArticleError(path, None, _os_reason(exc))
             continue
         if not exists:
-            yield ArticleError(path, None, "no such file or directory")
+            yield ArticleError(path, None, _not_a_regular_file(path) or "no such file or directory")
         elif is_folder:
             files, errors = _files_under(path)
             yield from errors
@@ -838,7 +1023,7 @@ def _read_text_file(path: Path, max_bytes: int) -> Iterator[Article]:
         published=parse_published(published_value) or header.published,
         source=_clean_field(field("source"), markdown=False),
         url=_clean_field(field("url"), markdown=False),
-        path=str(path),
+        path=display_path(path),
         author=_clean_field(field("author"), markdown=False) or header.author,
         explicit_id=field("id"),
     )
@@ -908,7 +1093,7 @@ def _read_html_file(path: Path, max_bytes: int) -> Iterator[Article]:
         published=parse_published(document.get("date")),
         source=_clean_field(document.get("sitename") or document.get("hostname"), markdown=False),
         url=_clean_field(document.get("url"), markdown=False),
-        path=str(path),
+        path=display_path(path),
         author=_clean_field(document.get("author"), markdown=False),
         explicit_id=None,
     )
@@ -952,11 +1137,19 @@ def _article_from_json_object(item: Any, *, path: Path, line: int | None, label:
 def _parse_json(text: str, path: Path, line: int | None) -> Any:
     """``json.loads`` with errors as ArticleError: a JSON file's own line, or the JSON Lines line."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise ArticleError(path, exc.lineno if line is None else line, f"not valid JSON: {_json_problem(exc)}") from None
     except RecursionError:
         raise ArticleError(path, line, "JSON is nested too deeply") from None
+    except ValueError as exc:  # _bounded_int
+        raise ArticleError(path, line, f"not valid JSON for newskg: {exc}") from None
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_INT_DIGITS:
+        raise ValueError(f"an integer of {len(digits.lstrip('-')):,} digits (at most {MAX_JSON_INT_DIGITS} are read)")
+    return int(digits)
 
 
 def _json_problem(error: json.JSONDecodeError) -> str:
@@ -970,15 +1163,17 @@ def _read_json_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleErr
     """.json: one article object, or a list of them (items labelled ``<path>#/<index>``)."""
     data = _parse_json(_read_text(path, max_bytes), path, None)
     if isinstance(data, dict):
-        yield _article_from_json_object(data, path=path, line=None, label=str(path))
+        yield _article_from_json_object(data, path=path, line=None, label=display_path(path))
     elif isinstance(data, list):
         if not data:
             raise ArticleError(path, None, "the JSON list is empty")
         for index, item in enumerate(data):
             try:
-                yield _article_from_json_object(item, path=path, line=None, label=f"{path}#/{index}", where=f"item {index}: ")
+                yield _article_from_json_object(item, path=path, line=None, label=f"{display_path(path)}#/{index}", where=f"item {index}: ")
             except ArticleError as exc:
                 yield exc
+            except Exception as exc:  # noqa: BLE001 - one bad item never stops the list
+                yield _unexpected(path, None, exc, where=f"item {index}: ")
     else:
         raise ArticleError(path, None, "top-level JSON must be an object or a list of objects")
 
@@ -1013,9 +1208,11 @@ def _read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleEr
                     _check_not_wide_or_binary(raw, path, line_no, line_start)
                 decoded = _decode_utf8(raw, path, line=line_no, base_offset=line_start)
                 item = _parse_json(decoded, path, line_no)
-                yield _article_from_json_object(item, path=path, line=line_no, label=f"{path}#L{line_no}")
+                yield _article_from_json_object(item, path=path, line=line_no, label=f"{display_path(path)}#L{line_no}")
             except ArticleError as exc:
                 yield exc
+            except Exception as exc:  # noqa: BLE001 - one bad line never stops the file
+                yield _unexpected(path, line_no, exc)
     if not found_content:
         yield ArticleError(path, None, "file is empty" if offset == 0 else "file contains only whitespace")
 
@@ -1050,11 +1247,23 @@ def read_article_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
         yield ArticleError(path, None, f"unsupported file type {path.suffix or '(none)'} (supported: {', '.join(SUPPORTED_SUFFIXES)})")
         return
     try:
+        problem = _not_a_regular_file(path)
+        if problem is not None:
+            yield ArticleError(path, None, problem)
+            return
         yield from reader(path, max_bytes)
     except ArticleError as exc:
         yield exc
     except OSError as exc:
         yield ArticleError(path, None, _os_reason(exc))
+    except Exception as exc:  # noqa: BLE001 - whatever the bytes, one file never stops a run
+        yield _unexpected(path, None, exc)
+
+
+def _unexpected(path: Path, line: int | None, error: BaseException, where: str = "") -> ArticleError:
+    """An error no reader anticipated, as a one-line report (the type and message, no traceback)."""
+    message = " ".join(str(error).split())[:300]
+    return ArticleError(path, line, f"{where}cannot be read ({type(error).__name__}: {message})")
 
 
 def read_articles(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ArticleError]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import signal
 
 import typer
 
@@ -30,6 +31,22 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """newskg command line."""
+    _terminate_like_interrupt()
+
+
+def _terminate_like_interrupt() -> None:
+    """SIGTERM stops ``kg`` the way Ctrl-C does: worker processes are stopped and what was
+    committed stays committed (a re-run resumes). Only from the main thread, once."""
+    try:
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread (kg invoked from a test's thread)
+        pass
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM kills at once
+    raise KeyboardInterrupt
 
 
 for _module in sorted(pkgutil.iter_modules(kg.commands.__path__), key=lambda m: m.name):

@@ -391,6 +391,46 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+# ------------------------------------------------------------------------------------------------
+# Confinement of ad-hoc Cypher (kg query --cypher)
+# ------------------------------------------------------------------------------------------------
+
+# Neo4j Community has no fine-grained roles, so what a read-only transaction still allows but an
+# analyst query must not do is refused here, before anything is sent: fetching URLs and files
+# (LOAD CSV), ending other sessions' work (TERMINATE TRANSACTIONS), reading the server's
+# configuration, users and running queries (SHOW ..., dbms.* procedures), switching to the
+# system database (USE), and privilege commands.
+_CYPHER_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", re.DOTALL)
+_CYPHER_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_SAFE_SHOW = r"(?:(?:RANGE|TEXT|POINT|LOOKUP|FULLTEXT|VECTOR|ALL)\s+)?(?:INDEX|INDEXES|CONSTRAINT|CONSTRAINTS)\b"
+_CONFINED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(r"(?<![.\w$])" + pattern, re.IGNORECASE), reason)  # not a property (n.show) or a $parameter
+    for pattern, reason in (
+        (r"\bLOAD\s+CSV\b", "LOAD CSV makes the server read files and URLs"),
+        (r"\bTERMINATE\s+TRANSACTIONS?\b", "TERMINATE TRANSACTIONS ends other sessions' work"),
+        (rf"\bSHOW\s+(?!{_SAFE_SHOW})\w+", "SHOW commands other than SHOW INDEXES / SHOW CONSTRAINTS expose the server's settings, users and running queries"),
+        (r"\bdbms\s*\.", "dbms.* procedures and functions administer the server (configuration, queries, security)"),
+        (r"\bUSE\s+[A-Za-z]\w*", "USE switches to another database (such as the system database)"),
+        (r"\b(?:GRANT|DENY|REVOKE)\b", "privilege commands administer the server"),
+        (r"\b(?:CREATE|DROP|ALTER|START|STOP)\s+(?:(?:OR\s+REPLACE|COMPOSITE)\s+)?(?:DATABASE|ALIAS|USER|ROLE|SERVER)\b", "database, user and role commands administer the server"),
+        (r"\bapoc\s*\.", "APOC procedures can read files and URLs"),
+    )
+)
+
+
+def confinement_problem(cypher: str) -> str | None:
+    """Why ``kg query --cypher`` refuses this statement (before sending it), or None.
+
+    String literals and comments are blanked first (a name such as 'SHOW ME' is data) and
+    backticks dropped (```dbms`.listConfig`` is still dbms.listConfig)."""
+    text = _CYPHER_COMMENT.sub(" ", _CYPHER_STRING.sub("''", cypher)).replace("`", "")
+    for pattern, reason in _CONFINED:
+        match = pattern.search(text)
+        if match is not None:
+            return f"refused: {reason}; `kg query` runs analyst queries only (found {' '.join(match.group(0).split())!r})"
+    return None
+
+
 def _work(tx: ManagedTransaction, cypher: str, params: dict[str, Any]) -> QueryResult:
     result = tx.run(cypher, params)
     columns = list(result.keys())

@@ -78,6 +78,14 @@ def extract(
     def good_articles():  # type: ignore[no-untyped-def]
         yield from inputs
 
+    def take(result) -> None:  # type: ignore[no-untyped-def]
+        if result.error is not None:  # reported and skipped; the run goes on
+            summary.failed += 1
+            typer.echo(f"kg extract: {result.article.path or result.article.id}: {result.error}", err=True)
+            return
+        writer.write(result)
+        summary.add(result)
+
     out = sys.stdout if output == "-" else None
     try:
         handle = out or open(output, "w", encoding="utf-8")  # noqa: SIM115
@@ -98,19 +106,18 @@ def extract(
             results = (result for chunk in pool.results(chunked(good_articles(), 4 * batch_size), ordered=True) for result in chunk)
         with Progress("kg extract", (count_article_files(paths) if not prepared.web else None) if not quiet else None, quiet=quiet) as progress:
             for result in results:
-                writer.write(result)
-                summary.add(result)
-                progress.update(summary.articles + inputs.failed + inputs.repeated)
+                take(result)
+                progress.update(summary.articles + summary.failed + inputs.failed + inputs.repeated)
         finished = True
     except PipelineError as exc:  # raised by a worker process that cannot load the pipeline
         typer.echo(f"kg extract: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
-        stack.close()
+        stack.__exit__(*sys.exc_info())  # an error or Ctrl-C stops the workers at once
         if out is None:
             handle.close()
         close_web(prepared, save=finished, echo=lambda line: None if quiet else typer.echo(line, err=True))
-    summary.failed = inputs.failed + prepared.bad
+    summary.failed += inputs.failed + prepared.bad  # plus the articles extraction gave up on (take)
     summary.repeated = inputs.repeated
     if not quiet:
         typer.echo(summary.render(), err=output_format != "table")

@@ -72,6 +72,8 @@ def ingest_command(
     inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True), web=prepared.web)
     finished = False
 
+    extraction_failed = 0
+
     def report(problem: Problem) -> None:
         typer.echo(str(problem), err=True)
 
@@ -84,7 +86,13 @@ def ingest_command(
         with runner, Progress("kg ingest", (count_article_files(paths) if not prepared.web else None) if not quiet else None, quiet=quiet) as progress:
             loader = GraphLoader(driver, settings.database, batch_size, on_problem=report)
 
-            def advance(_result: object = None) -> None:  # inputs done: stored or skipped, bad or repeated
+            def advance(result: object = None) -> None:  # inputs done: stored or skipped, bad or repeated
+                nonlocal extraction_failed
+                error = getattr(result, "error", None)
+                if error is not None:  # an article extraction gave up on: reported and skipped; the run goes on
+                    extraction_failed += 1
+                    article = result.article  # type: ignore[attr-defined]
+                    typer.echo(f"kg ingest: {article.path or article.id}: {error}", err=True)
                 progress.update(stats.extracted + stats.skipped_unchanged + inputs.failed + inputs.repeated)
 
             summary = ingest(nlp, inputs, loader, executor=runner, batch_size=chunk_size, skip_unchanged_articles=skip_unchanged, stats=stats, on_article=advance)
@@ -104,7 +112,7 @@ def ingest_command(
     summary.duplicate_inputs += inputs.repeated
     _print_summary(summary)
     typer.echo(f"pipeline: {stats.describe()}")
-    failed = inputs.failed + prepared.bad
+    failed = inputs.failed + prepared.bad + extraction_failed
     if failed or summary.problem_count:
         typer.echo(f"kg ingest: {failed} input file(s) or line(s) failed, {summary.problem_count} record problem(s); everything else is stored", err=True)
         raise typer.Exit(EXIT_PROBLEMS)

@@ -128,6 +128,9 @@ def query_command(
     try:
         raw = q.split_assignments(param or [])
         if cypher is not None:
+            refused = q.confinement_problem(cypher)
+            if refused is not None:  # checked before anything is sent, --write or not
+                raise _usage(refused)
             statement = cypher
             params = {key: q.infer_value(value) for key, value in raw.items()}
             title = None

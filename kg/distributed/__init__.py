@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
-from kg.distributed.worker import PipelineSpec, extract_chunk, pipeline_for
+from kg.distributed.worker import PipelineSpec, extract_chunk, init_local_worker, pipeline_for
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,7 +91,14 @@ class ExtractionExecutor:
     def __enter__(self) -> ExtractionExecutor:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object = None, *exc: object) -> None:
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()
+
+    def abort(self) -> None:
+        """Stop now (an error or Ctrl-C in the caller): by default the same as :meth:`close`."""
         self.close()
 
 
@@ -171,7 +178,11 @@ class ProcessExecutor(ExtractionExecutor):
         self.max_in_flight = max_in_flight or IN_FLIGHT_PER_WORKER * processes
         self.description = f"{processes} local worker processes"
         self._pool = ProcessPoolExecutor(
-            max_workers=processes, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=MAX_CHUNKS_PER_WORKER
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=MAX_CHUNKS_PER_WORKER,
+            initializer=init_local_worker,
+            initargs=(os.getpid(),),
         )
 
     def results(self, chunks: Iterable[list[Article]], *, ordered: bool = True) -> Iterator[list[ArticleResult]]:
@@ -189,6 +200,14 @@ class ProcessExecutor(ExtractionExecutor):
         )
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Terminate the workers instead of waiting for the chunks they are on."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -8,7 +8,10 @@ spaCy ``Doc`` objects, so the parent does no NLP and no record building.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,3 +69,22 @@ def warm_up(spec: PipelineSpec) -> bool:
     """Load the pipeline now (so the first chunk does not pay for it); True when done."""
     pipeline_for(spec)
     return True
+
+
+#: How often a local worker checks that the process that started it is still alive (seconds).
+PARENT_CHECK_SECONDS = 0.5
+
+
+def init_local_worker(parent_pid: int) -> None:
+    """Initializer of a local worker process: leave Ctrl-C to the parent (which stops the pool),
+    and exit as soon as the parent is gone, whatever killed it (``kill -9`` included): a worker
+    blocked on its task queue would otherwise wait forever, and keep the resource tracker alive."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(PARENT_CHECK_SECONDS)
+
+    threading.Thread(target=watch, name="newskg-parent-watch", daemon=True).start()

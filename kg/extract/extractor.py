@@ -9,6 +9,7 @@ sentence and confidence.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.articles import Article, article_from_text
 from kg.document import ArticleRecord, ClaimRecord, EntityRecord, MentionRecord, Record
+from kg.extract.budget import ArticleTimeout, seconds_for, time_budget
 from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.naming import clean_surface, entity_id, model_entity_id, name_key, strip_corporate_suffix
@@ -28,6 +30,20 @@ from kg.resolve.data import ResolutionData, load_resolution_data
 from kg.resolve.names import find_learned_aliases, product_name
 
 DEFAULT_BATCH_SIZE = 32
+#: An article of more than this many tokens (estimated: words plus punctuation marks) is parsed
+#: in sections of about this many, cut at paragraph (else line, sentence, word) boundaries, and
+#: the sections' records are joined: spaCy refuses texts over 1,000,000 characters (E088), and
+#: its memory grows with the tokens of a batch (about 15 KB a token). Ordinary news text has
+#: about 5 characters a token (4,000 tokens: 20,000 characters); a run of punctuation has one.
+SECTION_TOKENS = 4_000
+#: ``nlp.pipe`` batches hold at most this many (estimated) tokens besides ``batch_size``
+#: articles, so that a batch of long or punctuation-dense articles cannot take the memory of
+#: many short ones (16,000 tokens: about 250 MB in a worker).
+BATCH_TOKENS = 16_000
+_TOKENISH = re.compile(r"\w+|[^\w\s]")
+#: Entity mentions longer than this (characters) are not names (a run of markup, a table row the
+#: model took for one): they are dropped before naming, which also bounds entity ids.
+MAX_ENTITY_CHARS = 120
 
 
 @dataclass(slots=True)
@@ -38,6 +54,8 @@ class ArticleResult:
     entities: list[EntityRecord] = field(default_factory=list)
     mentions: list[MentionRecord] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
+    #: why extraction failed for this article (then it has no records); None when it succeeded
+    error: str | None = None
 
     def article_record(self) -> ArticleRecord:
         a = self.article
@@ -47,7 +65,10 @@ class ArticleResult:
         )
 
     def records(self) -> Iterator[Record]:
-        """The article's records in graph-document order: article, entities, mentions, claims."""
+        """The article's records in graph-document order: article, entities, mentions, claims
+        (none for an article whose extraction failed)."""
+        if self.error is not None:
+            return
         yield self.article_record()
         yield from self.entities
         yield from self.mentions
@@ -61,18 +82,160 @@ def extract_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_process: int = 1,
 ) -> Iterator[ArticleResult]:
-    """Extract from a stream of articles with ``nlp.pipe`` batching (optionally in several processes)."""
+    """Extract from a stream of articles with ``nlp.pipe`` batching, one result per article, in order.
+
+    Failures are per article: an article whose extraction raises or runs past its time budget
+    (:mod:`kg.extract.budget`) gives a result with ``error`` set and no records, and the others
+    in its batch are extracted again one by one. Articles over :data:`SECTION_CHARS` are parsed
+    in sections. ``n_process`` is accepted for compatibility and ignored: use
+    :class:`kg.distributed.ProcessExecutor` for parallel extraction.
+    """
     lexicon_dir = _lexicon_dir(nlp)
     builder = RecordBuilder(load_lexicon(lexicon_dir), rule_confidence(nlp), load_resolution_data(lexicon_dir))
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield builder.build(doc, article)
+    for batch, tokens in _batches(articles, batch_size):
+        if len(batch) == 1 and tokens > SECTION_TOKENS:
+            yield _guarded(lambda: _extract_sectioned(nlp, builder, batch[0], tokens), batch[0])
+            continue
+        try:
+            with time_budget(seconds_for(sum(len(a.text) for a in batch))):
+                results = [builder.build(doc, article) for doc, article in nlp.pipe(((a.text, a) for a in batch), as_tuples=True, batch_size=len(batch))]
+        except Exception:  # noqa: BLE001 - find the article at fault: extract them one by one
+            results = [_guarded(lambda a=article: _extract_one(nlp, builder, a), article) for article in batch]
+        yield from results
+
+
+def estimate_tokens(text: str) -> int:
+    """About the number of spaCy tokens of ``text`` (words and punctuation marks), in linear time."""
+    return sum(1 for _ in _TOKENISH.finditer(text))
+
+
+def _batches(articles: Iterable[Article], batch_size: int) -> Iterator[tuple[list[Article], int]]:
+    """``(articles, tokens)``: at most ``batch_size`` articles and BATCH_TOKENS estimated tokens a
+    batch; an article to be sectioned (over SECTION_TOKENS) comes alone."""
+    batch: list[Article] = []
+    tokens = 0
+    for article in articles:
+        size = estimate_tokens(article.text)
+        if size > SECTION_TOKENS:
+            if batch:
+                yield batch, tokens
+                batch, tokens = [], 0
+            yield [article], size
+            continue
+        if batch and (len(batch) >= batch_size or tokens + size > BATCH_TOKENS):
+            yield batch, tokens
+            batch, tokens = [], 0
+        batch.append(article)
+        tokens += size
+    if batch:
+        yield batch, tokens
+
+
+def _extract_one(nlp: Language, builder: RecordBuilder, article: Article) -> ArticleResult:
+    with time_budget(seconds_for(len(article.text))):
+        return builder.build(nlp(article.text), article)
+
+
+def _guarded(extract, article: Article) -> ArticleResult:  # type: ignore[no-untyped-def]
+    """``extract()``, or a failed result naming the error (one line, no traceback)."""
+    try:
+        return extract()
+    except MemoryError:
+        return ArticleResult(article, error="extraction ran out of memory")
+    except ArticleTimeout as exc:
+        return ArticleResult(article, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one article never stops a run
+        message = " ".join(str(exc).split())[:300]
+        return ArticleResult(article, error=f"extraction failed ({type(exc).__name__}: {message})")
+
+
+def split_sections(text: str, limit: int) -> list[tuple[int, str]]:
+    """``(offset, section)`` pairs that concatenate to ``text``, each at most ``limit`` characters,
+    cut at the last paragraph break, else line break, sentence end or space in a section's
+    second half (a hard cut only when there is none)."""
+    sections: list[tuple[int, str]] = []
+    start, total = 0, len(text)
+    while start < total:
+        end = min(start + limit, total)
+        if end < total:
+            floor = start + limit // 2
+            for mark, keep in (("\n\n", 0), ("\n", 0), (". ", 1), (" ", 0)):
+                cut = text.rfind(mark, floor, end)
+                if cut > start:
+                    end = cut + keep
+                    break
+        sections.append((start, text[start:end]))
+        start = end
+    return sections
+
+
+def _extract_sectioned(nlp: Language, builder: RecordBuilder, article: Article, tokens: int) -> ArticleResult:
+    """A long article, parsed section by section within one time budget; records joined with
+    article-wide character offsets and sentence numbers. Each section's doc is dropped once its
+    records are built, so memory is that of one section batch whatever the article's length."""
+    merged = ArticleResult(article)
+    entities: dict[str, EntityRecord] = {}
+    sentences_before = 0
+    # sections of about SECTION_TOKENS tokens: the character length that holds them in this text
+    section_chars = max(1_000, int(len(article.text) * SECTION_TOKENS / max(1, tokens)))
+    sections = split_sections(article.text, section_chars)
+    per_batch = max(1, BATCH_TOKENS // SECTION_TOKENS)
+    with time_budget(seconds_for(len(article.text))):
+        for doc, offset in nlp.pipe(((text, offset) for offset, text in sections), as_tuples=True, batch_size=per_batch):
+            part = builder.build(doc, article)
+            _shift_into(merged, entities, part, article.id, offset, sentences_before)
+            sentences_before += sum(1 for _ in doc.sents)
+    merged.entities = sorted(entities.values(), key=lambda e: e.id)
+    return merged
+
+
+def _shift_into(merged: ArticleResult, entities: dict[str, EntityRecord], part: ArticleResult, article_id: str, chars: int, sentences: int) -> None:
+    """Add one section's records to ``merged``, moved by ``chars`` characters and ``sentences`` sentences."""
+
+    def moved_evidence(entry: object) -> object:
+        if isinstance(entry, dict) and isinstance(entry.get("evidence"), dict) and "sentence" in entry["evidence"]:
+            evidence = dict(entry["evidence"])
+            evidence["sentence"] += sentences
+            return {**entry, "evidence": evidence}
+        return entry
+
+    for entity in part.entities:
+        merges = [moved_evidence(m) for m in entity.attributes.get("merges", ())]
+        known = entities.get(entity.id)
+        if known is None:
+            attributes = dict(entity.attributes)
+            if merges:
+                attributes["merges"] = merges
+            entities[entity.id] = EntityRecord(id=entity.id, type=entity.type, name=entity.name, aliases=list(entity.aliases), attributes=attributes)
+            continue
+        known.aliases = sorted(set(known.aliases) | set(entity.aliases))
+        if merges:
+            seen = {m.get("alias") for m in known.attributes.get("merges", ()) if isinstance(m, dict)}
+            extra = [m for m in merges if isinstance(m, dict) and m.get("alias") not in seen]
+            if extra:
+                known.attributes["merges"] = sorted([*known.attributes.get("merges", ()), *extra], key=lambda m: str(m.get("alias")))
+    for mention in part.mentions:
+        mention.start += chars
+        mention.end += chars
+        mention.sentence += sentences
+        merged.mentions.append(mention)
+    for claim in part.claims:
+        claim.start += chars
+        claim.end += chars
+        claim.sentence += sentences
+        if claim.spans:
+            claim.spans = {name: [span[0] + chars, span[1] + chars] for name, span in claim.spans.items()}
+        claim.id = "c-" + _digest(f"{article_id}|{claim.type}|{claim.fact}|{claim.start}|{claim.end}")
+        merged.claims.append(claim)
 
 
 def extract_text(nlp: Language, text: str, **metadata: str | None) -> ArticleResult:
     """Extract from one text (tests, evaluation, the Python API)."""
     article = article_from_text(text, **metadata)
-    return next(extract_articles(nlp, [article], batch_size=1))
+    result = next(extract_articles(nlp, [article], batch_size=1))
+    if result.error is not None:
+        raise RuntimeError(result.error)
+    return result
 
 
 def _lexicon_dir(nlp: Language) -> str | None:
@@ -93,6 +256,8 @@ class RecordBuilder:
 
     def build(self, doc: Doc, article: Article) -> ArticleResult:
         result = ArticleResult(article)
+        if any(len(ent.text) > MAX_ENTITY_CHARS for ent in doc.ents):
+            doc.ents = [ent for ent in doc.ents if len(ent.text) <= MAX_ENTITY_CHARS]
         sentences = list(doc.sents)
         sentence_of_char = _sentence_lookup(doc)
         naming = self._name_entities(doc, article.id)
@@ -331,7 +496,7 @@ class RecordBuilder:
             speaker = entity_of(att.speaker)
             source_text = doc_text(doc)[att.source[0] : att.source[1]] if att.source else None
             statement = _statement_text(doc_text(doc)[att.content[0] : att.content[1]])
-            about = sorted({naming[(e.start_char, e.end_char)][0] for e in doc.ents if att.content[0] <= e.start_char and e.end_char <= att.content[1]})
+            about = sorted({naming[(e.start_char, e.end_char)][0] for e in doc.ents if att.content[0] <= e.start_char and e.end_char <= att.content[1] and (e.start_char, e.end_char) in naming})
             who = speaker or f"text:{name_key(source_text or 'unknown')}"
             spans = {"cue": list(att.cue), "content": list(att.content)}
             if att.source:

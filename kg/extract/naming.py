@@ -10,6 +10,7 @@ entity beyond spelling is decided by the extractor's naming step and :mod:`kg.re
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -27,12 +28,23 @@ def clean_surface(text: str) -> str:
     return _LEADING_THE.sub("", text).strip(" ,;:")
 
 
+#: A key longer than this keeps its first MAX_KEY_CHARS - 17 characters and gets "~" and 16 hex
+#: digits of the SHA-256 of the whole key: ids stay distinct and short enough for Neo4j's indexes
+#: (whose entries are limited to about 8 KB), whatever a text calls a name.
+MAX_KEY_CHARS = 160
+
+
 def name_key(name: str) -> str:
-    """Normalized key: ASCII, lowercase, runs of other characters to one hyphen, dots kept in versions."""
+    """Normalized key: ASCII, lowercase, runs of other characters to one hyphen, dots kept in versions.
+
+    Bounded: a key over :data:`MAX_KEY_CHARS` ends in a hash of the whole key instead."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     key = _NON_KEY.sub("-", ascii_name).strip("-.")
     key = re.sub(r"(?<![0-9])\.|\.(?![0-9])", "-", key)  # dots only between digits ("4.5")
-    return re.sub(r"-{2,}", "-", key).strip("-")
+    key = re.sub(r"-{2,}", "-", key).strip("-")
+    if len(key) > MAX_KEY_CHARS:
+        key = key[: MAX_KEY_CHARS - 17].rstrip("-.") + "~" + hashlib.sha256(key.encode("ascii")).hexdigest()[:16]
+    return key
 
 
 @lru_cache(maxsize=65_536)

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 
 #: Articles per write transaction. Measured with bench/load_bench.py (see docs/schema.md).
 DEFAULT_BATCH_SIZE = 200
+#: Longest id or name stored in an indexed property: Neo4j refuses index entries over about
+#: 8 KB ("Property value is too large to index"); newskg's own ids are far shorter
+#: (kg.extract.naming.MAX_KEY_CHARS), so a longer one is a record problem, reported and skipped.
+MAX_INDEXED_CHARS = 1_000
 #: A batch is also closed once it holds this many mention + claim records, so that a few huge
 #: articles do not make one huge transaction (an article itself is never split).
 DEFAULT_MAX_ROWS = 20_000
@@ -382,6 +386,10 @@ class Batcher:
         if not _is_text(record.id):
             self._skip(line, "article has no id")
             return
+        if len(record.id) > MAX_INDEXED_CHARS:
+            self._skip(line, f"article id of {len(record.id):,} characters is over the limit of {MAX_INDEXED_CHARS:,}")
+            self._rejected_articles.add(record.id)
+            return
         earlier = self._article_lines.get(record.id)
         if earlier is not None and record.id not in self._rejected_articles and (
             self._article_hashes.get(record.id) == record.content_hash or self._article_bodies.get(record.id) == _body_key(record)
@@ -419,8 +427,12 @@ class Batcher:
         reason = None
         if record.type not in ENTITY_TYPES:
             reason = f"entity {record.id!r} has unknown type {record.type!r} (expected one of {', '.join(ENTITY_TYPES)})"
+        elif len(record.id) > MAX_INDEXED_CHARS:
+            reason = f"entity id of {len(record.id):,} characters ({record.id[:40]!r}...) is over the limit of {MAX_INDEXED_CHARS:,}"
         elif not _is_text(record.name):
             reason = f"entity {record.id!r} has no name"
+        elif len(record.name) > MAX_INDEXED_CHARS:
+            reason = f"entity {record.id!r} has a name of {len(record.name):,} characters, over the limit of {MAX_INDEXED_CHARS:,}"
         elif not isinstance(record.aliases, list) or not all(isinstance(a, str) for a in record.aliases):
             reason = f"entity {record.id!r}: aliases must be a list of strings"
         if reason is not None:
@@ -880,6 +892,37 @@ def _link_duplicates(tx: ManagedTransaction, hashes: set[str]) -> int:
     return _run(tx, cypher.LINK_DUPLICATES, hashes=ordered).relationships_created
 
 
+class TransactionTooLarge(Exception):
+    """The server refused a write transaction for lack of memory (not retried as is: split it)."""
+
+
+#: Neo4j status codes of a transaction that ran out of its memory allowance
+#: (``dbms.memory.transaction.total.max``, ``db.memory.transaction.max``) or of the heap.
+_OUT_OF_MEMORY_CODES = frozenset({
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+    "Neo.TransientError.General.OutOfMemoryError",
+})
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    code = getattr(error, "code", None) or ""
+    return code in _OUT_OF_MEMORY_CODES or (code.startswith("Neo.TransientError.") and "memory" in str(error).lower())
+
+
+def _write_batch_bounded(tx: ManagedTransaction, groups: list[ArticleGroup], registry: EntityRegistry) -> _Outcome:
+    """:func:`_write_batch`, with an out-of-memory refusal turned into :class:`TransactionTooLarge`
+    so that the driver does not retry the same batch for 30 s (it retries transient errors)."""
+    from neo4j.exceptions import Neo4jError
+
+    try:
+        return _write_batch(tx, groups, registry)
+    except Neo4jError as exc:
+        if is_out_of_memory(exc):
+            raise TransactionTooLarge(" ".join(str(getattr(exc, "message", None) or exc).split())[:200]) from None
+        raise
+
+
 def _surname_only_person(record: EntityRecord | None) -> bool:
     return record is not None and record.type == "Person" and len(record.name.split()) == 1
 
@@ -963,9 +1006,7 @@ class GraphLoader:
         )
         with self._session() as session:
             for batch in batcher.batches(items):
-                outcome = session.execute_write(_write_batch, batch.groups, registry)
-                registry.committed(outcome.referenced, outcome.refreshed)
-                self._committed(summary, outcome)
+                self._write_groups(session, batch.groups, registry, summary, batcher)
             # Entity lines after the last article (or in a document without articles) may still
             # carry new aliases for entities stored earlier.
             if registry.dirty:
@@ -974,6 +1015,23 @@ class GraphLoader:
                 summary.merge(outcome.summary)
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _write_groups(self, session: Session, groups: list[ArticleGroup], registry: EntityRegistry, summary: LoadSummary, batcher: Batcher) -> None:
+        """Write one batch; a batch the server refuses for lack of transaction memory is split in
+        halves and each written on its own (recursively); a single article still refused is
+        reported and skipped, and the load goes on."""
+        try:
+            outcome = session.execute_write(_write_batch_bounded, groups, registry)
+        except TransactionTooLarge as exc:
+            if len(groups) > 1:
+                half = len(groups) // 2
+                self._write_groups(session, groups[:half], registry, summary, batcher)
+                self._write_groups(session, groups[half:], registry, summary, batcher)
+                return
+            batcher._report(groups[0].line, f"article {groups[0].article.id!r} is too large for one transaction on this server ({exc}); not stored", "skipped")
+            return
+        registry.committed(outcome.referenced, outcome.refreshed)
+        self._committed(summary, outcome)
 
     def forget(self, article_ids: Iterable[str]) -> LoadSummary:
         """Remove articles and whatever only they supported (claims, entities, derived links)."""
