@@ -196,20 +196,22 @@ def test_aliases_union_across_batches(clean_db: Driver, database: str) -> None:
     assert q(clean_db, database, "MATCH (e:Entity {id: 'org:nobody'}) RETURN count(e) AS n") == [{"n": 0}]
 
 
+def _one_entity_doc(article_id: str, entity_id: str, entity_type: str, name: str) -> list[str]:
+    """An article whose text starts with ``name``, mentioning one entity spelled so."""
+    return [
+        json.dumps({"kind": "article", "id": article_id, "title": article_id, "published": None, "source": None, "url": None, "path": None, "content_hash": article_id, "text": f"{name} is news."}),
+        json.dumps({"kind": "entity", "id": entity_id, "type": entity_type, "name": name, "aliases": []}),
+        json.dumps({"kind": "mention", "entity": entity_id, "article": article_id, "start": 0, "end": len(name), "text": name, "sentence": 0}),
+    ]
+
+
 @pytest.mark.parametrize("split", [True, False], ids=["two-loads", "one-load"])
 @pytest.mark.parametrize("order", [0, 1])
 def test_display_name_is_chosen_by_rule_not_by_order(clean_db: Driver, database: str, order: int, split: bool) -> None:
     """"Labour Party" and "Labour party" are one entity; the name with more capitals wins whichever
     article comes last, in one load or two, and both spellings are aliases."""
 
-    def doc(article_id: str, name: str) -> list[str]:
-        return [
-            json.dumps({"kind": "article", "id": article_id, "title": article_id, "published": None, "source": None, "url": None, "path": None, "content_hash": article_id, "text": f"{name} won."}),
-            json.dumps({"kind": "entity", "id": "org:labour-party", "type": "Organization", "name": name, "aliases": []}),
-            json.dumps({"kind": "mention", "entity": "org:labour-party", "article": article_id, "start": 0, "end": 12, "text": name, "sentence": 0}),
-        ]
-
-    parts = [doc("a1", "Labour party"), doc("a2", "Labour Party")]
+    parts = [_one_entity_doc(f"a{i}", "org:labour-party", "Organization", name) for i, name in enumerate(("Labour party", "Labour Party"), 1)]
     if order:
         parts.reverse()
     loads = parts if split else [parts[0] + parts[1]]
@@ -225,14 +227,7 @@ def test_a_model_name_does_not_flip_to_its_spaced_spelling(clean_db: Driver, dat
     """"GLM-4.5" and "GLM 4.5" are one model; the joined spelling is the name whichever article comes
     last, so the name does not change when later articles write it with a space."""
 
-    def doc(article_id: str, name: str) -> list[str]:
-        return [
-            json.dumps({"kind": "article", "id": article_id, "title": article_id, "published": None, "source": None, "url": None, "path": None, "content_hash": article_id, "text": f"{name} is out."}),
-            json.dumps({"kind": "entity", "id": "model:glm-4.5", "type": "Model", "name": name, "aliases": []}),
-            json.dumps({"kind": "mention", "entity": "model:glm-4.5", "article": article_id, "start": 0, "end": 7, "text": name, "sentence": 0}),
-        ]
-
-    parts = [doc("a1", "GLM-4.5"), doc("a2", "GLM 4.5")]
+    parts = [_one_entity_doc(f"a{i}", "model:glm-4.5", "Model", name) for i, name in enumerate(("GLM-4.5", "GLM 4.5"))]
     if order:
         parts.reverse()
     for lines in parts:

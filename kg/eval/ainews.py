@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, score_cells, score_header, total
+from kg.eval.metrics import Score, score_table, total
 from kg.eval.predictors import NamedEntity, NamePredictor
 from kg.eval.runner import Tick, predict_each
 
@@ -215,10 +215,7 @@ def evaluate(
 
 def render(systems: dict[str, dict[str, Any]]) -> str:
     """P/R/F1 per type, then each type's ten commonest misses and false hits."""
-    columns = (*TYPES, "micro")
-    lines = score_header(columns, f"{'system':<16}")
-    for system, section in systems.items():
-        lines.append(f"{system:<16}{score_cells(section, columns)}")
+    lines = score_table(systems, (*TYPES, "micro"))
     for system, section in systems.items():
         for entity_type in TYPES:
             misses = ", ".join(f"{k} ({n})" for k, n in section[entity_type]["top_misses"][:10])

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, score_cells, score_header, total
+from kg.eval.metrics import Score, score_table, total
 from kg.eval.predictors import EntityPredictor
 from kg.eval.runner import Tick, predict_each
 
@@ -192,10 +192,7 @@ def evaluate(docs: Iterable[GoldExcerpt], predictor: EntityPredictor, *, batch_s
 
 
 def render(systems: dict[str, dict[str, Any]]) -> str:
-    columns = (*TYPES, "micro")
-    lines = score_header(columns, f"{'system':<16}")
-    for system, section in systems.items():
-        lines.append(f"{system:<16}{score_cells(section, columns)}")
+    lines = score_table(systems, (*TYPES, "micro"))
     for system, section in systems.items():
         confusion = ", ".join(f"{k} ({n})" for k, n in section["confusion"].items()) or "-"
         lines.append(f"\n{system} type confusions (predicted -> gold): {confusion}")

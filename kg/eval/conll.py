@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, exact_match, score_cells, score_header, total
+from kg.eval.metrics import Score, exact_match, score_table, total
 from kg.eval.predictors import EntityPredictor, EntitySpan
 from kg.eval.runner import Tick, predict_each
 from kg.eval.spans import Span, TokenIndex, join_tokens
@@ -150,8 +150,5 @@ def evaluate(
 
 def render(systems: dict[str, dict[str, Any]]) -> str:
     """Plain-text table of P/R/F1 (percent) per type and micro-average, one row per system."""
-    columns = (*TYPES, "micro")
-    lines = score_header(columns, f"{'system':<16}")
-    for system, section in systems.items():
-        lines.append(f"{system:<16}{score_cells(section, columns)}")
+    lines = score_table(systems, (*TYPES, "micro"))
     return "\n".join(lines)

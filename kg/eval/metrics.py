@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kg.eval.spans import Span, iou, overlaps
 
@@ -141,3 +142,12 @@ def score_cells(block: dict[str, dict[str, float]], columns: Iterable[str]) -> s
         f"{100 * block[c]['precision']:6.1f}{100 * block[c]['recall']:6.1f}{100 * block[c]['f1']:6.1f}{block[c]['n_gold']:>6}"
         for c in columns
     )
+
+
+def score_table(systems: dict[str, dict[str, Any]], columns: Iterable[str]) -> list[str]:
+    """Header and one row a system: P/R/F1/gold per column (the table every entity set starts with)."""
+    columns = list(columns)
+    lines = score_header(columns, f"{'system':<16}")
+    for system, section in systems.items():
+        lines.append(f"{system:<16}{score_cells(section, columns)}")
+    return lines
