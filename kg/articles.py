@@ -39,7 +39,10 @@ Encoding policy
     fallback: a file that is not valid UTF-8 is reported with the offending byte and its offset,
     because a silent Latin-1 fallback would garble names (the entities newskg extracts). The one
     exception is HTML that *declares* its charset in a ``<meta>`` tag: a declaration is not a
-    guess, so it is honoured (strictly).
+    guess, so it is honoured (strictly). Opt-in: with a :class:`Fallback` (``kg extract`` /
+    ``kg ingest --encoding-fallback cp1252``) a file that is not valid UTF-8 is decoded with the
+    named encoding instead (strictly) and reported as a warning, not an error. Files with NUL
+    bytes or UTF-16/32 byte order marks are refused either way.
 """
 
 from __future__ import annotations
@@ -76,9 +79,11 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "Article",
     "ArticleError",
+    "Fallback",
     "article_from_text",
     "article_id",
     "body_hash",
+    "check_fallback_encoding",
     "clean_text",
     "iter_input_files",
     "normalize_url",
@@ -943,6 +948,32 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ArticleErro
 # Reading bytes safely
 
 
+@dataclass(frozen=True)
+class Fallback:
+    """Decode input that is not valid UTF-8 with ``encoding`` (strictly) and tell ``on_warning``
+    (one line naming the file and the encoding) instead of refusing the file."""
+
+    encoding: str
+    on_warning: Callable[[str], None] = lambda message: None
+
+
+def check_fallback_encoding(name: str) -> str:
+    """The codec's canonical name (``"CP-1252"`` -> ``"cp1252"``), or ValueError saying why it cannot
+    be a fallback: unknown, not a text encoding, or not ASCII-compatible (UTF-16/32 would turn
+    any bytes into other text)."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r} (e.g. cp1252, latin-1, iso-8859-15)") from None
+    try:
+        compatible = b"Ab1 .\n".decode(codec.name) == "Ab1 .\n"
+    except (LookupError, UnicodeDecodeError, TypeError):
+        compatible = False
+    if not compatible or not getattr(codec, "_is_text_encoding", True):
+        raise ValueError(f"encoding {name!r} cannot be a fallback: it is not an ASCII-compatible text encoding (e.g. cp1252, latin-1)")
+    return codec.name
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The whole file, refusing files over ``max_bytes`` before reading them into memory."""
     size = path.stat().st_size
@@ -964,14 +995,19 @@ def _check_not_wide_or_binary(data: bytes, path: Path, line: int | None = None, 
         raise ArticleError(path, line, f"looks like a binary file (NUL byte at offset {base_offset + nul})")
 
 
-def _decode_utf8(data: bytes, path: Path, *, line: int | None = None, base_offset: int = 0) -> str:
-    """Strict UTF-8 (BOM dropped); the error names the first bad byte and its offset in the file."""
+def _decode_utf8(data: bytes, path: Path, *, line: int | None = None, base_offset: int = 0, fallback: Fallback | None = None) -> str:
+    """Strict UTF-8 (BOM dropped); the error names the first bad byte and its offset in the file.
+
+    With a ``fallback``, bytes that are not UTF-8 are decoded with its encoding (strictly) and a
+    warning is given instead of the error."""
     if data.startswith(_UTF8_BOM):
         data, base_offset = data[len(_UTF8_BOM) :], base_offset + len(_UTF8_BOM)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = data[exc.start]
+        if fallback is not None:
+            return _decode_fallback(data, path, fallback, line=line, base_offset=base_offset, first_bad=(bad, base_offset + exc.start))
         raise ArticleError(
             path,
             line,
@@ -980,13 +1016,30 @@ def _decode_utf8(data: bytes, path: Path, *, line: int | None = None, base_offse
         ) from None
 
 
-def _read_text(path: Path, max_bytes: int) -> str:
+def _decode_fallback(data: bytes, path: Path, fallback: Fallback, *, line: int | None, base_offset: int, first_bad: tuple[int, int]) -> str:
+    try:
+        text = data.decode(fallback.encoding)
+    except UnicodeDecodeError as exc:
+        bad, offset = first_bad
+        raise ArticleError(
+            path,
+            line,
+            f"not valid UTF-8 (byte 0x{bad:02x} at offset {offset}) nor {fallback.encoding} "
+            f"(byte 0x{data[exc.start]:02x} at offset {base_offset + exc.start}); convert the file to UTF-8",
+        ) from None
+    bad, offset = first_bad
+    location = display_path(path) if line is None else f"{display_path(path)}:{line}"
+    fallback.on_warning(f"{location}: not valid UTF-8 (byte 0x{bad:02x} at offset {offset}); read as {fallback.encoding} (--encoding-fallback)")
+    return text
+
+
+def _read_text(path: Path, max_bytes: int, fallback: Fallback | None = None) -> str:
     """The file's text, or an ArticleError saying why it is not a readable UTF-8 text file."""
     data = _read_bytes(path, max_bytes)
     if not data:
         raise ArticleError(path, None, "file is empty")
     _check_not_wide_or_binary(data, path)
-    text = _decode_utf8(data, path)
+    text = _decode_utf8(data, path, fallback=fallback)
     if not text.strip():
         raise ArticleError(path, None, "file contains only whitespace")
     return text
@@ -996,14 +1049,14 @@ def _read_text(path: Path, max_bytes: int) -> str:
 # Readers, one per format
 
 
-def _read_text_file(path: Path, max_bytes: int) -> Iterator[Article]:
+def _read_text_file(path: Path, max_bytes: int, fallback: Fallback | None = None) -> Iterator[Article]:
     """.txt / .md: optional YAML front matter, then a header (title, date, byline) and the body.
 
     Front matter keys: ``title``, ``url``, ``published`` (or ``date``), ``source``, ``author``,
     ``id``; they win over what the header lines say, except an unparseable date.
     """
     markdown = path.suffix.lower() in _MARKDOWN_SUFFIXES
-    meta, body = _split_front_matter(_read_text(path, max_bytes), str(path))
+    meta, body = _split_front_matter(_read_text(path, max_bytes, fallback), str(path))
     for key in _FRONT_MATTER_KEYS:
         value = meta.get(key)
         if value is not None and not isinstance(value, (str, int, float, date)):
@@ -1032,8 +1085,9 @@ def _read_text_file(path: Path, max_bytes: int) -> Iterator[Article]:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def _decode_html(data: bytes, path: Path) -> str:
-    """UTF-8, else the charset the page declares in a <meta> tag (a declaration, not a guess).
+def _decode_html(data: bytes, path: Path, fallback: Fallback | None = None) -> str:
+    """UTF-8, else the charset the page declares in a <meta> tag (a declaration, not a guess),
+    else the ``fallback`` encoding when one is given.
 
     Valid UTF-8 wins over a declaration because pages mislabelled "iso-8859-1" are common and
     valid UTF-8 is almost never an accident.
@@ -1043,6 +1097,8 @@ def _decode_html(data: bytes, path: Path) -> str:
     except ArticleError as not_utf8:
         declared = _META_CHARSET.search(data[:HTML_CHARSET_SNIFF_BYTES])
         if declared is None:
+            if fallback is not None:
+                return _decode_utf8(data, path, fallback=fallback)
             raise
         charset = declared.group(1).decode("ascii")
         try:
@@ -1057,7 +1113,7 @@ def _decode_html(data: bytes, path: Path) -> str:
         raise ArticleError(path, None, f"not valid {charset} as the page declares: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
 
 
-def _read_html_file(path: Path, max_bytes: int) -> Iterator[Article]:
+def _read_html_file(path: Path, max_bytes: int, fallback: Fallback | None = None) -> Iterator[Article]:
     """.html / .htm: main text and metadata by trafilatura (no navigation, scripts or footers)."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
@@ -1065,7 +1121,7 @@ def _read_html_file(path: Path, max_bytes: int) -> Iterator[Article]:
     if not data.strip():
         raise ArticleError(path, None, "file is empty" if not data else "file contains only whitespace")
     _check_not_wide_or_binary(data, path)
-    markup = _decode_html(data, path)
+    markup = _decode_html(data, path, fallback)
     try:
         extracted = trafilatura.bare_extraction(
             markup,
@@ -1159,9 +1215,9 @@ def _json_problem(error: json.JSONDecodeError) -> str:
     return problem
 
 
-def _read_json_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
+def _read_json_file(path: Path, max_bytes: int, fallback: Fallback | None = None) -> Iterator[Article | ArticleError]:
     """.json: one article object, or a list of them (items labelled ``<path>#/<index>``)."""
-    data = _parse_json(_read_text(path, max_bytes), path, None)
+    data = _parse_json(_read_text(path, max_bytes, fallback), path, None)
     if isinstance(data, dict):
         yield _article_from_json_object(data, path=path, line=None, label=display_path(path))
     elif isinstance(data, list):
@@ -1178,7 +1234,7 @@ def _read_json_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleErr
         raise ArticleError(path, None, "top-level JSON must be an object or a list of objects")
 
 
-def _read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
+def _read_jsonl_file(path: Path, max_bytes: int, fallback: Fallback | None = None) -> Iterator[Article | ArticleError]:
     """.jsonl: one object a line, streamed; ``max_bytes`` limits each line, not the file.
 
     Lines are split on ``\\n`` bytes only, so U+2028 inside a JSON string cannot split a record.
@@ -1206,7 +1262,7 @@ def _read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleEr
             try:
                 if b"\x00" in raw:
                     _check_not_wide_or_binary(raw, path, line_no, line_start)
-                decoded = _decode_utf8(raw, path, line=line_no, base_offset=line_start)
+                decoded = _decode_utf8(raw, path, line=line_no, base_offset=line_start, fallback=fallback)
                 item = _parse_json(decoded, path, line_no)
                 yield _article_from_json_object(item, path=path, line=line_no, label=f"{display_path(path)}#L{line_no}")
             except ArticleError as exc:
@@ -1227,7 +1283,7 @@ def _skip_rest_of_line(handle: BinaryIO, chunk_bytes: int = 1 << 20) -> int:
     return skipped
 
 
-_Reader = Callable[[Path, int], Iterator[Article | ArticleError]]
+_Reader = Callable[[Path, int, "Fallback | None"], Iterator[Article | ArticleError]]
 _READERS: dict[str, _Reader] = {
     ".txt": _read_text_file,
     ".md": _read_text_file,
@@ -1239,8 +1295,10 @@ _READERS: dict[str, _Reader] = {
 }
 
 
-def read_article_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ArticleError]:
-    """Yield the articles of one file, and an :class:`ArticleError` for each bad file, line or item."""
+def read_article_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, fallback: Fallback | None = None) -> Iterator[Article | ArticleError]:
+    """Yield the articles of one file, and an :class:`ArticleError` for each bad file, line or item.
+
+    ``fallback``: how to read bytes that are not UTF-8 (default: they are an error)."""
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
@@ -1251,7 +1309,7 @@ def read_article_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
         if problem is not None:
             yield ArticleError(path, None, problem)
             return
-        yield from reader(path, max_bytes)
+        yield from reader(path, max_bytes, fallback)
     except ArticleError as exc:
         yield exc
     except OSError as exc:
@@ -1266,10 +1324,12 @@ def _unexpected(path: Path, line: int | None, error: BaseException, where: str =
     return ArticleError(path, line, f"{where}cannot be read ({type(error).__name__}: {message})")
 
 
-def read_articles(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ArticleError]:
-    """Stream the articles in ``paths`` (files and folders); errors are yielded, never raised."""
+def read_articles(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, fallback: Fallback | None = None) -> Iterator[Article | ArticleError]:
+    """Stream the articles in ``paths`` (files and folders); errors are yielded, never raised.
+
+    ``fallback``: how to read files that are not UTF-8 (default: each is an error)."""
     for item in iter_input_files(paths):
         if isinstance(item, ArticleError):
             yield item
         else:
-            yield from read_article_file(item, max_bytes=max_bytes)
+            yield from read_article_file(item, max_bytes=max_bytes, fallback=fallback)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.articles import Article, ArticleError, read_articles
+from kg.articles import Article, ArticleError, Fallback, read_articles
 
 #: Ids remembered for spotting repeated copies (an LRU table).
 DEFAULT_MAX_TRACKED = 2_000_000
@@ -91,6 +91,8 @@ class ArticleInputs:
     max_tracked: int = DEFAULT_MAX_TRACKED
     #: a file never read as input (the command's own output, written while the folder is read)
     exclude: Path | None = None
+    #: how to read files that are not UTF-8 (``--encoding-fallback``); None: each is a bad input
+    fallback: Fallback | None = None
     failed: int = 0
     repeated: int = 0
     read: int = 0
@@ -98,7 +100,7 @@ class ArticleInputs:
 
     def __iter__(self) -> Iterator[Article]:
         excluded = os.path.realpath(self.exclude) if self.exclude is not None else None
-        items: Iterable[Article | ArticleError] = read_articles(self.paths) if self.paths else ()
+        items: Iterable[Article | ArticleError] = read_articles(self.paths, fallback=self.fallback) if self.paths else ()
         if self.web is not None and self.web.urls:
             items = itertools.chain(items, self.web.articles())
         for item in items:

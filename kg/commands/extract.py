@@ -11,6 +11,32 @@ from typing import Annotated
 import typer
 
 EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+
+EncodingFallbackOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding-fallback",
+        metavar="ENCODING",
+        help="Read a file that is not valid UTF-8 with this encoding (e.g. cp1252, latin-1) and warn, instead of "
+        "reporting it as a bad input. Files with NUL bytes or UTF-16/32 byte order marks are still refused.",
+        show_default=False,
+    ),
+]
+
+
+def encoding_fallback(command: str, name: str | None, warn):  # type: ignore[no-untyped-def]
+    """The reader's :class:`~kg.articles.Fallback` for ``--encoding-fallback`` (None without it);
+    a name that is no usable encoding is a usage error (one line, exit 2)."""
+    if name is None:
+        return None
+    from kg.articles import Fallback, check_fallback_encoding
+
+    try:
+        return Fallback(check_fallback_encoding(name), on_warning=warn)
+    except ValueError as exc:
+        typer.echo(f"kg {command}: --encoding-fallback: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +61,7 @@ def extract(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Articles per nlp.pipe batch (memory grows with it, speed does not); worker processes get chunks of 4 batches.")] = 8,
     processes: Annotated[int | None, typer.Option("--processes", "-p", min=1, help="Worker processes for extraction (default: the machine's cores; 1 = in this process).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (progress: a bar with rate and ETA on a terminal, else a line every 500 articles or 30 s).")] = False,
+    fallback_encoding: EncodingFallbackOption = None,
 ) -> None:
     """Extract Organizations, People, Models, Places and RELEASED / DEVELOPS / SAID / AFFILIATED_WITH claims.
 
@@ -56,6 +83,7 @@ def extract(
     if not paths and not url_files:
         typer.echo("kg extract: give article files, folders or URLs (or --urls FILE)", err=True)
         raise typer.Exit(2)
+    fallback = encoding_fallback("extract", fallback_encoding, lambda message: typer.echo(f"kg extract: warning: {message}", err=True))
     prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True))
     paths = prepared.paths
     if prepared.empty:
@@ -72,7 +100,7 @@ def extract(
     summary = ExtractionSummary()
     if not open_web(prepared, lambda message: typer.echo(f"kg extract: {message}", err=True)):
         raise typer.Exit(EXIT_SOME_FAILED)
-    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output), web=prepared.web)
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True), exclude=None if output == "-" else Path(output), web=prepared.web, fallback=fallback)
     finished = False
 
     def good_articles():  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kg.commands.extract import EncodingFallbackOption, encoding_fallback
 from kg.commands.load import _DATABASE, _PASSWORD, _URI, _USER, EXIT_PROBLEMS, EXIT_UNAVAILABLE, _connect, _database_error, _fail, _print_summary
 
 
@@ -27,6 +28,7 @@ def ingest_command(
     executor: Annotated[str, typer.Option("--executor", help="Where extraction runs: local, dask://HOST:PORT (a Dask scheduler) or dask-local[:N] (a local Dask cluster of N workers).")] = "local",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress (a bar with rate and ETA on a terminal, else a line every 500 articles or 30 s).")] = False,
     skip_unchanged: Annotated[bool, typer.Option("--skip-unchanged/--no-skip-unchanged", help="Look up content hashes first and do not extract articles stored unchanged.")] = True,
+    fallback_encoding: EncodingFallbackOption = None,
     uri: str | None = _URI,
     user: str | None = _USER,
     password: str | None = _PASSWORD,
@@ -53,6 +55,7 @@ def ingest_command(
     if not paths and not url_files:
         typer.echo("kg ingest: give article files, folders or URLs (or --urls FILE)", err=True)
         raise typer.Exit(2)
+    fallback = encoding_fallback("ingest", fallback_encoding, lambda message: typer.echo(f"kg ingest: warning: {message}", err=True))
     prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True))
     paths = prepared.paths
     if prepared.empty:
@@ -69,7 +72,7 @@ def ingest_command(
     if not open_web(prepared, lambda message: typer.echo(f"kg ingest: {message}", err=True)):
         driver.close()
         raise typer.Exit(EXIT_PROBLEMS)
-    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True), web=prepared.web)
+    inputs = ArticleInputs(paths, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True), web=prepared.web, fallback=fallback)
     finished = False
 
     extraction_failed = 0
