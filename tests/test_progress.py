@@ -54,3 +54,48 @@ def test_count_article_files(tmp_path: Path) -> None:
     assert count_article_files([tmp_path]) == 3
     (tmp_path / "more.jsonl").write_text("{}", encoding="utf-8")
     assert count_article_files([tmp_path]) is None  # a JSON Lines file holds any number of articles
+
+
+# kg export: records read (the total is known for a document file), a summary, nothing with --quiet
+
+EXPORT_GRAPH = Path(__file__).parent / "fixtures" / "analyst" / "graph.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "extra", "progress_line", "summary"),
+    [
+        ("json", [], True, True),
+        ("ttl", [], True, True),
+        ("csv", [], True, True),
+        ("json", ["--quiet"], False, False),
+        ("graphml", ["-q"], False, False),
+    ],
+)
+def test_export_shows_records_read_and_quiet_turns_it_off(tmp_path: Path, fmt: str, extra: list[str], progress_line: bool, summary: bool) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.export.document_source import count_records
+
+    total = count_records(EXPORT_GRAPH)
+    assert total is not None and total > 10
+    result = CliRunner().invoke(app, ["export", "--from", str(EXPORT_GRAPH), "-f", fmt, "-o", str(tmp_path / "out"), *extra])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    pattern = rf"^kg export: {total}/{total} records read \(100%\), [\d.]+/s, \d+ s elapsed$"
+    assert any(re.match(pattern, line) for line in lines) == progress_line, lines
+    assert any(str(tmp_path / "out") in line for line in lines) == summary, lines
+    assert (tmp_path / "out").exists()
+    if not progress_line:
+        assert result.stderr == ""
+
+
+def test_count_records_counts_non_blank_lines_and_not_stdin(tmp_path: Path) -> None:
+    from kg.export.document_source import count_records, graph_from_document
+
+    document = tmp_path / "g.jsonl"
+    document.write_text(EXPORT_GRAPH.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    ticks: list[None] = []
+    graph_from_document(document, tick=lambda: ticks.append(None))
+    assert count_records(document) == len(ticks) == sum(1 for line in EXPORT_GRAPH.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert count_records("-") is None and count_records(tmp_path / "missing.jsonl") is None

@@ -18,6 +18,7 @@ from kg.commands.load import _DATABASE, _PASSWORD, _URI, _USER, _connect, _datab
 
 if TYPE_CHECKING:
     from kg.export.model import Graph
+    from kg.progress import Progress
 
 EXIT_USAGE = 2
 
@@ -32,8 +33,19 @@ FromOption = Annotated[
 ]
 
 
-def read_graph(command: str, source: Path | None, uri: str | None, user: str | None, password: str | None, database: str | None) -> Graph:
-    """The graph from a document (``--from``) or the database; one line and exit 1 when impossible."""
+def read_graph(
+    command: str,
+    source: Path | None,
+    uri: str | None,
+    user: str | None,
+    password: str | None,
+    database: str | None,
+    *,
+    progress: Progress | None = None,
+) -> Graph:
+    """The graph from a document (``--from``) or the database; one line and exit 1 when impossible.
+
+    ``progress`` (optional) advances once per document record or database row read."""
     from neo4j.exceptions import DriverError, Neo4jError
 
     from kg.export.document_source import SourceError, graph_from_document
@@ -42,7 +54,7 @@ def read_graph(command: str, source: Path | None, uri: str | None, user: str | N
     if source is not None:
         problems: list[str] = []
         try:
-            graph = graph_from_document(source, on_problem=problems.append)
+            graph = graph_from_document(source, on_problem=problems.append, tick=None if progress is None else progress.advance)
         except SourceError as exc:
             raise _fail(command, str(exc)) from None
         for problem in problems[:20]:
@@ -52,7 +64,7 @@ def read_graph(command: str, source: Path | None, uri: str | None, user: str | N
         return graph
     driver, settings = _connect(command, uri, user, password, database)
     try:
-        return graph_from_neo4j(driver, settings.database)
+        return graph_from_neo4j(driver, settings.database, tick=None if progress is None else progress.advance)
     except (Neo4jError, DriverError) as exc:
         raise _database_error(command, exc) from None
     finally:
@@ -86,6 +98,10 @@ def export_command(
     co_mentions: Annotated[
         bool, typer.Option("--co-mentions", help="json/graphml: also link entities named in the same articles.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress and no summary (progress: records read, with the total for a document file, rate and ETA: a bar on a terminal, else a line every 500 records or 30 s)."),
+    ] = False,
     uri: str | None = _URI,
     user: str | None = _USER,
     password: str | None = _PASSWORD,
@@ -112,10 +128,15 @@ def export_command(
     if output != "-" and chosen != "csv" and Path(output).is_dir():
         raise _fail("export", f"{output} is a directory; give a file name", EXIT_USAGE)
 
-    graph = read_graph("export", source, uri, user, password, database)
+    from kg.export.document_source import count_records
+    from kg.progress import Progress
+
+    total = count_records(source) if source is not None and not quiet else None
+    with Progress("kg export", total, unit="records read", quiet=quiet) as progress:
+        graph = read_graph("export", source, uri, user, password, database, progress=progress)
     try:
         summary = write(graph, chosen, output, base_iri=base_iri, co_mentions=co_mentions)
     except ExportError as exc:
         raise _fail("export", str(exc)) from None
-    if output != "-":
+    if output != "-" and not quiet:
         typer.echo(summary, err=True)

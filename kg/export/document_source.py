@@ -8,7 +8,7 @@ malformed line) are skipped here too and reported through ``on_problem``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
@@ -116,15 +116,35 @@ def graph_from_records(
     return graph.settle()
 
 
-def graph_from_document(path: Path | str, *, on_problem: Callable[[str], None] | None = None) -> Graph:
-    """Read a graph document file (``-`` for stdin) into a :class:`Graph`."""
+def count_records(path: Path | str) -> int | None:
+    """The records (non-blank lines) of a graph document file, counted without parsing them;
+    None for stdin or a file that cannot be read (reading it will say why)."""
+    if str(path) == "-":
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return None
+
+
+def _ticking(records: Iterable[object], tick: Callable[[], None] | None) -> Iterator[object]:
+    for record in records:
+        if tick is not None:
+            tick()
+        yield record
+
+
+def graph_from_document(path: Path | str, *, on_problem: Callable[[str], None] | None = None, tick: Callable[[], None] | None = None) -> Graph:
+    """Read a graph document file (``-`` for stdin) into a :class:`Graph`; ``tick`` is called once
+    per record read (for progress)."""
     import sys
 
     if str(path) == "-":
-        return graph_from_records(read_records(sys.stdin), on_problem=on_problem)
+        return graph_from_records(_ticking(read_records(sys.stdin), tick), on_problem=on_problem)
     try:
         with open(path, encoding="utf-8") as handle:
-            return graph_from_records(read_records(handle), on_problem=on_problem)
+            return graph_from_records(_ticking(read_records(handle), tick), on_problem=on_problem)
     except FileNotFoundError:
         raise SourceError(f"cannot read {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

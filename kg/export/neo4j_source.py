@@ -7,6 +7,7 @@ the export is a consistent snapshot even while a load is running.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from kg.export.model import AliasLink, Article, Claim, ClaimCluster, Entity, Graph, Mention, Report
@@ -98,40 +99,48 @@ def _report(props: dict[str, Any], article: str) -> Report:
     )
 
 
-def _read(tx: ManagedTransaction) -> Graph:
+def _read(tx: ManagedTransaction, tick: Callable[[], None] | None = None) -> Graph:
     graph = Graph()
-    for r in tx.run(READ_ENTITIES):
+
+    def rows(query: str) -> Iterator[Any]:
+        for row in tx.run(query):
+            if tick is not None:
+                tick()
+            yield row
+
+    for r in rows(READ_ENTITIES):
         graph.entities[r["id"]] = Entity(r["id"], r["type"], r["name"], list(r["aliases"]), {"kind": r["kind"]} if r["kind"] else {})
-    for r in tx.run(READ_ARTICLES):
+    for r in rows(READ_ARTICLES):
         graph.articles[r["id"]] = Article(
             id=r["id"], title=r["title"], published=_native(r["published"]), source=r["source"], url=r["url"],
             author=r["author"], path=r["path"], content_hash=r["content_hash"],
             outlet=r["outlet"], body_hash=r["body_hash"],
         )  # fmt: skip
-    for r in tx.run(READ_MENTIONS):
+    for r in rows(READ_MENTIONS):
         graph.mentions.append(
             Mention(r["article"], r["entity"], r["count"] or 0, list(r["spans"] or []), list(r["texts"] or []), list(r["sentences"] or []))
         )
-    for r in tx.run(READ_CLAIMS):
+    for r in rows(READ_CLAIMS):
         graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], r["status"], r["role"])
-    for r in tx.run(READ_REPORTS):
+    for r in rows(READ_REPORTS):
         claim = graph.claims.get(r["claim"])
         if claim is not None:
             claim.reports.append(_report(dict(r["props"]), r["article"]))
-    for r in tx.run(READ_ALIAS_LINKS):
+    for r in rows(READ_ALIAS_LINKS):
         evidence = r["evidence"]
         graph.alias_links.append(
             AliasLink(r["alias"], r["canonical"], r["rule"], evidence if isinstance(evidence, str) else None, list(r["articles"]))
         )
-    for r in tx.run(READ_CLUSTERS):
+    for r in rows(READ_CLUSTERS):
         members = [m for m in r["members"] if m in graph.claims]
         scores = {m: float(s) for m, s in zip(r["members"], r["scores"], strict=False) if s is not None}
         graph.clusters[r["id"]] = ClaimCluster(r["id"], r["type"], members, r["key"], r["rule"], scores=scores)
     return graph
 
 
-def graph_from_neo4j(driver: Driver, database: str) -> Graph:
-    """Snapshot the database's graph (one read transaction) as a settled :class:`Graph`."""
+def graph_from_neo4j(driver: Driver, database: str, *, tick: Callable[[], None] | None = None) -> Graph:
+    """Snapshot the database's graph (one read transaction) as a settled :class:`Graph`;
+    ``tick`` is called once per row read (for progress)."""
     with driver.session(database=database, notifications_min_severity="OFF") as session:
-        graph = session.execute_read(_read)
+        graph = session.execute_read(_read, tick)
     return graph.settle()
