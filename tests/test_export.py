@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import socket
 from datetime import date
@@ -350,6 +351,11 @@ def test_neo4j_and_document_give_the_same_export(loaded: Driver, neo4j_settings:
     result = runner.invoke(app, ["export", "-o", str(tmp_path / "db.nt")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "db.nt").read_bytes() == export(tmp_path, "doc.nt").read_bytes()
+    # Progress from the database: the rows read (no total), counted as graph_from_neo4j reads them.
+    rows_read: list[None] = []
+    graph_from_neo4j(loaded, neo4j_settings.database, tick=lambda: rows_read.append(None))
+    assert len(rows_read) > len(from_db.entities) + len(from_db.articles)
+    assert re.search(rf"^kg export: {len(rows_read)} records read, [\d.]+/s, \d+ s elapsed$", result.stderr, re.MULTILINE), result.stderr
     # Counts reported by the database match the claims read back.
     rows = loaded.execute_query(
         "MATCH (c:Claim) RETURN c.id AS id, c.source_count AS s, c.article_count AS a, c.outlets AS o", database_=neo4j_settings.database
