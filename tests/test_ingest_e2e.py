@@ -172,3 +172,21 @@ def test_ingest_with_an_unknown_executor_is_one_clear_line(cli_env: None) -> Non
     result = runner.invoke(app, ["ingest", str(EXAMPLES), "--executor", "spark://x"])
     assert result.exit_code == 1
     assert "unknown --executor" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "articles"),
+    [([], 1, 1), (["--encoding-fallback", "cp1252"], 0, 2)],
+    ids=["default-error", "cp1252"],
+)
+def test_ingest_of_a_file_that_is_not_utf8(clean_db: None, cli_env: None, neo4j_driver: Driver, neo4j_settings: Neo4jSettings, tmp_path: Path, extra: list[str], code: int, articles: int) -> None:
+    """Not UTF-8: a bad input (exit 1) by default; read with one warning and stored (exit 0) with --encoding-fallback."""
+    (tmp_path / "good.txt").write_text("OpenAI releases a model\n\nOpenAI released GPT-5 on Monday, the company said.", encoding="utf-8")
+    (tmp_path / "legacy.txt").write_bytes("Caf\u00e9 owner speaks\n\nZo\u00eb M\u00fcller, who runs the caf\u00e9 in Z\u00fcrich, said prices rise.".encode("cp1252"))
+    result = runner.invoke(app, ["ingest", str(tmp_path), "-p", "1", "-q", *extra])
+    assert result.exit_code == code, result.output
+    named = [line for line in result.stderr.splitlines() if "legacy.txt" in line]
+    assert len(named) == 1 and ("warning: " in named[0]) == bool(extra), named
+    titles = [r["t"] for r in neo4j_driver.execute_query("MATCH (a:Article) RETURN a.title AS t", database_=neo4j_settings.database).records]
+    assert len(titles) == articles
+    assert ("Café owner speaks" in titles) == bool(extra), titles
