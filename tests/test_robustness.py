@@ -21,7 +21,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, read_articles
+from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, iter_input_files, read_articles
 from kg.extract import extractor
 from kg.extract.naming import MAX_KEY_CHARS, entity_id, name_key
 from kg.queries import confinement_problem
@@ -128,6 +128,37 @@ def test_special_files_are_reported_not_skipped_or_opened(tmp_path: Path, make, 
     errors = [str(i) for i in items if isinstance(i, ArticleError)]
     assert errors == [f"{path}: {reason}"]
     assert len(items) == (1 if named else 2)
+
+
+@pytest.mark.parametrize(
+    ("links", "files", "loops"),
+    [
+        # a link to a folder outside the input folder is followed
+        ({"in/b": "../out"}, ["a/one.txt", "b/two.txt"], []),
+        # a link to a folder of the input folder: each folder is read once, by the first path in sorted order
+        ({"in/z": "a"}, ["a/one.txt"], []),
+        ({"in/0": "a"}, ["0/one.txt"], []),
+        # a link to a link to a folder
+        ({"in/b": "c", "in/c": "../out"}, ["a/one.txt", "b/two.txt"], []),
+        # loops: to itself, to its own folder, to a folder above, above the input folder, to /
+        ({"in/a/self": "."}, ["a/one.txt"], ["in/a/self: symbolic link loop: links to ., a folder it is in"]),
+        ({"in/a/up": ".."}, ["a/one.txt"], ["in/a/up: symbolic link loop: links to .., a folder it is in"]),
+        ({"in/up": ".."}, ["a/one.txt"], ["in/up: symbolic link loop: links to .., a folder it is in"]),
+        ({"in/root": "/"}, ["a/one.txt"], ["in/root: symbolic link loop: links to /, a folder it is in"]),
+        # two links leading to each other: the loop is reported where it closes
+        ({"in/a/l": "../../out", "out/back": "../in/a"}, ["a/l/two.txt", "a/one.txt"], ["in/a/l/back: symbolic link loop: links to ../in/a, a folder it is in"]),
+    ],
+    ids=["outside", "inside-after", "inside-before", "link-to-link", "self", "own-folder", "above-input", "root", "two-links"],
+)
+def test_symlinked_folders_are_followed_once_and_loops_reported(tmp_path: Path, links: dict[str, str], files: list[str], loops: list[str]) -> None:
+    for folder, name in (("in/a", "one.txt"), ("out", "two.txt")):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / name).write_text("Title\n\nNimbara Robotics opened an office.\n", encoding="utf-8")
+    for link, target in links.items():
+        os.symlink(target, tmp_path / link)
+    items = list(iter_input_files([tmp_path / "in"]))
+    assert [str(i.relative_to(tmp_path / "in")) for i in items if isinstance(i, Path)] == files
+    assert [str(i).removeprefix(f"{tmp_path}/") for i in items if isinstance(i, ArticleError)] == loops
 
 
 def test_non_utf8_file_name_is_shown_escaped(tmp_path: Path) -> None:
