@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from spacy.language import Language
 
 from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, iter_input_files, read_articles
 from kg.extract import extractor
+from kg.extract.entity_recognizer import EntityCandidate, select_entities
 from kg.extract.naming import MAX_KEY_CHARS, entity_id, name_key
 from kg.queries import confinement_problem
 
@@ -437,3 +439,28 @@ def test_out_of_memory_errors_are_recognised(code: str, message: str, expected: 
     if not hasattr(Neo4jError, "_hydrate_neo4j"):
         error.code = code  # type: ignore[misc]
     assert is_out_of_memory(error) is expected
+
+
+def _select_by_comparing_all(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+    """The former select_entities: each candidate compared with every chosen one (quadratic)."""
+    chosen: list[EntityCandidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
+        if all(cand.end <= other.start or cand.start >= other.end for other in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_select_entities_by_bisection_chooses_as_comparing_all(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        candidates = []
+        for n in range(rng.randrange(40)):
+            start = rng.randrange(60)
+            candidates.append(EntityCandidate(start, start + rng.randrange(1, 8), "Person", rng.randrange(4), "ner", f"c{n}"))
+        assert select_entities(candidates) == _select_by_comparing_all(candidates)
+
+
+def test_select_entities_drops_empty_spans() -> None:
+    empty, word = EntityCandidate(5, 5, "Person", 3, "ner", ""), EntityCandidate(3, 8, "Person", 1, "ner", "Ng")
+    assert select_entities([empty, word]) == [word]
