@@ -18,6 +18,7 @@ Roles come from ``pipelines/lexicons/roles.yml``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
@@ -45,8 +46,10 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
     for index, person in enumerate(ents):
         if person.label_ != "Person":
             continue
-        after = _role_after(doc, person, ents[index + 1 :], lexicon)
-        before = _role_before(doc, person, ents[:index], lexicon)
+        # lazily, nearest first: the rules look no further than MAX_GAP tokens (a copy of all the
+        # entities before and after each person was quadratic in a sentence of thousands of names)
+        after = _role_after(doc, person, (ents[k] for k in range(index + 1, len(ents))), lexicon)
+        before = _role_before(doc, person, (ents[k] for k in range(index - 1, -1, -1)), lexicon)
         for match in (after, before):
             if match is not None:
                 org, role, rule = match
@@ -137,7 +140,7 @@ def _role_at(doc: Doc, start: int, limit: int, lexicon: Lexicon) -> tuple[int, i
     return start, best
 
 
-def _role_after(doc: Doc, person: Span, following: list[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
+def _role_after(doc: Doc, person: Span, following: Iterable[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
     """"<Person>, [the] <role> of/at <Org>" and "<Person>, <Org>'s <role>"."""
     i = person.end
     sent_end = person.sent.end
@@ -146,7 +149,13 @@ def _role_after(doc: Doc, person: Span, following: list[Span], lexicon: Lexicon)
     i += 1
     while i < sent_end and doc[i].lower_ in _DETERMINERS:
         i += 1
-    next_org = next((e for e in following if e.label_ == "Organization" and e.start >= i), None)
+    next_org = None
+    for e in following:  # in order; the first organisation from i, unless it is past MAX_GAP
+        if e.start - i > MAX_GAP:
+            return None
+        if e.label_ == "Organization" and e.start >= i:
+            next_org = e
+            break
     if next_org is None or next_org.start - i > MAX_GAP or next_org.end > sent_end:
         return None
     if next_org.start == i:  # "<Person>, OpenAI's chief executive"
@@ -171,13 +180,18 @@ def _role_after(doc: Doc, person: Span, following: list[Span], lexicon: Lexicon)
     return next_org, _role_text(doc, role), "appositive"
 
 
-def _role_before(doc: Doc, person: Span, preceding: list[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
-    """"<Org> [’s] <role> <Person>" and "the <role> of <Org>, <Person>"."""
+def _role_before(doc: Doc, person: Span, preceding: Iterable[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
+    """"<Org> [’s] <role> <Person>" and "the <role> of <Org>, <Person>"; ``preceding`` nearest first."""
     sent_start = person.sent.start
-    orgs = [e for e in preceding if e.label_ == "Organization" and e.end <= person.start and e.start >= sent_start]
-    if not orgs:
+    org = None
+    for e in preceding:  # the nearest organisation of the sentence before the person, unless past MAX_GAP
+        if e.start < sent_start or person.start - e.end > MAX_GAP:
+            return None
+        if e.label_ == "Organization" and e.end <= person.start:
+            org = e
+            break
+    if org is None:
         return None
-    org = orgs[-1]
     if person.start - org.end > MAX_GAP:
         return None
     j = org.end + (1 if org.end < person.start and doc[org.end].tag_ == "POS" else 0)
