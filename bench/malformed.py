@@ -2,7 +2,7 @@
 benchmark that runs them mixed with good articles through ``kg extract`` and ``kg ingest``.
 
     .venv/bin/python bench/malformed.py generate OUT [--copies 36] [--seed 17] [--heavy/--no-heavy]
-    .venv/bin/python bench/malformed.py run OUT [--good 50] [--processes 2] [--ingest] [--per-input]
+    .venv/bin/python bench/malformed.py run OUT [--good 50] [--processes 2] [--ingest] [--per-input [--per-input-budget S]]
     .venv/bin/python bench/malformed.py big [--chars 2000000]        # one long ordinary article
     .venv/bin/python bench/malformed.py kill [--times 3]             # kill -9 of kg, then resume
 
@@ -18,7 +18,8 @@ the Neo4j that ``kg`` finds: NEO4J_URI or the local default instance; the databa
 first), and prints: exit codes, tracebacks (must be 0), error inputs not named on stderr (must
 be none), ok inputs and good articles missing from the output or the database, total time and
 the peak memory of the process tree (kg and its workers). ``--per-input`` then extracts every
-input alone in one process and prints the slowest ones.
+input alone in one process and prints the slowest ones with their kinds (one input of each kind
+in turn, so ``--per-input-budget SECONDS`` stops it early with every kind covered).
 
 ``big`` times ``kg extract -p 1`` on one synthetic ordinary article (paragraphs of sentences
 about made-up companies and people; no corpus text) of ``--chars`` characters, and a tenth of
@@ -295,7 +296,7 @@ def check_stderr(err: str, manifest: dict[str, dict[str, str]]) -> tuple[int, li
     return tracebacks, unnamed
 
 
-def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool, extract: bool = True) -> None:
+def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool, extract: bool = True, per_input_budget: float | None = None) -> None:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     work = Path(tempfile.mkdtemp(prefix="newskg-malformed-"))
     inputs = folder
@@ -309,7 +310,7 @@ def run(folder: Path, good: int, processes: int, ingest: bool, per_input: bool, 
     if ingest:
         _run_ingest(inputs, manifest, good_names, processes)
     if per_input:
-        _per_input(inputs)
+        _per_input(inputs, manifest, per_input_budget)
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -355,28 +356,42 @@ def _print_unexpected(unnamed: list[str], missing_ok: list[str], missing_good: l
             print(f"  {label}: {len(members)} x {kind_name}, e.g. {said[:200]}")
 
 
-def _per_input(inputs: Path) -> None:
-    """Read and extract every input alone, in this process; print the slowest."""
+def _per_input(inputs: Path, manifest: dict[str, dict[str, str]], budget: float | None = None) -> None:
+    """Read and extract every input alone, in this process; print the slowest with their kinds.
+
+    Inputs are taken one of each kind in turn (in a random order fixed by a seed), so that a
+    run stopped by ``budget`` (seconds; no new input is started after it) covers every kind."""
     from kg.articles import ArticleError, iter_input_files, read_article_file
     from kg.extract.extractor import extract_articles
     from kg.extract.pipeline import load_pipeline
 
     nlp = load_pipeline(None)
-    timings: list[tuple[float, str, int]] = []
+    by_kind: dict[str, list[Path]] = {}
     for item in iter_input_files([inputs]):
-        if isinstance(item, ArticleError):
-            continue
+        if not isinstance(item, ArticleError):
+            by_kind.setdefault(manifest.get(os.fsdecode(item.name), {}).get("kind", "good"), []).append(item)
+    rng = random.Random(17)
+    for files in by_kind.values():
+        rng.shuffle(files)
+    order = [(kind, files[i]) for i in range(max(map(len, by_kind.values()), default=0)) for kind, files in sorted(by_kind.items()) if i < len(files)]
+    timings: list[tuple[float, str, str, int]] = []
+    begun = time.perf_counter()
+    for kind, item in order:
+        if budget is not None and time.perf_counter() - begun > budget:
+            break
         started = time.perf_counter()
         chars = 0
         for article in read_article_file(item):
             if not isinstance(article, ArticleError):
                 chars += len(article.text)
                 list(extract_articles(nlp, [article]))
-        timings.append((time.perf_counter() - started, os.fsdecode(item.name).encode("utf-8", "surrogateescape").decode("utf-8", "replace"), chars))
+        timings.append((time.perf_counter() - started, kind, os.fsdecode(item.name).encode("utf-8", "surrogateescape").decode("utf-8", "replace"), chars))
     timings.sort(reverse=True)
-    print(f"per input (read + extract alone, one process): {len(timings)} inputs, total {sum(t for t, _, _ in timings):.0f} s; slowest:")
-    for seconds, name, chars in timings[:8]:
-        print(f"  {seconds:7.1f} s  {chars:>9,} chars  {name}")
+    covered = len({kind for _, kind, _, _ in timings})
+    print(f"per input (read + extract alone, one process): {len(timings)} of {len(order)} readable inputs, {covered} of {len(by_kind)} kinds, "
+          f"total {sum(t for t, _, _, _ in timings):.0f} s; slowest:")
+    for seconds, kind, name, chars in timings[:8]:
+        print(f"  {seconds:7.1f} s  {chars:>9,} chars  {kind:<24} {name}")
 
 
 def big(chars: int) -> None:
@@ -445,6 +460,7 @@ def main() -> None:
     r.add_argument("--processes", "-p", type=int, default=2)
     r.add_argument("--ingest", action="store_true")
     r.add_argument("--per-input", action="store_true")
+    r.add_argument("--per-input-budget", type=float, default=None, help="seconds after which --per-input starts no new input (every kind is covered first)")
     r.add_argument("--extract", action=argparse.BooleanOptionalAction, default=True)
     b = sub.add_parser("big")
     b.add_argument("--chars", type=int, default=2_000_000)
@@ -457,7 +473,7 @@ def main() -> None:
         kinds = {e["kind"] for e in manifest.values()}
         print(f"{len(manifest)} inputs of {len(kinds)} kinds in {args.out}")
     elif args.command == "run":
-        run(args.folder, args.good, args.processes, args.ingest, args.per_input, args.extract)
+        run(args.folder, args.good, args.processes, args.ingest, args.per_input, args.extract, args.per_input_budget)
     elif args.command == "big":
         big(args.chars)
     else:

@@ -889,8 +889,26 @@ def _files_under(folder: Path) -> tuple[list[Path], list[ArticleError]]:
     def report(error: OSError) -> None:
         errors.append(ArticleError(error.filename or folder, None, _os_reason(error)))
 
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=report):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+    read = {os.path.realpath(folder)}  # every folder is read once, whatever the links leading to it
+
+    def to_read(dirpath: str, name: str) -> bool:
+        if name.startswith("."):
+            return False
+        candidate = os.path.join(dirpath, name)
+        real = os.path.realpath(candidate)
+        if os.path.islink(candidate):  # a loop: it leads to a folder of the path that reaches it, or above one
+            above = Path(dirpath).relative_to(folder).parents
+            chain = {os.path.realpath(dirpath), *(os.path.realpath(folder / part) for part in above)}
+            if any(real == here or here.startswith(real.rstrip(os.sep) + os.sep) for here in chain):
+                errors.append(ArticleError(Path(candidate), None, f"symbolic link loop: links to {display_path(os.readlink(candidate))}, a folder it is in"))
+                return False
+        if real in read:
+            return False  # already read through another path: its files are read once
+        read.add(real)
+        return True
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=report, followlinks=True):
+        dirnames[:] = [name for name in sorted(dirnames) if to_read(dirpath, name)]
         for name in filenames:
             candidate = Path(dirpath, name)
             if name.startswith(".") or not _is_supported(candidate):
@@ -908,7 +926,10 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path | ArticleErro
     """Expand files and folders into the files to read, in a reproducible order.
 
     Folders are walked recursively and sorted; hidden files and folders and unsupported
-    suffixes inside them are skipped silently (a folder holds other things too). A path named
+    suffixes inside them are skipped silently (a folder holds other things too). Symbolic links
+    to folders are followed, wherever they point, and each folder is read once, by the first
+    path that reaches it in sorted order; a link to a folder it is in (itself, its own folder,
+    a folder above, ``/``) is a loop, reported as an :class:`ArticleError`. A path named
     explicitly is always reported: missing, or with an unsupported suffix, it yields an
     :class:`ArticleError`. A file reached twice is yielded once.
     """

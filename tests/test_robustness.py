@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -21,8 +22,9 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, read_articles
+from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, iter_input_files, read_articles
 from kg.extract import extractor
+from kg.extract.entity_recognizer import EntityCandidate, select_entities
 from kg.extract.naming import MAX_KEY_CHARS, entity_id, name_key
 from kg.queries import confinement_problem
 
@@ -128,6 +130,37 @@ def test_special_files_are_reported_not_skipped_or_opened(tmp_path: Path, make, 
     errors = [str(i) for i in items if isinstance(i, ArticleError)]
     assert errors == [f"{path}: {reason}"]
     assert len(items) == (1 if named else 2)
+
+
+@pytest.mark.parametrize(
+    ("links", "files", "loops"),
+    [
+        # a link to a folder outside the input folder is followed
+        ({"in/b": "../out"}, ["a/one.txt", "b/two.txt"], []),
+        # a link to a folder of the input folder: each folder is read once, by the first path in sorted order
+        ({"in/z": "a"}, ["a/one.txt"], []),
+        ({"in/0": "a"}, ["0/one.txt"], []),
+        # a link to a link to a folder
+        ({"in/b": "c", "in/c": "../out"}, ["a/one.txt", "b/two.txt"], []),
+        # loops: to itself, to its own folder, to a folder above, above the input folder, to /
+        ({"in/a/self": "."}, ["a/one.txt"], ["in/a/self: symbolic link loop: links to ., a folder it is in"]),
+        ({"in/a/up": ".."}, ["a/one.txt"], ["in/a/up: symbolic link loop: links to .., a folder it is in"]),
+        ({"in/up": ".."}, ["a/one.txt"], ["in/up: symbolic link loop: links to .., a folder it is in"]),
+        ({"in/root": "/"}, ["a/one.txt"], ["in/root: symbolic link loop: links to /, a folder it is in"]),
+        # two links leading to each other: the loop is reported where it closes
+        ({"in/a/l": "../../out", "out/back": "../in/a"}, ["a/l/two.txt", "a/one.txt"], ["in/a/l/back: symbolic link loop: links to ../in/a, a folder it is in"]),
+    ],
+    ids=["outside", "inside-after", "inside-before", "link-to-link", "self", "own-folder", "above-input", "root", "two-links"],
+)
+def test_symlinked_folders_are_followed_once_and_loops_reported(tmp_path: Path, links: dict[str, str], files: list[str], loops: list[str]) -> None:
+    for folder, name in (("in/a", "one.txt"), ("out", "two.txt")):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / name).write_text("Title\n\nNimbara Robotics opened an office.\n", encoding="utf-8")
+    for link, target in links.items():
+        os.symlink(target, tmp_path / link)
+    items = list(iter_input_files([tmp_path / "in"]))
+    assert [str(i.relative_to(tmp_path / "in")) for i in items if isinstance(i, Path)] == files
+    assert [str(i).removeprefix(f"{tmp_path}/") for i in items if isinstance(i, ArticleError)] == loops
 
 
 def test_non_utf8_file_name_is_shown_escaped(tmp_path: Path) -> None:
@@ -406,3 +439,28 @@ def test_out_of_memory_errors_are_recognised(code: str, message: str, expected: 
     if not hasattr(Neo4jError, "_hydrate_neo4j"):
         error.code = code  # type: ignore[misc]
     assert is_out_of_memory(error) is expected
+
+
+def _select_by_comparing_all(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+    """The former select_entities: each candidate compared with every chosen one (quadratic)."""
+    chosen: list[EntityCandidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
+        if all(cand.end <= other.start or cand.start >= other.end for other in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_select_entities_by_bisection_chooses_as_comparing_all(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        candidates = []
+        for n in range(rng.randrange(40)):
+            start = rng.randrange(60)
+            candidates.append(EntityCandidate(start, start + rng.randrange(1, 8), "Person", rng.randrange(4), "ner", f"c{n}"))
+        assert select_entities(candidates) == _select_by_comparing_all(candidates)
+
+
+def test_select_entities_drops_empty_spans() -> None:
+    empty, word = EntityCandidate(5, 5, "Person", 3, "ner", ""), EntityCandidate(3, 8, "Person", 1, "ner", "Ng")
+    assert select_entities([empty, word]) == [word]

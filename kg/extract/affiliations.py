@@ -18,6 +18,7 @@ Roles come from ``pipelines/lexicons/roles.yml``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
@@ -40,19 +41,23 @@ class Affiliation(NamedTuple):
 
 def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
     found: list[Affiliation] = []
-    sentence_of = {i: n for n, sent in enumerate(doc.sents) for i in range(sent.start, sent.end)}
+    sents = list(doc.sents)  # Span.sent walks the tokens to the sentence's edges: O(sentence) per call
+    sentence_of = {i: n for n, sent in enumerate(sents) for i in range(sent.start, sent.end)}
     ents = list(doc.ents)
     for index, person in enumerate(ents):
         if person.label_ != "Person":
             continue
-        after = _role_after(doc, person, ents[index + 1 :], lexicon)
-        before = _role_before(doc, person, ents[:index], lexicon)
+        # lazily, nearest first: the rules look no further than MAX_GAP tokens (a copy of all the
+        # entities before and after each person was quadratic in a sentence of thousands of names)
+        sent = sents[sentence_of[person.start]]
+        after = _role_after(doc, person, sent, (ents[k] for k in range(index + 1, len(ents))), lexicon)
+        before = _role_before(doc, person, sent, (ents[k] for k in range(index - 1, -1, -1)), lexicon)
         for match in (after, before):
             if match is not None:
                 org, role, rule = match
                 found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, rule))
         if after is None and before is None:
-            short = _short_form(doc, person)
+            short = _short_form(doc, person, sentence_of)
             if short is not None:
                 org, rule = short
                 found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), None, rule))
@@ -71,12 +76,12 @@ def _org_starting(doc: Doc, i: int) -> Span | None:
     return None
 
 
-def _short_form(doc: Doc, person: Span) -> tuple[Span, str] | None:
+def _short_form(doc: Doc, person: Span, sentence_of: dict[int, int]) -> tuple[Span, str] | None:
     """"<Person> from/of/at [the] <Org>", "<Person> (<Org>)", "<Org>'s <Person>"."""
     i = person.end
     if i + 1 < len(doc) and doc[i].lower_ in ("from", "of", "at"):
         org = _org_starting(doc, i + 1 + (doc[i + 1].lower_ == "the"))
-        if org is not None and org.sent.start == person.sent.start:
+        if org is not None and sentence_of[org.start] == sentence_of[person.start]:
             return org, "person-from"
     if i + 2 < len(doc) and doc[i].text == "(":
         org = _org_starting(doc, i + 1)
@@ -137,16 +142,22 @@ def _role_at(doc: Doc, start: int, limit: int, lexicon: Lexicon) -> tuple[int, i
     return start, best
 
 
-def _role_after(doc: Doc, person: Span, following: list[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
+def _role_after(doc: Doc, person: Span, sent: Span, following: Iterable[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
     """"<Person>, [the] <role> of/at <Org>" and "<Person>, <Org>'s <role>"."""
     i = person.end
-    sent_end = person.sent.end
+    sent_end = sent.end
     if i >= sent_end or doc[i].text != ",":
         return None
     i += 1
     while i < sent_end and doc[i].lower_ in _DETERMINERS:
         i += 1
-    next_org = next((e for e in following if e.label_ == "Organization" and e.start >= i), None)
+    next_org = None
+    for e in following:  # in order; the first organisation from i, unless it is past MAX_GAP
+        if e.start - i > MAX_GAP:
+            return None
+        if e.label_ == "Organization" and e.start >= i:
+            next_org = e
+            break
     if next_org is None or next_org.start - i > MAX_GAP or next_org.end > sent_end:
         return None
     if next_org.start == i:  # "<Person>, OpenAI's chief executive"
@@ -171,13 +182,18 @@ def _role_after(doc: Doc, person: Span, following: list[Span], lexicon: Lexicon)
     return next_org, _role_text(doc, role), "appositive"
 
 
-def _role_before(doc: Doc, person: Span, preceding: list[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
-    """"<Org> [’s] <role> <Person>" and "the <role> of <Org>, <Person>"."""
-    sent_start = person.sent.start
-    orgs = [e for e in preceding if e.label_ == "Organization" and e.end <= person.start and e.start >= sent_start]
-    if not orgs:
+def _role_before(doc: Doc, person: Span, sent: Span, preceding: Iterable[Span], lexicon: Lexicon) -> tuple[Span, str, str] | None:
+    """"<Org> [’s] <role> <Person>" and "the <role> of <Org>, <Person>"; ``preceding`` nearest first."""
+    sent_start = sent.start
+    org = None
+    for e in preceding:  # the nearest organisation of the sentence before the person, unless past MAX_GAP
+        if e.start < sent_start or person.start - e.end > MAX_GAP:
+            return None
+        if e.label_ == "Organization" and e.end <= person.start:
+            org = e
+            break
+    if org is None:
         return None
-    org = orgs[-1]
     if person.start - org.end > MAX_GAP:
         return None
     j = org.end + (1 if org.end < person.start and doc[org.end].tag_ == "POS" else 0)

@@ -24,6 +24,7 @@ from setting ``doc.ents``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -371,12 +372,23 @@ def _title_case(text: str) -> bool:
 
 
 def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
-    """Keep the best non-overlapping candidates: higher priority first, then longer spans."""
+    """Keep the best non-overlapping candidates: higher priority first, then longer spans.
+
+    Each candidate is checked against its two neighbours among those chosen (a bisection), not
+    against all of them: a run of 3,000 capitalised words gave 6,000 candidates and 12 million
+    comparisons (2.8 s)."""
+    starts: list[int] = []  # of the chosen, which never overlap: sorted by start, hence by end
     chosen: list[EntityCandidate] = []
-    for cand in sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
-        if all(cand.end <= other.start or cand.start >= other.end for other in chosen):
-            chosen.append(cand)
-    return sorted(chosen, key=lambda c: c.start)
+    for cand in sorted((c for c in candidates if c.end > c.start), key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
+        # an empty span is never an entity; only the chosen span starting last at or before cand.start, and the next one, can overlap it
+        at = bisect.bisect_right(starts, cand.start)
+        if at > 0 and not (cand.end <= chosen[at - 1].start or cand.start >= chosen[at - 1].end):
+            continue
+        if at < len(chosen) and not (cand.end <= chosen[at].start or cand.start >= chosen[at].end):
+            continue
+        starts.insert(at, cand.start)
+        chosen.insert(at, cand)
+    return chosen
 
 
 _WORD = r"(?<![\w.-]){}(?![\w-])"
