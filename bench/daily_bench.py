@@ -81,17 +81,18 @@ def count(driver, database: str, query: str) -> int:  # type: ignore[no-untyped-
     return driver.execute_query(query, database_=database).records[0][0]
 
 
-def bbc(corpus: Path, processes: int) -> dict[str, object]:
+def bbc(corpus: Path, processes: int, encoding_fallback: str | None = None) -> dict[str, object]:
     settings = resolve_settings()
     driver = open_driver(settings)
     empty_database(driver, settings.database)
     paths = [str(corpus / f) for f in FOLDERS]
     files = sum(1 for f in FOLDERS for _ in (corpus / f).glob("*.txt"))
-    first = run_kg(["ingest", *paths, "-p", str(processes)])
+    options = ["-p", str(processes), *(["--encoding-fallback", encoding_fallback] if encoding_fallback else [])]
+    first = run_kg(["ingest", *paths, *options])
     fp1 = graph_fingerprint(driver, settings.database)
     stored = count(driver, settings.database, "MATCH (a:Article) RETURN count(a)")
     linked = count(driver, settings.database, "MATCH (:Article)-[d:DUPLICATE_OF]->(:Article) RETURN count(d)")
-    second = run_kg(["ingest", *paths, "-p", str(processes)])
+    second = run_kg(["ingest", *paths, *options])
     fp2 = graph_fingerprint(driver, settings.database)
     driver.close()
     return {"files": files, "first": first, "articles_stored": stored, "duplicate_of_links": linked, "fingerprint": str(fp1), "second": second, "graph_identical_after_rerun": fp1 == fp2}
@@ -139,8 +140,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--processes", "-p", type=int, default=2)
+    parser.add_argument("--encoding-fallback", help="bbc: passed to kg ingest (e.g. cp1252 for the Latin-1 file)")
     ns = parser.parse_args()
-    result = bbc(ns.corpus, ns.processes) if ns.what == "bbc" else concurrent(ns.corpus, ns.articles, ns.trials)
+    result = bbc(ns.corpus, ns.processes, ns.encoding_fallback) if ns.what == "bbc" else concurrent(ns.corpus, ns.articles, ns.trials)
     print(json.dumps(result, indent=2))
 
 
