@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.eval.ainews import name_key
+from kg.eval.ainews_gold import GoldError, SourceTexts, corpus_dir
 from kg.eval.metrics import Score, score_cells, score_header, total
 from kg.eval.predictors import Relation, RelationPredictor
 from kg.eval.runner import Tick, predict_each
@@ -43,14 +44,8 @@ from kg.eval.runner import Tick, predict_each
 NAME = "ainews-relations"
 PROTOCOL = "newskg-eval/ainews-relations/1"
 COLUMNS: tuple[str, ...] = ("org→model", "RELEASED", "DEVELOPS", "AFFILIATED_WITH", "DERIVED_FROM")
-CORPUS_PARTS = ("shared", "corpus", "ainews")
-_FRONT_MATTER = re.compile(r"---\n.*?\n---\n", re.S)
 _HEAD_TYPE = {"RELEASED": "Organization", "DEVELOPS": "Organization", "AFFILIATED_WITH": "Person", "DERIVED_FROM": "Model"}
 _TAIL_TYPE = {"RELEASED": "Model", "DEVELOPS": "Model", "AFFILIATED_WITH": "Organization", "DERIVED_FROM": "Model"}
-
-
-class GoldError(ValueError):
-    """The gold file or the corpus it points into cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,46 +70,8 @@ def key(name: str, relation_type: str, part: str) -> str:
     return name_key(re.sub(r"['’]s?$", "", name.strip()), entity_type)
 
 
-def find_corpus(gold: Path) -> Path:
-    """``shared/corpus/ainews`` in a folder above the gold file or the working directory."""
-    for base in (*gold.resolve().parents, *Path.cwd().resolve().parents, Path.cwd().resolve()):
-        candidate = base.joinpath(*CORPUS_PARTS)
-        if candidate.is_dir():
-            return candidate
-    raise GoldError(f"{gold}: cannot find the corpus folder {'/'.join(CORPUS_PARTS)} above it or the working directory")
-
-
-class _Frames:
-    """Source texts that excerpt offsets point into (issue body after front matter, or a summary)."""
-
-    def __init__(self, corpus: Path) -> None:
-        self.corpus = corpus
-        self.cache: dict[str, str] = {}
-
-    def __call__(self, source: str) -> str:
-        if source not in self.cache:
-            name, _, sid = source.partition("#")
-            path = self.corpus / name
-            if not path.is_file():
-                raise GoldError(f"{path}: source of a gold excerpt not found")
-            if sid:
-                with path.open(encoding="utf-8") as handle:
-                    for line in handle:
-                        obj = json.loads(line)
-                        if obj.get("id") == sid:
-                            self.cache[source] = obj["text"]
-                            break
-                    else:
-                        raise GoldError(f"{path}: no summary with id {sid!r}")
-            else:
-                text = path.read_text(encoding="utf-8")
-                match = _FRONT_MATTER.match(text)
-                self.cache[source] = text[match.end() :] if match else text
-        return self.cache[source]
-
-
-def parse_excerpt(data: dict[str, Any], frames: _Frames) -> GoldExcerpt:
-    frame = frames(data["source"])
+def parse_excerpt(data: dict[str, Any], texts: SourceTexts) -> GoldExcerpt:
+    frame = texts[data["source"]]
     start, end = int(data["start"]), int(data["end"])
     relations = []
     for rel in data.get("relations", []):
@@ -125,7 +82,7 @@ def parse_excerpt(data: dict[str, Any], frames: _Frames) -> GoldExcerpt:
 
 def read_gold(path: Path, limit: int | None = None, split: str | None = None) -> Iterator[GoldExcerpt]:
     """Excerpts of a gold file (optionally one split), with their text taken from the corpus."""
-    frames = _Frames(find_corpus(path))
+    texts = SourceTexts(corpus_dir(path))
     count = 0
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
@@ -141,7 +98,7 @@ def read_gold(path: Path, limit: int | None = None, split: str | None = None) ->
                 return
             count += 1
             try:
-                yield parse_excerpt(data, frames)
+                yield parse_excerpt(data, texts)
             except (KeyError, TypeError, ValueError) as exc:
                 if isinstance(exc, GoldError):
                     raise
