@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from neo4j import ManagedTransaction
     from spacy.language import Language
 
-    from kg.articles import Article
+    from kg.articles.model import Article
     from kg.document import Record
     from kg.extract.extractor import ArticleResult
 

@@ -1,7 +1,7 @@
 """The article stream the ``kg extract`` and ``kg ingest`` commands share: inputs checked before
 anything is written, bad inputs named, and repeated copies of one article dropped.
 
-``ArticleInputs`` wraps :func:`kg.articles.read_articles`: it yields the good articles, reports
+``ArticleInputs`` wraps :func:`kg.articles.readers.read_articles`: it yields the good articles, reports
 each bad file or line through ``on_error`` (one line each) and counts them, and drops an article
 whose id was already read with the same text (the same story in two files, perhaps with other
 paragraph breaks: one article, see docs/graph-document.md#article-identity). An article whose id
@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.articles import Article, ArticleError, Fallback, read_articles
+from kg.articles.decoding import Fallback
+from kg.articles.model import Article, ArticleError
+from kg.articles.readers import read_articles
 
 #: Ids remembered for spotting repeated copies (an LRU table).
 DEFAULT_MAX_TRACKED = 2_000_000

@@ -30,7 +30,7 @@ _MULTI_ARTICLE_SUFFIXES = frozenset({".json", ".jsonl"})
 
 def count_article_files(paths: Iterable[Path | str]) -> int | None:
     """How many articles the inputs hold when every file is one article, else None."""
-    from kg.articles import iter_input_files
+    from kg.articles.discovery import iter_input_files
 
     total = 0
     for item in iter_input_files(paths):

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.distributed import (
     DaskExecutor,
     ExecutorError,

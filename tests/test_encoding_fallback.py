@@ -1,5 +1,5 @@
 """--encoding-fallback: files that are not UTF-8 are an error by default, and with the option are read
-in the named encoding with one warning (kg.articles.Fallback, kg extract / kg ingest)."""
+in the named encoding with one warning (kg.articles.decoding.Fallback, kg extract / kg ingest)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.articles import Article, ArticleError, Fallback, check_fallback_encoding, read_articles
+from kg.articles.decoding import Fallback, check_fallback_encoding
+from kg.articles.model import Article, ArticleError
+from kg.articles.readers import read_articles
 from kg.cli import app
 from kg.inputs import ArticleInputs
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from spacy.language import Language
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.extract.pipeline import load_pipeline
 from kg.ingest import IngestStats, ingest
 from kg.neo4j.loader import GraphLoader, LoadSummary

@@ -76,7 +76,8 @@ def test_ingest_with_database_down_is_one_clear_line(monkeypatch: pytest.MonkeyP
 
 
 def _examples() -> list:
-    from kg.articles import Article, read_articles
+    from kg.articles.model import Article
+    from kg.articles.readers import read_articles
 
     return [a for a in read_articles([EXAMPLES]) if isinstance(a, Article)]
 

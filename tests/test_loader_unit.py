@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from kg.articles import body_hash
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
 from kg.neo4j import cypher
 from kg.neo4j.loader import (
@@ -28,7 +27,6 @@ from kg.neo4j.loader import (
     entity_rows,
     iter_document,
     mention_rows,
-    parse_published,
 )
 from kg.outlets import body_hash
 
@@ -88,13 +86,6 @@ def test_iter_document_reports_invalid_utf8_and_goes_on() -> None:
     assert [n for n, _ in located] == [1, 2, 3]
     error = located[1][1]
     assert isinstance(error, DocumentError) and error.reason == "not valid UTF-8"
-
-
-def test_parse_published_accepts_dates_and_datetimes() -> None:
-    assert parse_published("2024-07-24") == date(2024, 7, 24)
-    assert parse_published("2024-07-24T09:30:00Z") == date(2024, 7, 24)
-    with pytest.raises(ValueError):
-        parse_published("July 24, 2024")
 
 
 # -- grouping --------------------------------------------------------------------------------------

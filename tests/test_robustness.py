@@ -22,7 +22,11 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from kg.articles import MAX_TOKEN_CHARS, ArticleError, article_from_text, iter_input_files, read_articles
+from kg.articles.build import article_from_text
+from kg.articles.cleaning import MAX_TOKEN_CHARS
+from kg.articles.discovery import iter_input_files
+from kg.articles.model import ArticleError
+from kg.articles.readers import read_articles
 from kg.extract import extractor
 from kg.extract.entity_recognizer import EntityCandidate, select_entities
 from kg.extract.naming import MAX_KEY_CHARS, entity_id, name_key

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.articles import Article, ArticleError, article_id
+from kg.articles.identity import article_id
+from kg.articles.model import Article, ArticleError
 from kg.cli import app
 from kg.sources import Fetcher, FetchSettings, SourceState, read_url_file, url_articles
 

@@ -26,11 +26,11 @@ EncodingFallbackOption = Annotated[
 
 
 def encoding_fallback(command: str, name: str | None, warn):  # type: ignore[no-untyped-def]
-    """The reader's :class:`~kg.articles.Fallback` for ``--encoding-fallback`` (None without it);
+    """The reader's :class:`~kg.articles.decoding.Fallback` for ``--encoding-fallback`` (None without it);
     a name that is no usable encoding is a usage error (one line, exit 2)."""
     if name is None:
         return None
-    from kg.articles import Fallback, check_fallback_encoding
+    from kg.articles.decoding import Fallback, check_fallback_encoding
 
     try:
         return Fallback(check_fallback_encoding(name), on_warning=warn)

@@ -27,7 +27,7 @@ from kg.distributed.worker import PipelineSpec, extract_chunk, init_local_worker
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.articles import Article
+    from kg.articles.model import Article
     from kg.extract.extractor import ArticleResult
 
 __all__ = [

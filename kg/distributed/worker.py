@@ -1,7 +1,7 @@
 """What runs inside an extraction worker (a local process or a Dask worker).
 
 A worker loads the spaCy pipeline once (per process, per pipeline spec) and then turns chunks
-of :class:`~kg.articles.Article` into :class:`~kg.extract.extractor.ArticleResult` lists. Both
+of :class:`~kg.articles.model.Article` into :class:`~kg.extract.extractor.ArticleResult` lists. Both
 directions are plain picklable data (articles in, records out), far smaller than serialized
 spaCy ``Doc`` objects, so the parent does no NLP and no record building.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.articles import Article
+    from kg.articles.model import Article
     from kg.extract.extractor import ArticleResult
 
 

@@ -164,9 +164,9 @@ class NewskgPredictor:
 
 
 def _article_factory(markdown: bool) -> Callable[[str], Any] | None:
-    """``kg.articles.article_from_text`` with Markdown cleaning on or off, if that module exists."""
+    """``kg.articles.build.article_from_text`` with Markdown cleaning on or off, if that module exists."""
     try:
-        from kg.articles import article_from_text
+        from kg.articles.build import article_from_text
     except ImportError:
         return None
     parameters = inspect.signature(article_from_text).parameters

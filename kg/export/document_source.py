@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from kg.articles.dates import published_date
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
 from kg.outlets import body_hash, outlet_name
@@ -21,12 +22,10 @@ class SourceError(RuntimeError):
 
 
 def _published(value: object) -> object:
-    from kg.neo4j.loader import parse_published
-
     if value in (None, ""):
         return None
     try:
-        return parse_published(value)
+        return published_date(value)
     except ValueError:
         return None
 

@@ -18,7 +18,8 @@ from functools import cached_property
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.articles import Article, article_from_text
+from kg.articles.build import article_from_text
+from kg.articles.model import Article
 from kg.document import ArticleRecord, ClaimRecord, EntityRecord, MentionRecord, Record
 from kg.extract.budget import ArticleTimeout, seconds_for, time_budget
 from kg.extract.claims_component import DocClaims

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kg.articles.dates import published_date
 from kg.document import (
     CLAIM_TYPES,
     ENTITY_TYPES,
@@ -294,16 +295,6 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
 
-def parse_published(value: object) -> date:
-    """Turn an ISO date or date-time string into a date (the time of day is not kept)."""
-    if not isinstance(value, str):
-        raise ValueError(f"published {value!r} is not a string")
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ValueError(f"published {value!r} is not an ISO date") from None
-
-
 class Batcher:
     """Validates records in document order and yields batches of article groups.
 
@@ -415,7 +406,7 @@ class Batcher:
         published: date | None = None
         if record.published is not None and record.published != "":
             try:
-                published = parse_published(record.published)
+                published = published_date(record.published)
             except ValueError as exc:
                 self._report(line, f"article {record.id!r}: {exc}; stored without a date", "warnings")
         self._open[record.id] = ArticleGroup(record, line, published)

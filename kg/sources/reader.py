@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kg.articles import Article, ArticleError, article_from_text
+from kg.articles.build import article_from_text
+from kg.articles.html_pages import decode_html, main_text_and_metadata
+from kg.articles.model import Article, ArticleError
 from kg.sources.fetch import Fetcher, FetchError, Response
 from kg.sources.state import SourceState
 
@@ -63,28 +65,12 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
-def _decode(response: Response) -> str:
-    from kg.articles import _decode_html  # the HTML reader's strict charset rules
-
-    return _decode_html(response.content, Path(response.url))
-
-
 def page_article(response: Response, *, title: str | None = None, published: str | None = None, source: str | None = None, url: str | None = None) -> Article:
     """An article from a fetched HTML page; feed metadata (when given) wins over the page's."""
-    import trafilatura
-
-    where = response.url
-    markup = _decode(response)
-    try:
-        extracted = trafilatura.bare_extraction(markup, url=response.url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True)
-    except Exception as exc:  # noqa: BLE001 - one page must not stop the run
-        raise ArticleError(where, None, f"HTML could not be parsed ({type(exc).__name__}: {exc})") from None
-    document: dict[str, Any] = {}
-    if extracted is not None:
-        document = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
-    text = document.get("text") or ""
-    if not text.strip():
-        raise ArticleError(where, None, "no main text found in the page")
+    # the HTML reader's strict charset rules and main-text extraction
+    markup = decode_html(response.content, Path(response.url))
+    document = main_text_and_metadata(markup, response.url, url=response.url, empty="no main text found in the page")
+    text = document["text"]
     page_title = document.get("title")
     if page_title and text.lstrip().startswith(page_title):
         text = text.lstrip()[len(page_title) :]

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.document import ClaimRecord, to_json
 from kg.extract.extractor import best_claims, extract_articles
 

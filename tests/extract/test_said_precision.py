@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 
 from kg.extract.attribution import _clean_end, _in_heading, _snap_to_quotation, _tokens_in, statement_span
 from kg.extract.extractor import extract_articles, extract_text

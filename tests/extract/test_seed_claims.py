@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.extract.extractor import extract_articles
 
 SEEDS = Path(__file__).parents[2].parent / "shared" / "corpus" / "seeds"

@@ -13,7 +13,8 @@ import pytest
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.cli import app
 from kg.extract.lexicon import load_lexicon
 from kg.ingest import ingest

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from spacy.language import Language
 
-from kg.articles import article_from_text
+from kg.articles.build import article_from_text
 from kg.extract.extractor import RecordBuilder, extract_text
 from kg.extract.lexicon import load_lexicon
 from kg.extract.naming import model_entity_id, strip_corporate_suffix
