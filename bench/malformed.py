@@ -361,7 +361,9 @@ def _per_input(inputs: Path, manifest: dict[str, dict[str, str]], budget: float 
 
     Inputs are taken one of each kind in turn (in a random order fixed by a seed), so that a
     run stopped by ``budget`` (seconds; no new input is started after it) covers every kind."""
-    from kg.articles import ArticleError, iter_input_files, read_article_file
+    from kg.articles.discovery import iter_input_files
+    from kg.articles.model import ArticleError
+    from kg.articles.readers import read_article_file
     from kg.extract.extractor import extract_articles
     from kg.extract.pipeline import load_pipeline
 

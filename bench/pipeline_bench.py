@@ -62,7 +62,8 @@ CHECKPOINT = 10_000
 
 
 def corpus_articles(root: Path, limit: int | None = None) -> list[Any]:
-    from kg.articles import Article, read_articles
+    from kg.articles.model import Article
+    from kg.articles.readers import read_articles
 
     found = [a for a in read_articles([root]) if isinstance(a, Article)]
     return found[:limit] if limit else found
@@ -83,7 +84,8 @@ def replica(article: Any, rep: int, index: int) -> Any:
 
 def replay(root: Path, times: int, limit: int | None = None) -> Iterator[Any]:
     """The corpus ``times`` times over, streaming (files are re-read on every pass)."""
-    from kg.articles import Article, read_articles
+    from kg.articles.model import Article
+    from kg.articles.readers import read_articles
 
     for rep in range(times):
         count = 0

@@ -174,7 +174,7 @@ def _row(name: str, section: dict) -> str:
 
 # -- throughput -------------------------------------------------------------------------------
 def cmd_throughput(args: argparse.Namespace) -> None:
-    from kg.articles import article_from_text
+    from kg.articles.build import article_from_text
     from kg.extract.extractor import extract_articles
     from kg.extract.pipeline import load_pipeline
 

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.articles import article_from_text  # noqa: E402
+from kg.articles.build import article_from_text  # noqa: E402
 from kg.eval.ainews import name_key  # noqa: E402
 from kg.extract import relation_classifier as rc  # noqa: E402
 from kg.extract.lexicon import load_lexicon  # noqa: E402
