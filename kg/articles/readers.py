@@ -167,12 +167,9 @@ def _read_json_file(path: Path, max_bytes: int, fallback: Fallback | None = None
         if not data:
             raise ArticleError(path, None, "the JSON list is empty")
         for index, item in enumerate(data):
-            try:
-                yield _article_from_json_object(item, path=path, line=None, label=f"{display_path(path)}#/{index}", where=f"item {index}: ")
-            except ArticleError as exc:
-                yield exc
-            except Exception as exc:  # noqa: BLE001 - one bad item never stops the list
-                yield _unexpected(path, None, exc, where=f"item {index}: ")
+            where = f"item {index}: "
+            label = f"{display_path(path)}#/{index}"
+            yield _one_item(path, None, lambda: _article_from_json_object(item, path=path, line=None, label=label, where=where), where=where)
     else:
         raise ArticleError(path, None, "top-level JSON must be an object or a list of objects")
 
@@ -202,18 +199,28 @@ def _read_jsonl_file(path: Path, max_bytes: int, fallback: Fallback | None = Non
             if not raw.strip():
                 continue
             found_content = True
-            try:
-                if b"\x00" in raw:
-                    check_not_wide_or_binary(raw, path, line_no, line_start)
-                decoded = decode_utf8(raw, path, line=line_no, base_offset=line_start, fallback=fallback)
-                item = _parse_json(decoded, path, line_no)
-                yield _article_from_json_object(item, path=path, line=line_no, label=f"{display_path(path)}#L{line_no}")
-            except ArticleError as exc:
-                yield exc
-            except Exception as exc:  # noqa: BLE001 - one bad line never stops the file
-                yield _unexpected(path, line_no, exc)
+            yield _one_item(path, line_no, lambda: _jsonl_article(raw, path, line_no, line_start, fallback))
     if not found_content:
         yield ArticleError(path, None, "file is empty" if offset == 0 else "file contains only whitespace")
+
+
+def _jsonl_article(raw: bytes, path: Path, line_no: int, line_start: int, fallback: Fallback | None) -> Article:
+    """The article of one non-blank JSON Lines line (``raw`` bytes, starting at byte ``line_start``)."""
+    if b"\x00" in raw:
+        check_not_wide_or_binary(raw, path, line_no, line_start)
+    decoded = decode_utf8(raw, path, line=line_no, base_offset=line_start, fallback=fallback)
+    item = _parse_json(decoded, path, line_no)
+    return _article_from_json_object(item, path=path, line=line_no, label=f"{display_path(path)}#L{line_no}")
+
+
+def _one_item(path: Path, line: int | None, make: Callable[[], Article], where: str = "") -> Article | ArticleError:
+    """``make()``, or what it raised as an ArticleError: one bad JSON item or line never stops the file."""
+    try:
+        return make()
+    except ArticleError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - whatever the item holds, the others are read
+        return _unexpected(path, line, exc, where=where)
 
 
 def _skip_rest_of_line(handle: BinaryIO, chunk_bytes: int = 1 << 20) -> int:

@@ -46,26 +46,13 @@ def _error_from_file(tmp_path: Path, name: str, content: str | bytes, **kwargs: 
     return item
 
 
-@pytest.fixture
-def read_all() -> Callable[..., object]:
-    return _read_all
+def _fixture(helper: Callable[..., object]) -> object:
+    """``helper`` as a fixture named like it without the underscore."""
+
+    def provide() -> Callable[..., object]:
+        return helper
+
+    return pytest.fixture(name=helper.__name__.removeprefix("_"))(provide)
 
 
-@pytest.fixture
-def read_one() -> Callable[..., object]:
-    return _read_one
-
-
-@pytest.fixture
-def write() -> Callable[..., object]:
-    return _write
-
-
-@pytest.fixture
-def article_from_file() -> Callable[..., object]:
-    return _article_from_file
-
-
-@pytest.fixture
-def error_from_file() -> Callable[..., object]:
-    return _error_from_file
+read_all, read_one, write, article_from_file, error_from_file = map(_fixture, (_read_all, _read_one, _write, _article_from_file, _error_from_file))
