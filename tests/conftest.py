@@ -161,7 +161,7 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
 @pytest.fixture
 def clean_db(neo4j_driver: Driver, neo4j_settings: Neo4jSettings) -> Driver:
     """An empty database (no nodes or relationships; constraints and indexes are kept) for one test."""
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(neo4j_driver, neo4j_settings.database)
     return neo4j_driver
