@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -165,3 +165,29 @@ def clean_db(neo4j_driver: Driver, neo4j_settings: Neo4jSettings) -> Driver:
 
     empty_database(neo4j_driver, neo4j_settings.database)
     return neo4j_driver
+
+
+# --------------------------------------------------------------------------------------------
+# Managed-server unit tests (test_neo4j_server.py, test_neo4j_provision.py, test_neo4j_instances.py)
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty NEWSKG_HOME, so unit tests never see the user's or the test session's instances."""
+    monkeypatch.setenv("NEWSKG_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def fake_java(tmp_path: Path) -> Callable[[str], Path]:
+    """Make a JAVA_HOME whose bin/java prints the given line to stderr like ``java -version``."""
+
+    def make(version_line: str) -> Path:
+        home = tmp_path / f"jdk-{abs(hash(version_line))}"
+        (home / "bin").mkdir(parents=True)
+        java = home / "bin" / "java"
+        java.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n", encoding="utf-8")
+        java.chmod(0o755)
+        return home
+
+    return make
