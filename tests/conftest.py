@@ -25,7 +25,6 @@ automatically, so ``pytest -m "not neo4j"`` always deselects them.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -102,16 +101,10 @@ def _lease_dir() -> Path:
 @contextlib.contextmanager
 def _lease_lock() -> Iterator[None]:
     """Serialise start, lease and stop across concurrent pytest sessions sharing the test instance."""
-    from kg.neo4j import server
+    from kg.neo4j.instances import file_lock, instance_dir
 
-    lock = server.instance_dir(TEST_INSTANCE).parent / f".{TEST_INSTANCE}.sessions.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(instance_dir(TEST_INSTANCE).parent / f".{TEST_INSTANCE}.sessions.lock"):
+        yield
 
 
 def _alive(pid: int) -> bool:

@@ -22,7 +22,6 @@ def empty_database(driver: Driver, database: str = DEFAULT_DATABASE, batch_size:
     return summary.counters.nodes_deleted
 
 
-
 def server_version(driver: Driver, database: str = DEFAULT_DATABASE) -> str:
     """``Neo4j <version> <edition>`` of the server behind ``driver`` (just ``Neo4j`` if it does not say)."""
     records, _, _ = driver.execute_query(admin_cypher.SERVER_COMPONENTS, database_=database)

@@ -100,6 +100,12 @@ class Batch:
         return [group.article.id for group in self.groups]
 
 
+def check_limits(batch_size: int, max_rows: int) -> None:
+    """Refuse a batch size or row limit below 1 (ValueError)."""
+    if batch_size < 1 or max_rows < 1:
+        raise ValueError("batch_size and max_rows must be positive")
+
+
 class Batcher:
     """Validates records in document order and yields batches of article groups.
 
@@ -118,8 +124,7 @@ class Batcher:
         max_rows: int = DEFAULT_MAX_ROWS,
         on_problem: Callable[[Problem], None] | None = None,
     ) -> None:
-        if batch_size < 1 or max_rows < 1:
-            raise ValueError("batch_size and max_rows must be positive")
+        check_limits(batch_size, max_rows)
         self.registry = registry
         self.summary = summary
         self.source = source
@@ -304,4 +309,3 @@ class Batcher:
             self._claim_lines[record.id] = line
             group.claims.append(record)
             self._rows += 1
-

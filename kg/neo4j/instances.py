@@ -36,7 +36,6 @@ class Neo4jServerError(RuntimeError):
     """The managed server cannot be provisioned, started or stopped; the message names the cause."""
 
 
-
 @dataclass(frozen=True, slots=True)
 class ServerInfo:
     """Where a managed instance lives and whether it runs. Holds no password, only its file."""
@@ -125,7 +124,6 @@ def file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-
 # --------------------------------------------------------------------------------------------
 # Process state
 
@@ -136,7 +134,6 @@ def read_state(path: Path) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
 
 
 def read_pid(path: Path) -> int | None:
@@ -196,4 +193,3 @@ def managed_settings(instance: str = DEFAULT_INSTANCE) -> Neo4jSettings | None:
         return info.settings() if info.running else None
     except Neo4jServerError:
         return None
-

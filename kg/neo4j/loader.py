@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kg.document import DocumentError, Record
-from kg.neo4j.batching import DEFAULT_BATCH_SIZE, DEFAULT_MAX_ROWS, ArticleGroup, Batcher, Located, iter_document
+from kg.neo4j.batching import DEFAULT_BATCH_SIZE, DEFAULT_MAX_ROWS, ArticleGroup, Batcher, Located, check_limits, iter_document
 from kg.neo4j.entity_registry import EntityRegistry, unique
 from kg.neo4j.schema import SchemaReport, ensure_schema
 from kg.neo4j.session import quiet_session
@@ -47,7 +47,6 @@ def parse_published(value: object) -> date:
         raise ValueError(f"published {value!r} is not an ISO date") from None
 
 
-
 class GraphLoader:
     """Writes graph documents into one Neo4j database; see the module docstring for the rules.
 
@@ -65,8 +64,7 @@ class GraphLoader:
         on_problem: Callable[[Problem], None] | None = None,
         on_batch: Callable[[LoadSummary], None] | None = None,
     ) -> None:
-        if batch_size < 1 or max_rows < 1:
-            raise ValueError("batch_size and max_rows must be positive")
+        check_limits(batch_size, max_rows)
         self.driver = driver
         self.database = database
         self.batch_size = batch_size

@@ -55,7 +55,6 @@ class JavaInfo:
         return self.executable.resolve().parent.parent
 
 
-
 # --------------------------------------------------------------------------------------------
 # Java
 
@@ -231,4 +230,3 @@ def provision(version: str = NEO4J_VERSION, progress: Progress | None = None) ->
         os.replace(partial, home / "lib")
         (home / ".complete").write_text(version + "\n", encoding="utf-8")
     return home
-

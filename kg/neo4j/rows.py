@@ -180,4 +180,3 @@ def entity_rows(referenced: set[str], registry: EntityRegistry, missing: set[str
         out.updates.setdefault(record.type, []).append(_entity_row(record))
         out.refreshed.add(entity_id)
     return out
-

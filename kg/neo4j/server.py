@@ -143,13 +143,11 @@ def render_conf(
     return "\n".join(lines) + "\n"
 
 
-
 def _boot_env(java: JavaInfo, path: Path) -> dict[str, str]:
     env = dict(os.environ, NEO4J_HOME=str(path), NEO4J_CONF=str(path / "conf"), JAVA_HOME=str(java.java_home))
     for name in ("JAVA_OPTS", "HEAP_SIZE", "NEO4J_DEBUG"):  # would override the conf's memory settings
         env.pop(name, None)
     return env
-
 
 
 def _port_in_use(port: int) -> bool:

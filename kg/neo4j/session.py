@@ -23,6 +23,7 @@ def quiet_session(driver: Driver, database: str) -> Session:
 
 
 def run_counters(tx: ManagedTransaction, statement: str, **params: Any) -> SummaryCounters:
+    """Run a statement to the end; return what it changed (Neo4j's counters)."""
     return tx.run(statement, **params).consume().counters
 
 
@@ -37,7 +38,6 @@ def run_collect(tx: ManagedTransaction, statement: str, key: str, **params: Any)
         elif value is not None:
             values.add(value)
     return values, result.consume().counters
-
 
 
 def read_rows(tx: ManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:

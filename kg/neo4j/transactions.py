@@ -31,7 +31,6 @@ class Outcome:
     refreshed: set[str] = field(default_factory=set)
 
 
-
 def write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: EntityRegistry) -> Outcome:
     """Transaction function for one batch. Pure with respect to Python state (it may be retried)."""
     outcome = Outcome()
@@ -87,7 +86,6 @@ def write_batch(tx: ManagedTransaction, groups: list[ArticleGroup], registry: En
     return outcome
 
 
-
 class TransactionTooLarge(Exception):
     """The server refused a write transaction for lack of memory (not retried as is: split it)."""
 
@@ -140,4 +138,3 @@ def forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> Outcome:
     settle(tx, lost=lost, written=[], candidates=candidates, out=out, removed=found)
     run_counters(tx, cypher.RELEASE_WRITE_LOCK)
     return outcome
-

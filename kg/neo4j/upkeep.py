@@ -98,7 +98,6 @@ def settle(
     _resolution_after(tx, clusters, removed_entities > 0)
 
 
-
 def body_hashes(tx: ManagedTransaction, article_ids: list[str]) -> set[str]:
     record = tx.run(cypher.READ_BODY_HASHES, ids=article_ids).single()
     return set(record["hashes"]) if record is not None else set()
@@ -111,4 +110,3 @@ def link_duplicates(tx: ManagedTransaction, hashes: set[str]) -> int:
     ordered = sorted(hashes)
     run_counters(tx, cypher.UNLINK_DUPLICATES, hashes=ordered)
     return run_counters(tx, cypher.LINK_DUPLICATES, hashes=ordered).relationships_created
-

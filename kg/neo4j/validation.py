@@ -31,7 +31,6 @@ def is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
 
-
 def entity_problem(record: EntityRecord) -> str | None:
     """Why an entity declaration (with an id) cannot be stored, or None."""
     if record.type not in ENTITY_TYPES:
