@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kg.neo4j.connection import open_driver, resolve_settings
 from kg.neo4j.fingerprint import graph_fingerprint
-from kg.neo4j.server import empty_database
+from kg.neo4j.admin import empty_database
 
 KG = str(Path(sys.executable).parent / "kg")
 FOLDERS = ("business", "entertainment", "politics", "sport", "tech")

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.neo4j.connection import open_driver, resolve_settings
-from kg.neo4j.server import empty_database
+from kg.neo4j.admin import empty_database
 
 WEB = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "web"
 ITEMS = 50

@@ -404,7 +404,7 @@ def _connect() -> Any:
 
 
 def _empty(driver: Any, database: str) -> None:
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(driver, database)
 

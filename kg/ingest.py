@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.distributed import DEFAULT_CHUNK_SIZE, ExtractionExecutor, InlineExecutor, PipelineSpec, chunked
-from kg.neo4j import cypher
-from kg.neo4j.loader import GraphLoader, LoadSummary
+from kg.neo4j.loader import GraphLoader
+from kg.neo4j.session import article_hashes, quiet_session
+from kg.neo4j.summary import LoadSummary
 
 if TYPE_CHECKING:
-    from neo4j import ManagedTransaction
     from spacy.language import Language
 
     from kg.articles.model import Article
@@ -92,12 +92,9 @@ def stored_hashes(loader: GraphLoader, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
 
-    def read(tx: ManagedTransaction) -> dict[str, str]:
-        return {r["id"]: r["content_hash"] for r in tx.run(cypher.READ_ARTICLE_HASHES, ids=ids)}
-
     # notifications off: on an empty graph the server warns that `content_hash` does not exist yet
-    with loader.driver.session(database=loader.database, notifications_min_severity="OFF") as session:
-        return session.execute_read(read)
+    with quiet_session(loader.driver, loader.database) as session:
+        return session.execute_read(article_hashes, ids)
 
 
 def skip_unchanged(articles: Iterable[Article], loader: GraphLoader, stats: IngestStats, *, lookup_batch: int = DEFAULT_LOOKUP_BATCH) -> Iterator[Article]:

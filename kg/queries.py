@@ -32,6 +32,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from kg.neo4j.session import quiet_session
+
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction
     from rich.console import Console
@@ -443,7 +445,7 @@ def run(driver: Driver, database: str, cypher: str, params: Mapping[str, Any] | 
     A write attempted in read mode is refused by the server (a ``ClientError``), so a stray
     ``CREATE`` in an analyst query cannot change the graph.
     """
-    with driver.session(database=database, notifications_min_severity="OFF") as session:
+    with quiet_session(driver, database) as session:
         execute: Callable[..., QueryResult] = session.execute_write if write else session.execute_read
         return execute(partial(_work, cypher=cypher, params=dict(params or {})))
 

@@ -25,9 +25,8 @@ automatically, so ``pytest -m "not neo4j"`` always deselects them.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -102,16 +101,10 @@ def _lease_dir() -> Path:
 @contextlib.contextmanager
 def _lease_lock() -> Iterator[None]:
     """Serialise start, lease and stop across concurrent pytest sessions sharing the test instance."""
-    from kg.neo4j import server
+    from kg.neo4j.instances import file_lock, instance_dir
 
-    lock = server.instance_dir(TEST_INSTANCE).parent / f".{TEST_INSTANCE}.sessions.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(instance_dir(TEST_INSTANCE).parent / f".{TEST_INSTANCE}.sessions.lock"):
+        yield
 
 
 def _alive(pid: int) -> bool:
@@ -161,7 +154,33 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
 @pytest.fixture
 def clean_db(neo4j_driver: Driver, neo4j_settings: Neo4jSettings) -> Driver:
     """An empty database (no nodes or relationships; constraints and indexes are kept) for one test."""
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(neo4j_driver, neo4j_settings.database)
     return neo4j_driver
+
+
+# --------------------------------------------------------------------------------------------
+# Managed-server unit tests (test_neo4j_server.py, test_neo4j_provision.py, test_neo4j_instances.py)
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty NEWSKG_HOME, so unit tests never see the user's or the test session's instances."""
+    monkeypatch.setenv("NEWSKG_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def fake_java(tmp_path: Path) -> Callable[[str], Path]:
+    """Make a JAVA_HOME whose bin/java prints the given line to stderr like ``java -version``."""
+
+    def make(version_line: str) -> Path:
+        home = tmp_path / f"jdk-{abs(hash(version_line))}"
+        (home / "bin").mkdir(parents=True)
+        java = home / "bin" / "java"
+        java.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n", encoding="utf-8")
+        java.chmod(0o755)
+        return home
+
+    return make

@@ -111,7 +111,7 @@ def test_two_concurrent_ingests_end_in_the_sequential_graph(clean_db: Driver, ne
         assert done.returncode == 0, err
     sequential = graph_fingerprint(clean_db, neo4j_settings.database)
 
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     for order in ((first, second), (second, first)):
         empty_database(clean_db, neo4j_settings.database)

@@ -383,11 +383,11 @@ def test_csv_really_imports_with_neo4j_admin(
 ) -> None:
     """neo4j-admin database import full into a fresh scratch instance: same graph, same answers."""
     from kg.export.csv_import import import_arguments
-    from kg.neo4j import server
+    from kg.neo4j import provision, server
     from kg.neo4j.connection import open_driver
     from kg.queries import load_library, run_named
 
-    if not server.is_provisioned():
+    if not provision.is_provisioned():
         if os.environ.get("CI"):
             server.provision()
         else:

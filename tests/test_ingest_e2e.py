@@ -116,7 +116,7 @@ def test_ingest_with_worker_processes_matches_in_process(clean_db: None, cli_env
     single = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "1"])
     assert single.exit_code == 0, single.output
     one = counts(neo4j_driver, neo4j_settings.database)
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(neo4j_driver, neo4j_settings.database)
     parallel = runner.invoke(app, ["ingest", str(EXAMPLES), "-p", "2", "--chunk-size", "1"])
@@ -135,7 +135,7 @@ def test_ingest_in_segments_loads_everything(clean_db: None, neo4j_driver: Drive
     summary = ingest(None, _examples(), GraphLoader(neo4j_driver, neo4j_settings.database, 1), executor=_ScriptedExecutor(example_results), batch_size=1, segment_articles=1, stats=stats)  # type: ignore[arg-type]
     assert summary.articles_created == 4 and stats.segments >= 4
     segmented = counts(neo4j_driver, neo4j_settings.database)
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(neo4j_driver, neo4j_settings.database)
     ingest(None, _examples(), GraphLoader(neo4j_driver, neo4j_settings.database), executor=_ScriptedExecutor(example_results))  # type: ignore[arg-type]

@@ -405,7 +405,7 @@ def test_killed_load_resumes_without_loss_or_duplicates(clean_db: Driver, neo4j_
     expected_dump = dump(clean_db, database, with_loaded_at=False)
     assert expected_counts["Article"] == n_articles
 
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(clean_db, database)
     command = [sys.executable, "-c", "from kg.cli import app; app()", "load", str(document), "--batch-size", "20"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import subprocess
 import sys
 from datetime import date
@@ -14,20 +13,12 @@ from typing import Any
 
 import pytest
 
+from kg.articles import body_hash
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
-from kg.neo4j import cypher
-from kg.neo4j.loader import (
-    ArticleGroup,
-    Batch,
-    Batcher,
-    EntityRegistry,
-    LoadSummary,
-    Problem,
-    build_rows,
-    entity_rows,
-    iter_document,
-    mention_rows,
-)
+from kg.neo4j.batching import ArticleGroup, Batch, Batcher, iter_document
+from kg.neo4j.entity_registry import EntityRegistry
+from kg.neo4j.rows import build_rows, entity_rows, mention_rows
+from kg.neo4j.summary import LoadSummary, Problem
 from kg.outlets import body_hash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graph"
@@ -357,27 +348,6 @@ def test_entity_rows_send_full_records_only_when_needed() -> None:
     # Declared but not referenced by any written article: refreshed only if it exists.
     assert rows.updates == {"Place": [{"id": "place:paris", "name": "Paris"}]}
     assert rows.refreshed == {"place:paris"}
-
-
-def test_summary_merge_adds_counts_and_keeps_problems() -> None:
-    a = LoadSummary(articles_created=2, malformed=1, problems=[Problem("x", 1, "bad")])
-    b = LoadSummary(articles_created=3, skipped=2, problems=[Problem("y", None, "worse")])
-    a.merge(b)
-    assert a.articles_created == 5 and a.problem_count == 3
-    assert [str(p) for p in a.problems] == ["x:1: bad", "y: worse"]
-
-
-# -- Cypher hygiene ----------------------------------------------------------------------------------
-
-
-def test_every_statement_takes_data_as_parameters() -> None:
-    statements = [v for k, v in vars(cypher).items() if k.isupper() and isinstance(v, str) and k not in ("ENTITY_LABELS",)]
-    statements += [s for k, v in vars(cypher).items() if k.isupper() and isinstance(v, dict) for s in v.values() if "\n" in s]
-    assert len(statements) > 25
-    for statement in statements:
-        # Fixed text: no formatting leftovers, and batch input only through parameters.
-        assert "{{" not in statement and "}}" not in statement and "%s" not in statement
-        assert not re.search(r"UNWIND (?![$]|row\.|coalesce|named)", statement), statement
 
 
 # -- command line (no server needed) -----------------------------------------------------------------

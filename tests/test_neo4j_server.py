@@ -1,23 +1,18 @@
 """The managed Neo4j server (kg.neo4j.server), `kg neo4j`, and connection errors against a real server.
 
 Tests marked ``neo4j`` use the session server from conftest.py; the others are plain unit tests of
-configuration, Java detection, process bookkeeping and the Maven bootstrap (no network, no Java).
+configuration and process bookkeeping (no network, no Java). Provisioning (Java, Maven, jars) is
+tested in test_neo4j_provision.py, instance locations and status in test_neo4j_instances.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import socket
-import stat
-import tarfile
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,29 +20,12 @@ from neo4j import Driver
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.neo4j import server
+from kg.neo4j import admin, instances, server
 from kg.neo4j.connection import Neo4jSettings, Neo4jUnavailable, open_driver
 
 runner = CliRunner()
 TEST_INSTANCE = "test"  # the managed instance conftest.py starts
 EXTERNAL = bool(os.environ.get("NEWSKG_TEST_NEO4J_URI"))
-
-
-@pytest.fixture
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty NEWSKG_HOME, so unit tests never see the user's or the test session's instances."""
-    monkeypatch.setenv("NEWSKG_HOME", str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
-def fake_java(tmp_path: Path, version_line: str) -> Path:
-    """A JAVA_HOME whose bin/java prints ``version_line`` to stderr like ``java -version``."""
-    home = tmp_path / f"jdk-{abs(hash(version_line))}"
-    (home / "bin").mkdir(parents=True)
-    java = home / "bin" / "java"
-    java.write_text(f"#!/bin/sh\necho '{version_line}' >&2\n", encoding="utf-8")
-    java.chmod(0o755)
-    return home
 
 
 def free_ports(count: int) -> list[int]:
@@ -64,58 +42,6 @@ def free_ports(count: int) -> list[int]:
 
 def free_port() -> int:
     return free_ports(1)[0]
-
-
-# --------------------------------------------------------------------------------------------
-# Unit tests: Java detection
-
-
-@pytest.mark.parametrize(
-    ("output", "version", "major"),
-    [
-        ('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment', "17.0.15", 17),
-        ('openjdk version "21" 2023-09-19', "21", 21),
-        ('java version "1.8.0_392"', "1.8.0_392", 8),
-        ('openjdk version "25.0.1" 2025-10-21 LTS', "25.0.1", 25),
-        ('Picked up JAVA_TOOL_OPTIONS: -Xss2m\nopenjdk version "11.0.22" 2024-01-16', "11.0.22", 11),
-    ],
-)
-def test_parse_java_version(output: str, version: str, major: int) -> None:
-    assert server.parse_java_version(output) == (version, major)
-
-
-def test_parse_java_version_rejects_garbage() -> None:
-    with pytest.raises(server.Neo4jServerError, match="cannot read the Java version"):
-        server.parse_java_version("command not found")
-
-
-def test_find_java_honours_java_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JAVA_HOME", str(fake_java(tmp_path, 'openjdk version "21.0.4" 2024-07-16')))
-    java = server.find_java()
-    assert (java.major, java.version, java.supported) == (21, "21.0.4", True)
-    assert java.java_home == Path(os.environ["JAVA_HOME"]).resolve()
-
-
-def test_find_java_refuses_an_old_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JAVA_HOME", str(fake_java(tmp_path, 'openjdk version "11.0.22" 2024-01-16')))
-    with pytest.raises(server.Neo4jServerError, match=r"Java 11\.0\.22 .*JAVA_HOME=.* too old; Neo4j 5\.26 needs Java 17 or 21"):
-        server.find_java()
-
-
-def test_find_java_accepts_newer_java_as_unsupported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JAVA_HOME", str(fake_java(tmp_path, 'openjdk version "25.0.1" 2025-10-21 LTS')))
-    java = server.find_java()
-    assert java.major == 25 and not java.supported
-
-
-def test_find_java_explains_a_missing_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("JAVA_HOME", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(server.Neo4jServerError, match=r"no `java` found .*Java 17 or 21.*docker compose"):
-        server.find_java()
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
-    with pytest.raises(server.Neo4jServerError, match=r"JAVA_HOME=.*nowhere has no bin/java"):
-        server.find_java()
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,72 +141,8 @@ def test_class_data_sharing_dumps_once_then_maps(tmp_path: Path, monkeypatch: py
     assert server._cds_flags(inst, java, home) != []
 
 
-def test_cache_location_follows_newskg_home(private_cache: Path) -> None:
-    assert server.home_dir() == private_cache / "neo4j" / server.NEO4J_VERSION
-    assert server.instance_dir("test") == private_cache / "neo4j" / "instances" / "test"
-
-
-@pytest.mark.parametrize("name", ["", "../etc", "Test", "a b", "x" * 41])
-def test_instance_names_cannot_escape_the_cache(name: str) -> None:
-    with pytest.raises(server.Neo4jServerError, match="invalid instance name"):
-        server.instance_dir(name)
-
-
-def test_server_pom_ships_in_the_package_and_follows_the_pinned_version() -> None:
-    pom = ET.fromstring(resources.files("kg.neo4j").joinpath("server-pom.xml").read_bytes())
-    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
-    deps = {
-        (d.findtext("m:groupId", namespaces=ns), d.findtext("m:artifactId", namespaces=ns)): d.findtext("m:version", namespaces=ns)
-        for d in pom.iterfind("m:dependencies/m:dependency", ns)
-    }
-    assert deps[("org.neo4j.app", "neo4j-server")] == "${neo4j.version}"
-    assert deps[("org.neo4j", "neo4j-bootcheck")] == "${neo4j.version}"
-    assert deps[("org.neo4j.client", "neo4j-browser")] == "${neo4j-browser.version}"
-    assert pom.findtext("m:properties/m:neo4j-browser.version", namespaces=ns) == server.BROWSER_VERSION
-    assert server.NEO4J_VERSION.startswith("5.26.")
-
-
-def test_a_lib_provisioned_before_the_browser_gets_just_its_jar(
-    private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The jar cache may be shared by running servers: only the Browser jar is added, nothing replaced."""
-    home = server.home_dir()
-    lib = home / "lib"
-    lib.mkdir(parents=True)
-    (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").write_bytes(b"server")
-    (home / ".complete").write_text(server.NEO4J_VERSION, encoding="utf-8")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    calls = tmp_path / "calls"
-    mvn = bin_dir / "mvn"  # a stand-in for Maven: records its arguments, "downloads" the jar
-    mvn.write_text(
-        "#!/bin/sh\n"
-        f'echo "$@" >> {calls}\n'
-        'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#-DoutputDirectory=}";; esac; done\n'
-        f'printf browser > "$d/neo4j-browser-{server.BROWSER_VERSION}.jar"\n',
-        encoding="utf-8",
-    )
-    mvn.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    before = (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").stat().st_ino
-    assert server.provision() == home
-    assert server.browser_jar().read_bytes() == b"browser"
-    assert (lib / f"neo4j-server-{server.NEO4J_VERSION}.jar").stat().st_ino == before
-    assert f"-Dartifact=org.neo4j.client:neo4j-browser:{server.BROWSER_VERSION}:jar" in calls.read_text(encoding="utf-8")
-    server.provision()  # present: Maven is not asked again
-    assert len(calls.read_text(encoding="utf-8").splitlines()) == 1
-    assert sorted(p.name for p in home.iterdir()) == [".complete", "lib"], "no temporary directory left behind"
-
-
 # --------------------------------------------------------------------------------------------
 # Unit tests: process bookkeeping
-
-
-def test_status_of_a_never_started_instance(private_cache: Path) -> None:
-    info = server.status("default")
-    assert not info.running and info.pid is None
-    assert (info.bolt_port, info.http_port) == (7687, 7474)
-    assert server.managed_settings() is None
 
 
 def test_a_recycled_pid_is_not_mistaken_for_the_server(private_cache: Path) -> None:
@@ -289,61 +151,13 @@ def test_a_recycled_pid_is_not_mistaken_for_the_server(private_cache: Path) -> N
     run.mkdir(parents=True)
     (run / "neo4j.pid").write_text(f"{os.getpid()}\n", encoding="ascii")
     assert not server.status("default").running
-    assert server.managed_settings() is None
+    assert instances.managed_settings() is None
     assert server.stop("default") is False  # and it must not signal pytest
     assert not (run / "neo4j.pid").exists()
 
 
 def test_stop_of_a_missing_instance_is_false(private_cache: Path) -> None:
     assert server.stop("nothing-here") is False
-
-
-# --------------------------------------------------------------------------------------------
-# Unit tests: bootstrapping Maven (served from local files instead of Maven Central)
-
-
-@pytest.fixture
-def maven_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, bytes]]:
-    """Make ``_download`` serve a fake apache-maven tarball and its sha512 from memory."""
-    buffer = io.BytesIO()
-    script = b"#!/bin/sh\necho fake maven\n"
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        info = tarfile.TarInfo(f"apache-maven-{server.MAVEN_VERSION}/bin/mvn")
-        info.size, info.mode = len(script), 0o755
-        tar.addfile(info, io.BytesIO(script))
-    archive = buffer.getvalue()
-    files = {"bin.tar.gz": archive, "bin.tar.gz.sha512": (hashlib.sha512(archive).hexdigest() + "\n").encode()}
-    requested: list[str] = []
-
-    def download(url: str, target: Path) -> None:
-        requested.append(url)
-        suffix = "bin.tar.gz.sha512" if url.endswith(".sha512") else "bin.tar.gz"
-        target.write_bytes(files[suffix])
-
-    monkeypatch.setattr(server, "_download", download)
-    yield files
-    assert all(url.startswith(server.MAVEN_CENTRAL + "/org/apache/maven/apache-maven/") for url in requested)
-
-
-def test_bootstrap_maven_installs_a_verified_release(private_cache: Path, maven_release: dict[str, bytes]) -> None:
-    mvn = server.bootstrap_maven()
-    assert mvn == private_cache / "maven" / f"apache-maven-{server.MAVEN_VERSION}" / "bin" / "mvn"
-    assert mvn.stat().st_mode & stat.S_IXUSR
-    assert server.bootstrap_maven() == mvn  # cached: no second download
-
-
-def test_bootstrap_maven_rejects_a_bad_checksum(private_cache: Path, maven_release: dict[str, bytes]) -> None:
-    maven_release["bin.tar.gz.sha512"] = b"0" * 128
-    with pytest.raises(server.Neo4jServerError, match="failed its sha512 check"):
-        server.bootstrap_maven()
-    assert not (private_cache / "maven" / f"apache-maven-{server.MAVEN_VERSION}").exists()
-
-
-def test_find_maven_bootstraps_only_without_mvn(
-    private_cache: Path, maven_release: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert server.find_maven() == server.bootstrap_maven()
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,15 +174,15 @@ def test_cli_errors_are_one_line_without_traceback(private_cache: Path) -> None:
 
 
 def test_cli_start_without_java_names_the_cause(
-    private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    private_cache: Path, fake_java: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("JAVA_HOME", str(fake_java(tmp_path, 'java version "1.8.0_392"')))
+    monkeypatch.setenv("JAVA_HOME", str(fake_java('java version "1.8.0_392"')))
     bolt, http = free_ports(2)
     result = runner.invoke(app, ["neo4j", "start", "--bolt-port", str(bolt), "--http-port", str(http)])
     assert result.exit_code == 1
     assert "Java 1.8.0_392" in result.output and "too old" in result.output
     assert "Traceback" not in result.output
-    assert not server.home_dir().exists(), "nothing may be provisioned before Java is known to work"
+    assert not instances.home_dir().exists(), "nothing may be provisioned before Java is known to work"
 
 
 def test_cli_status_of_a_stopped_instance_exits_3(private_cache: Path) -> None:
@@ -407,7 +221,7 @@ def test_constraints_survive_clean_db(clean_db: Driver, neo4j_settings: Neo4jSet
     with pytest.raises(ConstraintError):
         driver.execute_query("CREATE (:TestServerOrg {id: 1})", database_=db)
 
-    deleted = server.empty_database(driver, db, batch_size=100)
+    deleted = admin.empty_database(driver, db, batch_size=100)
     assert deleted == 500
     records, _, _ = driver.execute_query(
         "MATCH (n) RETURN count(n) AS nodes", database_=db

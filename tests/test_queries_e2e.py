@@ -221,7 +221,7 @@ _STATE: dict[str, bool] = {}
 def load_fixture_graph(driver: Driver, database: str) -> None:
     """Empty the test database and load the analyst fixture document."""
     from kg.neo4j.loader import GraphLoader
-    from kg.neo4j.server import empty_database
+    from kg.neo4j.admin import empty_database
 
     empty_database(driver, database)
     summary = GraphLoader(driver, database).load_lines(GRAPH.read_bytes().splitlines(), str(GRAPH))

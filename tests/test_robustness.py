@@ -395,12 +395,12 @@ class _MemoryBoundSession:
         self.committed: list[list[str]] = []
 
     def execute_write(self, work, groups, registry):  # type: ignore[no-untyped-def]
-        from kg.neo4j.loader import TransactionTooLarge, _Outcome
+        from kg.neo4j.transactions import Outcome, TransactionTooLarge
 
         if len(groups) > self.limit:
             raise TransactionTooLarge("more than the limit (db.memory.transaction.max)")
         self.committed.append([g.article.id for g in groups])
-        outcome = _Outcome()
+        outcome = Outcome()
         outcome.summary.articles_created = len(groups)
         return outcome
 
@@ -408,7 +408,9 @@ class _MemoryBoundSession:
 @pytest.mark.parametrize(("articles", "limit", "committed"), [(8, 3, [2, 2, 2, 2]), (5, 2, [2, 1, 2]), (4, 4, [4]), (3, 0, [])])
 def test_a_batch_refused_for_memory_is_split_until_it_fits(articles: int, limit: int, committed: list[int]) -> None:
     from kg.document import ArticleRecord
-    from kg.neo4j.loader import ArticleGroup, Batcher, EntityRegistry, GraphLoader, LoadSummary
+    from kg.neo4j.batching import ArticleGroup, Batcher
+    from kg.neo4j.entity_registry import EntityRegistry
+    from kg.neo4j.loader import GraphLoader, LoadSummary
 
     problems: list[str] = []
     loader = GraphLoader(driver=None, database="neo4j", on_problem=lambda p: problems.append(str(p)))  # type: ignore[arg-type]
@@ -437,7 +439,7 @@ def test_a_batch_refused_for_memory_is_split_until_it_fits(articles: int, limit:
 def test_out_of_memory_errors_are_recognised(code: str, message: str, expected: bool) -> None:
     from neo4j.exceptions import Neo4jError
 
-    from kg.neo4j.loader import is_out_of_memory
+    from kg.neo4j.transactions import is_out_of_memory
 
     error = Neo4jError._hydrate_neo4j(code=code, message=message) if hasattr(Neo4jError, "_hydrate_neo4j") else Neo4jError(message)
     if not hasattr(Neo4jError, "_hydrate_neo4j"):

@@ -148,6 +148,7 @@ def check(
     database: Annotated[str | None, typer.Option("--database", help="Database; default NEO4J_DATABASE or neo4j.")] = None,
 ) -> None:
     """Prove that the Neo4j every kg command would use answers (the password comes from NEO4J_PASSWORD)."""
+    from kg.neo4j.admin import server_version
     from kg.neo4j.connection import Neo4jUnavailable, open_driver, resolve_settings
 
     settings = resolve_settings(uri=uri, user=user, database=database)
@@ -156,14 +157,9 @@ def check(
     except Neo4jUnavailable as exc:
         _fail(exc)
     try:
-        records, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition",
-            database_=settings.database,
-        )
+        version = server_version(driver, settings.database)
     finally:
         driver.close()
-    row = records[0] if records else None
-    version = f"Neo4j {row['version']} {row['edition']}" if row else "Neo4j"
     typer.echo(f"{version} answers at {settings.uri} (user {settings.user!r}, database {settings.database!r}).")
 
 

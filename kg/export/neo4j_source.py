@@ -1,69 +1,20 @@
 """Read the whole graph out of Neo4j into the export :class:`~kg.export.model.Graph`.
 
-This module holds the only Cypher of the analyst surface outside ``queries/``: seven fixed read
-statements (no parameters needed, nothing built from input), run in one read-only transaction so
-the export is a consistent snapshot even while a load is running.
+The seven fixed read statements live in :mod:`kg.export.cypher`; they run in one read-only
+transaction so the export is a consistent snapshot even while a load is running.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
+from kg.export.cypher import READ_ALIAS_LINKS, READ_ARTICLES, READ_CLAIMS, READ_CLUSTERS, READ_ENTITIES, READ_MENTIONS, READ_REPORTS
 from kg.export.model import AliasLink, Article, Claim, ClaimCluster, Entity, Graph, Mention, Report
+from kg.neo4j.session import quiet_session
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction
-
-READ_ENTITIES: Final = """
-MATCH (e:Entity)
-RETURN e.id AS id, e.type AS type, e.name AS name, coalesce(e.aliases, []) AS aliases, e.kind AS kind
-ORDER BY id
-"""
-
-READ_ARTICLES: Final = """
-MATCH (a:Article)
-RETURN a.id AS id, a.title AS title, a.published AS published, a.source AS source, a.url AS url,
-       a.author AS author, a.path AS path, a.content_hash AS content_hash,
-       a.outlet AS outlet, a.body_hash AS body_hash
-ORDER BY published, id
-"""
-
-READ_MENTIONS: Final = """
-MATCH (a:Article)-[m:MENTIONS]->(e:Entity)
-RETURN a.id AS article, e.id AS entity, m.count AS count, m.spans AS spans, m.texts AS texts, m.sentences AS sentences
-ORDER BY article, entity
-"""
-
-READ_CLAIMS: Final = """
-MATCH (c:Claim)
-OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
-OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
-RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object, c.status AS status, c.role AS role
-ORDER BY id
-"""
-
-READ_REPORTS: Final = """
-MATCH (ev:Evidence)-[:SUPPORTS]->(c:Claim)
-MATCH (ev)-[:IN]->(a:Article)
-RETURN c.id AS claim, a.id AS article, properties(ev) AS props
-ORDER BY claim, article, props.start
-"""
-
-#: ``kg resolve``'s alias links (none before it ran).
-READ_ALIAS_LINKS: Final = """
-MATCH (s:Entity)-[r:ALIAS_OF]->(t:Entity)
-RETURN s.id AS alias, t.id AS canonical, r.rule AS rule, r.evidence AS evidence, coalesce(r.articles, []) AS articles
-ORDER BY alias, canonical
-"""
-
-#: ``kg resolve``'s claim clusters with their members.
-READ_CLUSTERS: Final = """
-MATCH (k:ClaimCluster)<-[r:IN_CLUSTER]-(c:Claim)
-WITH k, r, c ORDER BY c.id
-RETURN k.id AS id, k.type AS type, k.key AS key, k.rule AS rule, collect(c.id) AS members, collect(r.score) AS scores
-ORDER BY id
-"""
 
 _REPORT_FIELDS = frozenset({"id", "sentence", "start", "end", "confidence", "text", "rule", "statement", "cue", "source_text", "direct", "about"})
 
@@ -141,6 +92,6 @@ def _read(tx: ManagedTransaction, tick: Callable[[], None] | None = None) -> Gra
 def graph_from_neo4j(driver: Driver, database: str, *, tick: Callable[[], None] | None = None) -> Graph:
     """Snapshot the database's graph (one read transaction) as a settled :class:`Graph`;
     ``tick`` is called once per row read (for progress)."""
-    with driver.session(database=database, notifications_min_severity="OFF") as session:
+    with quiet_session(driver, database) as session:
         graph = session.execute_read(_read, tick)
     return graph.settle()

@@ -8,27 +8,18 @@ and otherwise the server that ``kg neo4j start`` manages for this user.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from kg.neo4j import admin_cypher
+from kg.neo4j.instances import managed_settings
+from kg.neo4j.settings import DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Neo4jSettings
 
 if TYPE_CHECKING:
     from neo4j import Driver
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-DEFAULT_USER = "neo4j"
-DEFAULT_DATABASE = "neo4j"
+__all__ = ["DEFAULT_DATABASE", "DEFAULT_URI", "DEFAULT_USER", "HINT", "Neo4jSettings", "Neo4jUnavailable", "open_driver", "resolve_settings", "uri_problem"]
+
 HINT = "start one with `kg neo4j start` (needs Java 17/21) or `docker compose up -d`, or set NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD"
-
-
-@dataclass(frozen=True, slots=True)
-class Neo4jSettings:
-    uri: str
-    user: str
-    password: str
-    database: str = DEFAULT_DATABASE
-
-    def __repr__(self) -> str:  # never print the password
-        return f"Neo4jSettings(uri={self.uri!r}, user={self.user!r}, database={self.database!r})"
 
 
 class Neo4jUnavailable(RuntimeError):
@@ -48,8 +39,6 @@ def resolve_settings(
     password = password if password is not None else env.get("NEO4J_PASSWORD")
     database = database or env.get("NEO4J_DATABASE")
     if not uri:
-        from kg.neo4j.server import managed_settings
-
         managed = managed_settings()
         if managed is not None:
             return Neo4jSettings(
@@ -119,7 +108,7 @@ def open_driver(settings: Neo4jSettings) -> Driver:
         raise Neo4jUnavailable(f"invalid Neo4j URI {settings.uri!r}: {exc}") from None
     try:
         driver.verify_connectivity()
-        driver.execute_query("RETURN 1", database_=settings.database)
+        driver.execute_query(admin_cypher.PING, database_=settings.database)
     except neo4j_errors.AuthError:
         driver.close()
         raise Neo4jUnavailable(

@@ -15,21 +15,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kg.neo4j.admin_cypher import FINGERPRINT_NODES, FINGERPRINT_RELATIONSHIPS
+
 if TYPE_CHECKING:
     from neo4j import Driver
 
 #: Properties that record when something was written, not what: not part of the fingerprint.
 IGNORED_PROPERTIES = frozenset({"loaded_at"})
-
-_NODES = """
-MATCH (n)
-RETURN labels(n) AS labels, properties(n) AS props
-"""
-_RELATIONSHIPS = """
-MATCH (a)-[r]->(b)
-RETURN type(r) AS type, properties(r) AS props, coalesce(a.id, a.name) AS start, coalesce(b.id, b.name) AS end
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
@@ -57,9 +49,9 @@ def _canonical(props: dict[str, Any]) -> str:
 def graph_fingerprint(driver: Driver, database: str) -> Fingerprint:
     """The fingerprint of everything in ``database`` (see the module docstring)."""
     with driver.session(database=database) as session:
-        nodes = sorted(json.dumps([sorted(r["labels"]), _canonical(r["props"])]) for r in session.run(_NODES))
+        nodes = sorted(json.dumps([sorted(r["labels"]), _canonical(r["props"])]) for r in session.run(FINGERPRINT_NODES))
         rels = sorted(
-            json.dumps([r["type"], str(r["start"]), str(r["end"]), _canonical(r["props"])]) for r in session.run(_RELATIONSHIPS)
+            json.dumps([r["type"], str(r["start"]), str(r["end"]), _canonical(r["props"])]) for r in session.run(FINGERPRINT_RELATIONSHIPS)
         )
     digest = hashlib.sha256()
     for line in (*nodes, "--", *rels):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.extract.lexicon import Lexicon, ModelFamily, load_lexicon
 from kg.extract.naming import entity_id, name_key
+from kg.neo4j.session import quiet_session, read_rows, run_counters
 from kg.resolve import cypher
 from kg.resolve.data import ResolutionData, load_resolution_data
 from kg.resolve.entities import (
@@ -39,7 +40,7 @@ from kg.resolve.entities import (
 from kg.resolve.statements import FeatureExtractor, Statement, StatementFeatures, group_statements, settings_version
 
 if TYPE_CHECKING:
-    from neo4j import Driver, ManagedTransaction, Session
+    from neo4j import Driver, Session
 
 SAID_RULE = "paraphrase"
 FACT_RULE = "same-fact-after-aliases"
@@ -183,7 +184,7 @@ class GraphResolver:
         """Remove the whole resolution layer (the loaded articles, entities and claims stay)."""
         with self._session() as session:
             for statement in (cypher.CLEAR_ALIAS_LINKS, cypher.CLEAR_CLUSTERS, cypher.CLEAR_FAMILIES, cypher.CLEAR_MODEL_FAMILY_PROPERTY, cypher.CLEAR_GAZETTEER_DEVELOPERS):
-                session.execute_write(lambda tx, s=statement: tx.run(s).consume())
+                session.execute_write(run_counters, statement)
 
     def alias_links(self) -> list[dict[str, Any]]:
         """The ALIAS_OF links in the graph, with names, rule and evidence."""
@@ -364,7 +365,7 @@ class GraphResolver:
     # -- plumbing ----------------------------------------------------------------------------------
 
     def _session(self) -> Session:
-        return self.driver.session(database=self.database, notifications_min_severity="OFF")
+        return quiet_session(self.driver, self.database)
 
     def _read(self, statement: str, **params: Any) -> list[dict[str, Any]]:
         with self._session() as session:
@@ -372,11 +373,8 @@ class GraphResolver:
 
     @staticmethod
     def _run_read(session: Session, statement: str, **params: Any) -> list[dict[str, Any]]:
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(statement, **params)]
-
-        return session.execute_read(work)
+        return session.execute_read(read_rows, statement, **params)
 
     @staticmethod
     def _run_write(session: Session, statement: str, **params: Any) -> None:
-        session.execute_write(lambda tx: tx.run(statement, **params).consume())
+        session.execute_write(run_counters, statement, **params)
