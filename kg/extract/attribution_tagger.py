@@ -40,6 +40,7 @@ from thinc.api import Config
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.attribution import Attribution
+from kg.extract.component import read_files, write_files
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, doc_text
 from kg.resources import pipelines_dir
@@ -50,6 +51,7 @@ RULE = "tagger"
 ORPHAN_RULE = "tagger-sentence"  # a tagged cue with the rest of its sentence as content
 DEFAULT_MODEL = "attribution/model"
 COMPONENT_DIR = "attribution"
+MODEL_DIR = "model"  # the weights, under the component's folder of a saved pipeline
 _OPEN_QUOTES = frozenset("“\"«‘'")
 _CLOSE_QUOTES = frozenset("”\"»’'")
 
@@ -91,6 +93,7 @@ class AttributionTagger:
         self.orphan_cues = orphan_cues
         self.model_dir: Path | None = None
         self._ner: Any = None
+        self._model_files: dict[str, bytes] = {}
         self.configure(enabled=enabled, model=model, combine=combine)
 
     def configure(
@@ -118,6 +121,21 @@ class AttributionTagger:
                 self.enabled = False
                 return
             self._ner = load_component(self.nlp, self.model_dir)
+            self._model_files = read_files(self.model_dir, ("config.cfg", "meta.json"))
+
+    # -- serialization: the loaded weights (when enabled) under ``model/`` -----------------------
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self._ner is not None:
+            write_files(path / MODEL_DIR, self._model_files)
+            self._ner.to_disk(path / MODEL_DIR / COMPONENT_DIR, exclude=["vocab"])
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> AttributionTagger:
+        saved = Path(path) / MODEL_DIR
+        if (saved / "config.cfg").is_file():
+            self.configure(model=saved)
+        return self
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -162,6 +180,8 @@ class AttributionTagger:
 
 @Language.factory(
     "newskg_attribution_tagger_v1",
+    assigns=["doc._.newskg_attribution_tags"],
+    requires=["doc.tensor"],
     default_config={"enabled": False, "model": DEFAULT_MODEL, "combine": "union", "orphan_cues": False, "batch_size": 32},
 )
 def make_attribution_tagger(

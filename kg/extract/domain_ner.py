@@ -31,6 +31,8 @@ from spacy.util import minibatch
 
 from kg.resources import pipelines_dir
 
+MODEL_DIR = "model"  # the trained recognizer, under the component's folder
+
 if not Doc.has_extension("newskg_ner_scores"):
     Doc.set_extension("newskg_ner_scores", default=None)
 
@@ -46,15 +48,29 @@ class DomainNER:
         path = Path(model)
         if not path.is_absolute():
             path = pipelines_dir() / path
+        self.nlp = nlp
+        self.scored = scored
+        self.batch_size = batch_size
+        self._load(path)
+
+    # -- serialization: the trained recognizer (its own small pipeline) under ``model/`` ---------
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        self.trained.to_disk(Path(path) / MODEL_DIR)
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> DomainNER:
+        self._load(Path(path) / MODEL_DIR)
+        return self
+
+    def _load(self, path: Path) -> None:
         try:
             trained = spacy.load(path)
         except OSError as exc:
             raise ModelLoadError(f"cannot load the NER model at {path}: {exc}") from None
+        self.trained = trained
         self.ner = trained.get_pipe("ner")
-        self.scored = scored
-        self.batch_size = batch_size
         for label in self.ner.labels:
-            nlp.vocab.strings.add(label)
+            self.nlp.vocab.strings.add(label)
         # every move by its score column (``move_names`` leaves out the internal label-less "U-")
         names = [self.ner.moves.get_class_name(i) for i in range(self.ner.moves.n_moves)]
         self._names = names
@@ -143,6 +159,10 @@ class DomainNER:
         return states, probs
 
 
-@Language.factory("newskg_ner_v1", default_config={"model": "ner/model", "scored": True, "batch_size": 32})
+@Language.factory(
+    "newskg_ner_v1",
+    assigns=["doc.ents", "doc.spans", "doc._.newskg_ner_scores"],
+    default_config={"model": "ner/model", "scored": True, "batch_size": 32},
+)
 def make_domain_ner(nlp: Language, name: str, model: str, scored: bool, batch_size: int) -> DomainNER:
     return DomainNER(nlp, model, scored, batch_size)

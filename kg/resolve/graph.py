@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kg.extract.lexicon import Lexicon, ModelFamily, load_lexicon
 from kg.extract.naming import entity_id, name_key
 from kg.resolve import cypher
-from kg.resolve.data import ResolutionData, load_resolution_data
+from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.resolve.entities import (
     AliasLink,
     Affiliation,

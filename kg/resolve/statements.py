@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kg.extract.naming import entity_id
-from kg.resolve.data import ResolutionData, StatementSettings
+from kg.extract.resolution_data import ResolutionData, StatementSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -19,7 +19,7 @@ from kg.extract.lexicon import load_lexicon
 from kg.ingest import ingest
 from kg.neo4j.loader import GraphLoader
 from kg.neo4j.server import empty_database
-from kg.resolve.data import ResolutionData, load_resolution_data
+from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.resolve.graph import GraphResolver, ResolveSummary
 from kg.resolve.statements import FeatureExtractor
 
