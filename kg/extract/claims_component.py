@@ -167,7 +167,7 @@ class ClaimFinder(DocByDoc):
 @Language.factory(
     "newskg_claims_v1",
     assigns=["doc._.newskg_claims"],
-    requires=["doc.ents", "doc.sents", "token.dep", "token.pos", "token.lemma"],
+    requires=["doc.ents", "doc.sents", "token.dep", "token.tag", "token.lemma"],
     default_config={
         "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
         "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
