@@ -29,18 +29,17 @@ import json
 import unicodedata
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 from thinc.api import Config
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.attribution import Attribution
-from kg.extract.component import read_files, write_files
+from kg.extract.component import InBatches, read_files, write_files
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, doc_text
 from kg.resources import pipelines_dir
@@ -80,7 +79,7 @@ if not Doc.has_extension("newskg_attribution_tags"):
 
 
 # -- the component ----------------------------------------------------------------------------
-class AttributionTagger:
+class AttributionTagger(InBatches):
     def __init__(
         self, nlp: Language, name: str, *, enabled: bool, model: str | None, combine: str, orphan_cues: bool = False, batch_size: int = 32
     ) -> None:
@@ -131,27 +130,23 @@ class AttributionTagger:
             self._ner.to_disk(path / MODEL_DIR / COMPONENT_DIR, exclude=["vocab"])
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> AttributionTagger:
+        # weights saved with the pipeline were checked against its tok2vec when it was built: load
+        # them whatever the pipeline is now called (``spacy train`` renames it "pipeline")
         saved = Path(path) / MODEL_DIR
         if (saved / "config.cfg").is_file():
-            self.configure(model=saved)
+            self.model_dir, self.enabled = saved, True
+            self._ner = load_component(self.nlp, saved)
+            self._model_files = read_files(saved, ("config.cfg", "meta.json"))
         return self
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(self._ner.labels) if self._ner is not None else ()
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process_batch(self, docs: list[Doc]) -> list[Doc]:
         if self.enabled:
-            self._tag([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        if not self.enabled:
-            yield from docs
-            return
-        for batch in minibatch(docs, size=batch_size or self.batch_size):
-            self._tag(batch)
-            yield from batch
+            self._tag(docs)
+        return docs
 
     def _tag(self, docs: list[Doc]) -> None:
         # The model reads doc.tensor, set by the base tok2vec: a doc without one (tok2vec

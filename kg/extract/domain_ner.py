@@ -19,7 +19,7 @@ confidence``. ``scored = false`` uses spaCy's own C greedy loop and gives every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy
@@ -27,8 +27,8 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 
+from kg.extract.component import InBatches
 from kg.resources import pipelines_dir
 
 MODEL_DIR = "model"  # the trained recognizer, under the component's folder
@@ -41,7 +41,7 @@ class ModelLoadError(RuntimeError):
     """The trained NER model cannot be loaded."""
 
 
-class DomainNER:
+class DomainNER(InBatches):
     """Run the trained recognizer greedily; set ``doc.ents`` and per-entity confidences."""
 
     def __init__(self, nlp: Language, model: str, scored: bool, batch_size: int) -> None:
@@ -86,14 +86,7 @@ class DomainNER:
     def labels(self) -> tuple[str, ...]:
         return tuple(self.ner.labels)
 
-    def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size or self.batch_size):
-            yield from self._process(list(batch))
-
-    def _process(self, docs: list[Doc]) -> list[Doc]:
+    def process_batch(self, docs: list[Doc]) -> list[Doc]:
         if not any(len(doc) for doc in docs):
             for doc in docs:
                 doc._.newskg_ner_scores = {}
