@@ -51,6 +51,9 @@ def test_the_training_config_sources_every_component_frozen(saved: Path, nlp: La
     assert "senter" not in config["training"]["annotating_components"]  # disabled in the base model
 
 
+# spacy train names its output "pipeline": the tagger's check of the base model's name warns while
+# the component is built, then from_disk loads the weights saved with the pipeline (asserted below)
+@pytest.mark.filterwarnings("ignore:attribution tagger off")
 def test_a_new_component_is_trained_by_config_on_the_whole_pipeline(saved: Path, tmp_path: Path) -> None:
     assert main([str(saved), str(tmp_path / "train.cfg")]) == 0
     config = training_config(saved)
@@ -75,3 +78,4 @@ def test_a_new_component_is_trained_by_config_on_the_whole_pipeline(saved: Path,
     assert result.pipe_names[-1] == "textcat" and "newskg_claims" in result.pipe_names
     doc = result("Velora Systems released Quill 3 on Tuesday.")
     assert set(doc.cats) == {"RELEASE", "OTHER"} and doc._.newskg_claims is not None
+    assert result.get_pipe("newskg_attribution_tagger").enabled and doc._.newskg_attribution_tags is not None
