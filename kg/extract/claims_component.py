@@ -7,7 +7,7 @@ processes; turning them into graph records with entity ids happens in :mod:`kg.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,9 +16,11 @@ from spacy.tokens import Doc
 
 from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions, refine_attributions
-from kg.extract.attribution_tagger import combine_with_rules
-from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.attribution_tagger import AttributionTagger, combine_with_rules
+from kg.extract.component import DocByDoc, read_tree, write_files
+from kg.extract.lexicon import LEXICON_FILES, Lexicon, lexicon_from_files, load_lexicon
 from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
+from kg.extract.resolution_data import RESOLUTION_FILES, ResolutionData, load_resolution_data, resolution_data_from_files
 from kg.extract.releases import (
     Derivation,
     Development,
@@ -32,6 +34,9 @@ from kg.extract.releases import (
 )
 from kg.extract.spans import ref
 from kg.resources import pipelines_dir
+
+DATA_DIR = "data"  # the lexicon and naming data files, under the component's folder
+CLASSIFIER_FILE = "relations.json"
 
 #: Confidence change from the curated developer map (pipelines/gazetteers/models.yml): the
 #: organization is the model family's known developer (+), it is not (-), unknown family (0).
@@ -51,10 +56,15 @@ if not Doc.has_extension("newskg_claims"):
     Doc.set_extension("newskg_claims", default=None)
 
 
-class ClaimFinder:
+class ClaimFinder(DocByDoc):
+    """Finds the claims of a doc. Holds the data the whole extraction step reads: the lexicon, the
+    naming data (:class:`~kg.extract.resolution_data.ResolutionData`, used by the record builder),
+    each rule's confidence and the relation classifier; ``to_disk``/``from_disk`` write and read them."""
+
     def __init__(
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
         classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
+        confidence: Mapping[str, float] | None = None, resolution: ResolutionData | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -63,14 +73,30 @@ class ClaimFinder:
         self.classifier = classifier
         self.classifier_threshold = classifier_threshold
         self.said_refine = said_refine
+        #: each rule's confidence (config ``[components.newskg_claims.confidence]``)
+        self.rule_confidence: dict[str, float] = dict(confidence or {})
+        self.resolution = resolution if resolution is not None else load_resolution_data()
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
+    # -- serialization: the data files and the classifier's weights ---------------------------
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        from kg.extract.relation_classifier import save
+
+        path = Path(path)
+        write_files(path / DATA_DIR, {**self.lexicon.files, **self.resolution.files})
+        if self.classifier is not None:
+            save(self.classifier, path / CLASSIFIER_FILE, {})
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> ClaimFinder:
+        path = Path(path)
+        files = read_tree(path / DATA_DIR)
+        self.lexicon = lexicon_from_files({k: v for k, v in files.items() if k in LEXICON_FILES})
+        self.resolution = resolution_data_from_files({k: v for k, v in files.items() if k in RESOLUTION_FILES})
+        self.classifier = RelationClassifier.load(path / CLASSIFIER_FILE) if (path / CLASSIFIER_FILE).is_file() else None
+        return self
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
@@ -108,7 +134,7 @@ class ClaimFinder:
         """Drop releases and developments of a base model by a third party that derived or hosts
         it, set each claim's confidence (rule confidence moved by the developer map) and keep
         those at or above ``min_confidence``."""
-        rule_confidence = dict((self.nlp.meta.get("newskg", {}).get("confidence", {}) if self.nlp is not None else {}))
+        rule_confidence = self.rule_confidence
         bases = {d.base.start for d in derivations}
 
         def scored(claim):  # type: ignore[no-untyped-def]
@@ -129,7 +155,9 @@ class ClaimFinder:
         # Then only the statements fit for a who-said-what graph (kg.extract.attribution.
         # refine_attributions: speech cue, speaker, clause content); with `said_refine` off, all
         # of them, their content spans in the same form.
-        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon)
+        tagger = next((proc for _, proc in self.nlp.pipeline if isinstance(proc, AttributionTagger)), None) if self.nlp is not None else None
+        settings = {"combine": tagger.combine, "orphan_cues": tagger.orphan_cues} if tagger is not None else {}
+        found = combine_with_rules(doc, find_attributions(doc, self.lexicon), self.lexicon, **settings)
         return refine_attributions(doc, found, self.lexicon, keep_all=not self.said_refine)
 
     def set_annotations(self, doc: Doc, claims: DocClaims) -> None:
@@ -138,14 +166,16 @@ class ClaimFinder:
 
 @Language.factory(
     "newskg_claims_v1",
+    assigns=["doc._.newskg_claims"],
+    requires=["doc.ents", "doc.sents", "token.dep", "token.tag", "token.lemma"],
     default_config={
         "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
-        "classifier": None, "classifier_threshold": 0.9, "said_refine": True,
+        "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
     },
 )
 def make_claim_finder(
     nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
-    classifier_threshold: float, said_refine: bool,
+    classifier_threshold: float, said_refine: bool, confidence: dict[str, float],
 ) -> ClaimFinder:
     model = None
     if classifier:
@@ -153,4 +183,6 @@ def make_claim_finder(
         if not path.is_file():
             raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
         model = load_classifier(str(path))
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine)
+    return ClaimFinder(
+        load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence, load_resolution_data(lexicon_dir)
+    )

@@ -19,7 +19,7 @@ confidence``. ``scored = false`` uses spaCy's own C greedy loop and gives every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy
@@ -27,9 +27,11 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 
+from kg.extract.component import InBatches
 from kg.resources import pipelines_dir
+
+MODEL_DIR = "model"  # the trained recognizer, under the component's folder
 
 if not Doc.has_extension("newskg_ner_scores"):
     Doc.set_extension("newskg_ner_scores", default=None)
@@ -39,22 +41,36 @@ class ModelLoadError(RuntimeError):
     """The trained NER model cannot be loaded."""
 
 
-class DomainNER:
+class DomainNER(InBatches):
     """Run the trained recognizer greedily; set ``doc.ents`` and per-entity confidences."""
 
     def __init__(self, nlp: Language, model: str, scored: bool, batch_size: int) -> None:
         path = Path(model)
         if not path.is_absolute():
             path = pipelines_dir() / path
+        self.nlp = nlp
+        self.scored = scored
+        self.batch_size = batch_size
+        self._load(path)
+
+    # -- serialization: the trained recognizer (its own small pipeline) under ``model/`` ---------
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        self.trained.to_disk(Path(path) / MODEL_DIR)
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> DomainNER:
+        self._load(Path(path) / MODEL_DIR)
+        return self
+
+    def _load(self, path: Path) -> None:
         try:
             trained = spacy.load(path)
         except OSError as exc:
             raise ModelLoadError(f"cannot load the NER model at {path}: {exc}") from None
+        self.trained = trained
         self.ner = trained.get_pipe("ner")
-        self.scored = scored
-        self.batch_size = batch_size
         for label in self.ner.labels:
-            nlp.vocab.strings.add(label)
+            self.nlp.vocab.strings.add(label)
         # every move by its score column (``move_names`` leaves out the internal label-less "U-")
         names = [self.ner.moves.get_class_name(i) for i in range(self.ner.moves.n_moves)]
         self._names = names
@@ -70,14 +86,7 @@ class DomainNER:
     def labels(self) -> tuple[str, ...]:
         return tuple(self.ner.labels)
 
-    def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size or self.batch_size):
-            yield from self._process(list(batch))
-
-    def _process(self, docs: list[Doc]) -> list[Doc]:
+    def process_batch(self, docs: list[Doc]) -> list[Doc]:
         if not any(len(doc) for doc in docs):
             for doc in docs:
                 doc._.newskg_ner_scores = {}
@@ -143,6 +152,10 @@ class DomainNER:
         return states, probs
 
 
-@Language.factory("newskg_ner_v1", default_config={"model": "ner/model", "scored": True, "batch_size": 32})
+@Language.factory(
+    "newskg_ner_v1",
+    assigns=["doc.ents", "doc.spans", "doc._.newskg_ner_scores"],
+    default_config={"model": "ner/model", "scored": True, "batch_size": 32},
+)
 def make_domain_ner(nlp: Language, name: str, model: str, scored: bool, batch_size: int) -> DomainNER:
     return DomainNER(nlp, model, scored, batch_size)

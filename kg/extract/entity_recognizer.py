@@ -28,17 +28,17 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.lexicon import Lexicon, compile_alternation, load_lexicon
+from kg.extract.component import DocByDoc, read_tree, write_files
+from kg.extract.lexicon import Lexicon, compile_alternation, lexicon_from_files, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
-from kg.resources import pipelines_dir
-from kg.resolve.names import ACRONYM_AFTER_NAME, acronym_of
+from kg.extract.names import ACRONYM_AFTER_NAME, acronym_of
 
 ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
 NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "MODEL": "Model"}
@@ -63,6 +63,7 @@ ORG_SUFFIXES = frozenset({
 #: Organization words of general news; the AI-news ones ("AI", "Labs", "Research") also end Discord
 #: server and team names, so only these make a base-model name an organization on their own.
 GENERAL_ORG_SUFFIXES = ORG_SUFFIXES - {"AI", "Lab", "Labs", "Research", "Intelligence", "Computing"}
+DATA_DIR = "data"  # the lexicon's files, under the component's folder
 
 
 class EntityCandidate(NamedTuple):
@@ -80,8 +81,11 @@ if not Doc.has_extension("newskg_entity_meta"):
     Doc.set_extension("newskg_entity_meta", default=None)
 
 
-class EntityRecognizer:
-    """Relabel and complete ``doc.ents`` with newskg's four entity types."""
+class EntityRecognizer(DocByDoc):
+    """Relabel and complete ``doc.ents`` with newskg's four entity types.
+
+    Its data, the lexicon (gazetteers, model-name grammar, exclusions, results-table lines), is
+    written by ``to_disk`` as its YAML files under ``data/`` and read back by ``from_disk``."""
 
     def __init__(
         self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD, heading_threshold: float = DEFAULT_HEADING_THRESHOLD, person_threshold: float | None = None
@@ -112,9 +116,15 @@ class EntityRecognizer:
         self.set_annotations(doc, self.detect_all(doc))
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        write_files(Path(path) / DATA_DIR, self.lexicon.files)
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> EntityRecognizer:
+        self.lexicon = lexicon_from_files(read_tree(Path(path) / DATA_DIR))
+        self.grammar = ModelNameGrammar(self.lexicon)
+        for derived in ("org_regex", "not_model_regex", "people_regex", "results_line_regexes"):
+            self.__dict__.pop(derived, None)  # compiled from the old lexicon
+        return self
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
@@ -247,8 +257,7 @@ class EntityRecognizer:
 
     @cached_property
     def people_regex(self) -> re.Pattern[str] | None:
-        path = pipelines_dir() / "gazetteers" / "people.yml"
-        names = [str(n) for n in (yaml.safe_load(path.read_text(encoding="utf-8")) or [])] if path.is_file() else []
+        names = list(self.lexicon.people)
         return re.compile(rf"(?<![\w@])(?:{compile_alternation(names)})(?![\w])") if names else None
 
     def _people(self, text: str) -> Iterator[EntityCandidate]:
@@ -482,7 +491,10 @@ def _overlaps_any(cand: EntityCandidate, others: list[EntityCandidate]) -> bool:
 
 
 @Language.factory(
-    "newskg_entities_v1", default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD, "person_threshold": None}
+    "newskg_entities_v1",
+    assigns=["doc.ents", "doc.spans", "doc._.newskg_entity_meta"],
+    requires=["doc.ents", "doc._.newskg_ner_scores", "token.tag"],
+    default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD, "person_threshold": None}
 )
 def make_entity_recognizer(
     nlp: Language, name: str, lexicon_dir: str | None, threshold: float, heading_threshold: float, person_threshold: float | None

@@ -25,10 +25,10 @@ from kg.extract.budget import ArticleTimeout, seconds_for, time_budget
 from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.naming import clean_surface, entity_id, model_entity_id, name_key, strip_corporate_suffix
-from kg.extract.pipeline import rule_confidence
+from kg.extract.pipeline import claim_finder
 from kg.extract.spans import CharSpan, EntityRef, doc_text
-from kg.resolve.data import ResolutionData, load_resolution_data
-from kg.resolve.names import find_learned_aliases, product_name
+from kg.extract.resolution_data import ResolutionData, load_resolution_data
+from kg.extract.names import find_learned_aliases, product_name
 
 DEFAULT_BATCH_SIZE = 32
 #: An article of more than this many tokens (estimated: words plus punctuation marks) is parsed
@@ -91,8 +91,7 @@ def extract_articles(
     in sections. ``n_process`` is accepted for compatibility and ignored: use
     :class:`kg.distributed.ProcessExecutor` for parallel extraction.
     """
-    lexicon_dir = _lexicon_dir(nlp)
-    builder = RecordBuilder(load_lexicon(lexicon_dir), rule_confidence(nlp), load_resolution_data(lexicon_dir))
+    builder = RecordBuilder.for_pipeline(nlp)
     for batch, tokens in _batches(articles, batch_size):
         if len(batch) == 1 and tokens > SECTION_TOKENS:
             yield _guarded(lambda: _extract_sectioned(nlp, builder, batch[0], tokens), batch[0])
@@ -239,14 +238,6 @@ def extract_text(nlp: Language, text: str, **metadata: str | None) -> ArticleRes
     return result
 
 
-def _lexicon_dir(nlp: Language) -> str | None:
-    for name in nlp.pipe_names:
-        config = nlp.get_pipe_config(name)
-        if "lexicon_dir" in config:
-            return config["lexicon_dir"]
-    return None
-
-
 class RecordBuilder:
     """Names entities and turns one parsed doc into records."""
 
@@ -254,6 +245,15 @@ class RecordBuilder:
         self.lexicon = lexicon
         self.confidence = confidence
         self.resolution = resolution or load_resolution_data()
+
+    @classmethod
+    def for_pipeline(cls, nlp: Language) -> RecordBuilder:
+        """The builder for ``nlp``'s output: the data its claims component holds (the lexicon, the
+        naming data, each rule's confidence), so a pipeline saved and loaded again names the same."""
+        finder = claim_finder(nlp)
+        if finder is None:
+            return cls(load_lexicon(), {}, load_resolution_data())
+        return cls(finder.lexicon, dict(finder.rule_confidence), finder.resolution)
 
     def build(self, doc: Doc, article: Article) -> ArticleResult:
         result = ArticleResult(article)

@@ -8,6 +8,7 @@ into typed, immutable objects; components receive the directory in their config.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -15,13 +16,26 @@ from typing import Any
 
 import yaml
 
+from kg.extract.component import read_files
 from kg.resources import pipelines_dir
 
 
-def _load_yaml(base: Path, relative: str) -> Any:
-    path = base / relative
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+#: The data files a lexicon is read from, relative to its directory (the last three are optional).
+LEXICON_FILES = (
+    "gazetteers/organizations.yml", "gazetteers/models.yml", "gazetteers/not_entities.yml", "lexicons/model_names.yml",
+    "lexicons/release_verbs.yml", "lexicons/reporting_verbs.yml", "lexicons/roles.yml", "lexicons/anaphors.yml",
+    "lexicons/results_tables.yml", "gazetteers/people.yml",
+)
+
+
+class LexiconError(ValueError):
+    """A lexicon data file is missing."""
+
+
+def _load_yaml(files: Mapping[str, bytes], relative: str) -> Any:
+    if relative not in files:
+        raise LexiconError(f"lexicon data file {relative} is missing")
+    return yaml.safe_load(files[relative].decode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,9 @@ class Lexicon:
     nominal_anaphors: dict[str, frozenset[str]]
     org_alias_index: dict[str, str] = field(default_factory=dict)
     results_lines: tuple[str, ...] = ()  # regexes of results-table lines; named groups team*
+    people: tuple[str, ...] = ()  # well-known people of AI news (gazetteers/people.yml)
+    #: the bytes of the data files it was read from (what a component's ``to_disk`` writes)
+    files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def release_verbs(self) -> frozenset[str]:
@@ -153,6 +170,15 @@ def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """Load the lexicon from ``directory`` (default: the shipped ``pipelines/``)."""
     base = Path(directory) if directory else pipelines_dir()
+    try:
+        return lexicon_from_files(read_files(base, LEXICON_FILES))
+    except LexiconError as exc:
+        raise FileNotFoundError(f"{base}: {exc}") from None
+
+
+def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
+    """The lexicon of the data files ``files`` (relative path -> bytes, see :data:`LEXICON_FILES`)."""
+    base = files
     orgs_raw = _load_yaml(base, "gazetteers/organizations.yml")
     organizations = tuple(
         OrganizationEntry(name=o["name"], aliases=tuple(o.get("aliases") or ()), kind=o.get("kind")) for o in orgs_raw
@@ -182,11 +208,13 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
         nominal_anaphors={key: frozenset(v.lower() for v in values) for key, values in anaphors["nominals"].items()},
         org_alias_index=alias_index,
         results_lines=_results_lines(base),
+        people=tuple(str(n) for n in (_load_yaml(base, "gazetteers/people.yml") or [])) if "gazetteers/people.yml" in base else (),
+        files=dict(files),
     )
 
 
-def _results_lines(base: Path) -> tuple[str, ...]:
-    if not (base / "lexicons/results_tables.yml").is_file():
+def _results_lines(base: Mapping[str, bytes]) -> tuple[str, ...]:
+    if "lexicons/results_tables.yml" not in base:
         return ()
     tables = _load_yaml(base, "lexicons/results_tables.yml")
     return tuple(line.replace("{team}", tables["team"]) for line in tables["lines"].values())

@@ -8,21 +8,17 @@ sentence starts set earlier.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.component import DocByDoc
 
-class ParagraphBoundaries:
+
+class ParagraphBoundaries(DocByDoc):
     def __call__(self, doc: Doc) -> Doc:
         for i in self.detect(doc):
             doc[i].is_sent_start = True
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     @staticmethod
     def detect(doc: Doc) -> list[int]:
@@ -34,6 +30,6 @@ class ParagraphBoundaries:
         return starts
 
 
-@Language.factory("newskg_paragraphs_v1")
+@Language.factory("newskg_paragraphs_v1", assigns=["token.is_sent_start"])
 def make_paragraph_boundaries(nlp: Language, name: str) -> ParagraphBoundaries:
     return ParagraphBoundaries()

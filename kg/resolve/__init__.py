@@ -1,7 +1,7 @@
 """Cross-article resolution: one node per real-world entity, one fact per claim, counted sources.
 
-* :mod:`kg.resolve.data` loads the curated data (places, model aliases, vetoes, word lists);
-* :mod:`kg.resolve.names` finds aliases an article states, for the extractor's naming step;
+* the curated data (places, model aliases, vetoes, word lists) and the aliases an article states are
+  extraction-time knowledge: :mod:`kg.extract.resolution_data` and :mod:`kg.extract.names`; resolve imports them;
 * :mod:`kg.resolve.entities` and :mod:`kg.resolve.statements` decide cross-article merges;
 * :mod:`kg.resolve.graph` (``kg resolve``) writes them as a reversible layer on the loaded graph.
 

@@ -25,7 +25,7 @@ from kg.extract.lexicon import Lexicon, ModelFamily, load_lexicon
 from kg.extract.naming import entity_id, name_key
 from kg.neo4j.session import quiet_session, read_rows, run_counters
 from kg.resolve import cypher
-from kg.resolve.data import ResolutionData, load_resolution_data
+from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.resolve.entities import (
     AliasLink,
     Affiliation,

@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kg.extract.naming import entity_id
-from kg.resolve.data import ResolutionData, StatementSettings
+from kg.extract.resolution_data import ResolutionData, StatementSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -107,15 +107,9 @@ class FeatureExtractor:
     @classmethod
     def load(cls, lexicon: Lexicon, data: ResolutionData, model: str | None = None) -> FeatureExtractor:
         """The base model of ``pipelines/newskg.cfg`` without parser and NER (lemmas need POS tags only)."""
-        import os
+        from kg.extract.pipeline import load_base_model
 
-        import spacy
-
-        from kg.extract.pipeline import MODEL_ENV, load_config
-
-        base = model or os.environ.get(MODEL_ENV) or load_config()["nlp"]["base_model"]
-        nlp = spacy.load(base, exclude=["parser", "ner", "senter"])
-        return cls(nlp, lexicon, data)
+        return cls(load_base_model(model, exclude=["parser", "ner", "senter"]), lexicon, data)
 
     @cached_property
     def phrase_table(self) -> dict[tuple[str, ...], str]:

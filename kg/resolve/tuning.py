@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from kg.extract.lexicon import load_lexicon
-from kg.resolve.data import ResolutionData, StatementSettings, load_resolution_data
+from kg.extract.resolution_data import ResolutionData, StatementSettings, load_resolution_data
 from kg.resolve.statements import FeatureExtractor, StatementFeatures, similarity, veto
 
 Measure = Callable[[StatementFeatures, StatementFeatures, StatementSettings], float]

@@ -19,8 +19,8 @@ from kg.cli import app
 from kg.extract.lexicon import load_lexicon
 from kg.ingest import ingest
 from kg.neo4j.loader import GraphLoader
+from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.neo4j.admin import empty_database
-from kg.resolve.data import ResolutionData, load_resolution_data
 from kg.resolve.graph import GraphResolver, ResolveSummary
 from kg.resolve.statements import FeatureExtractor
 

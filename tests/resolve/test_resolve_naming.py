@@ -12,8 +12,8 @@ from kg.extract.extractor import RecordBuilder, extract_text
 from kg.extract.lexicon import load_lexicon
 from kg.extract.naming import model_entity_id, strip_corporate_suffix
 from kg.extract.pipeline import rule_confidence
-from kg.resolve.data import load_resolution_data
-from kg.resolve.names import acronym_of
+from kg.extract.resolution_data import load_resolution_data
+from kg.extract.names import acronym_of
 
 
 def ids_of(nlp: Language, text: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract.lexicon import load_lexicon
-from kg.resolve.data import load_resolution_data
+from kg.extract.resolution_data import load_resolution_data
 from kg.resolve.statements import FeatureExtractor, Statement, StatementFeatures, group_statements, similarity, veto
 from kg.resolve.tuning import evaluate, pair_features, read_pairs
 

@@ -1,4 +1,7 @@
-"""The resolution data files in ``pipelines/``, loaded once into typed, immutable objects.
+"""The naming data files in ``pipelines/``, loaded once into typed, immutable objects.
+
+Used at extraction time (the extractor's naming step: places, model aliases, corporate suffixes,
+product words, alias cues) and by cross-article resolution (:mod:`kg.resolve`, which imports it).
 
 What counts as the same entity or the same statement is domain knowledge that analysts review and
 correct (``pipelines/gazetteers/places.yml``, ``models_aliases.yml``, ``do_not_merge.yml`` and
@@ -7,19 +10,22 @@ correct (``pipelines/gazetteers/places.yml``, ``models_aliases.yml``, ``do_not_m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kg.extract.component import read_files
 from kg.resources import pipelines_dir
 
 PLACES_FILE = "gazetteers/places.yml"
 MODEL_ALIASES_FILE = "gazetteers/models_aliases.yml"
 DO_NOT_MERGE_FILE = "gazetteers/do_not_merge.yml"
 SETTINGS_FILE = "lexicons/resolution.yml"
+RESOLUTION_FILES = (PLACES_FILE, MODEL_ALIASES_FILE, DO_NOT_MERGE_FILE, SETTINGS_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,8 @@ class ResolutionData:
     blocked_entities: frozenset[frozenset[str]]
     blocked_statements: frozenset[frozenset[str]]
     statements: StatementSettings
+    #: the bytes of the data files it was read from (what a component's ``to_disk`` writes)
+    files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def canonical_place(self, surface: str) -> str | None:
         return self.places.get(surface) or self.places.get(surface.lower())
@@ -66,9 +74,10 @@ class ResolutionData:
         return frozenset((first, second)) in self.blocked_statements
 
 
-def _read(base: Path, relative: str) -> Any:
-    with (base / relative).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def _read(files: Mapping[str, bytes], relative: str) -> Any:
+    if relative not in files:
+        raise FileNotFoundError(f"resolution data file {relative} is missing")
+    return yaml.safe_load(files[relative].decode("utf-8"))
 
 
 def _alias_table(entries: list[dict[str, Any]]) -> dict[str, str]:
@@ -94,6 +103,15 @@ def _pairs(raw: list[list[str]] | None) -> frozenset[frozenset[str]]:
 def load_resolution_data(directory: str | None = None) -> ResolutionData:
     """Load the resolution data from ``directory`` (default: the shipped ``pipelines/``)."""
     base = Path(directory) if directory else pipelines_dir()
+    try:
+        return resolution_data_from_files(read_files(base, RESOLUTION_FILES))
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{base}: {exc}") from None
+
+
+def resolution_data_from_files(files: Mapping[str, bytes]) -> ResolutionData:
+    """The resolution data of the files ``files`` (relative path -> bytes, see :data:`RESOLUTION_FILES`)."""
+    base = files
     settings = _read(base, SETTINGS_FILE)
     blocked = _read(base, DO_NOT_MERGE_FILE) or {}
     cues = [(cue.lower(), rule) for rule, words in settings["learned_alias_cues"].items() for cue in words]
@@ -120,4 +138,5 @@ def load_resolution_data(directory: str | None = None) -> ResolutionData:
             threshold=float(stmt["threshold"]),
             min_shared=int(stmt["min_shared"]),
         ),
+        files=dict(files),
     )

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.naming import clean_surface
 from kg.extract.spans import doc_text
-from kg.resolve.data import ResolutionData
+from kg.extract.resolution_data import ResolutionData
 
 CharSpan = tuple[int, int]
 
