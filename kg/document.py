@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any, Literal
 
+from kg.schema import CLAIMS, ClaimType, EntityType, ReleaseStatus, qualifier_names, stored_entity_types
+
 FORMAT_NAME = "newskg-graph"
 FORMAT_VERSION = 1
 
-EntityType = Literal["Organization", "Person", "Model", "Place"]
-ClaimType = Literal["RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM"]
-ENTITY_TYPES: tuple[str, ...] = ("Organization", "Person", "Model", "Place")
-CLAIM_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM")
+#: The entity and claim types a document may hold (kg/schema.py; the loader rejects others).
+ENTITY_TYPES: tuple[str, ...] = tuple(str(t) for t in stored_entity_types())
+CLAIM_TYPES: tuple[str, ...] = tuple(str(t) for t in CLAIMS)
 
 
 @dataclass(slots=True)
@@ -52,7 +53,7 @@ class ArticleRecord:
 @dataclass(slots=True)
 class EntityRecord:
     id: str
-    type: str
+    type: EntityType
     name: str
     aliases: list[str] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
@@ -83,7 +84,7 @@ class ClaimRecord:
 
     id: str
     fact: str
-    type: str
+    type: ClaimType
     subject: str | None
     object: str | None
     article: str
@@ -93,11 +94,10 @@ class ClaimRecord:
     confidence: float
     evidence: str
     rule: str | None = None
-    # RELEASED
-    status: str | None = None
-    # AFFILIATED_WITH
+    # qualifiers (kg/schema.py): RELEASED's status, AFFILIATED_WITH's role
+    status: ReleaseStatus | None = None
     role: str | None = None
-    # SAID
+    # SAID's report fields (kg/schema.py SAID_FIELDS)
     statement: str | None = None
     cue: str | None = None
     source_text: str | None = None
@@ -107,7 +107,7 @@ class ClaimRecord:
     kind: Literal["claim"] = "claim"
 
 
-_OPTIONAL_CLAIM_FIELDS = frozenset({"rule", "status", "role", "statement", "cue", "source_text", "direct", "spans", "about"})
+_OPTIONAL_CLAIM_FIELDS = frozenset({"rule", *qualifier_names(), *(f for spec in CLAIMS.values() for f in spec.report_fields)})
 
 Record = Header | ArticleRecord | EntityRecord | MentionRecord | ClaimRecord
 _KINDS: dict[str, type] = {
@@ -117,6 +117,8 @@ _KINDS: dict[str, type] = {
     "mention": MentionRecord,
     "claim": ClaimRecord,
 }
+
+_TYPE_ENUMS: dict[type, type[EntityType] | type[ClaimType]] = {EntityRecord: EntityType, ClaimRecord: ClaimType}
 
 
 class DocumentError(ValueError):
@@ -164,8 +166,15 @@ def parse_line(line: str, line_no: int) -> Record:
     if cls is Header and isinstance(data.get("version"), int) and data["version"] > FORMAT_VERSION:
         raise DocumentError(line_no, f"format version {data['version']} is newer than this newskg reads ({FORMAT_VERSION})")
     known = set(cls.__dataclass_fields__)
+    values = {k: v for k, v in data.items() if k in known}
+    # Registry names as their enum members; an unknown type stays a string for the loader to report.
+    enum = _TYPE_ENUMS.get(cls)
+    if enum is not None and values.get("type") in enum._value2member_map_:
+        values["type"] = enum(values["type"])
+    if cls is ClaimRecord and values.get("status") in ReleaseStatus._value2member_map_:
+        values["status"] = ReleaseStatus(values["status"])
     try:
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**values)
     except TypeError as exc:
         raise DocumentError(line_no, f"{kind} record is missing fields ({exc})") from None
 
