@@ -50,6 +50,11 @@ class ArticleRecord:
     kind: Literal["article"] = "article"
 
 
+# Typed with the registry's enums (kg/schema.py). A StrEnum member is its string, so writers may
+# pass either and the JSON is the same; records read back hold the plain strings (an unknown type
+# stays as written, for the loader to report).
+
+
 @dataclass(slots=True)
 class EntityRecord:
     id: str
@@ -118,8 +123,6 @@ _KINDS: dict[str, type] = {
     "claim": ClaimRecord,
 }
 
-_TYPE_ENUMS: dict[type, type[EntityType] | type[ClaimType]] = {EntityRecord: EntityType, ClaimRecord: ClaimType}
-
 
 class DocumentError(ValueError):
     """A graph document line that cannot be understood; carries its line number."""
@@ -166,15 +169,8 @@ def parse_line(line: str, line_no: int) -> Record:
     if cls is Header and isinstance(data.get("version"), int) and data["version"] > FORMAT_VERSION:
         raise DocumentError(line_no, f"format version {data['version']} is newer than this newskg reads ({FORMAT_VERSION})")
     known = set(cls.__dataclass_fields__)
-    values = {k: v for k, v in data.items() if k in known}
-    # Registry names as their enum members; an unknown type stays a string for the loader to report.
-    enum = _TYPE_ENUMS.get(cls)
-    if enum is not None and values.get("type") in enum._value2member_map_:
-        values["type"] = enum(values["type"])
-    if cls is ClaimRecord and values.get("status") in ReleaseStatus._value2member_map_:
-        values["status"] = ReleaseStatus(values["status"])
     try:
-        return cls(**values)
+        return cls(**{k: v for k, v in data.items() if k in known})
     except TypeError as exc:
         raise DocumentError(line_no, f"{kind} record is missing fields ({exc})") from None
 

@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from kg.export.json_graph import graph_to_data
+from kg.schema import page_schema
 
 if TYPE_CHECKING:
     from kg.export.model import Graph
@@ -111,6 +112,7 @@ def render_html(graph: Graph, *, title: str = "newskg graph", co_mentions: bool 
         "{{TITLE}}": html.escape(title),
         "{{STYLE}}": asset("style.css"),
         "{{DATA}}": _json_safe(data),
+        "{{SCHEMA}}": _json_safe(json.dumps(page_schema(), ensure_ascii=False, separators=(",", ":"))),
         "{{CYTOSCAPE}}": _script_safe(asset("cytoscape.min.js")),
         "{{APP}}": _script_safe(asset("app.js")),
     }
