@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
 from kg.outlets import body_hash, outlet_name
+from kg.schema import qualifier_names
 
 
 class SourceError(RuntimeError):
@@ -87,7 +88,7 @@ def graph_from_records(
             claim = graph.claims.get(record.fact)
             if claim is None:
                 claim = graph.claims[record.fact] = Claim(
-                    record.fact, record.type, record.subject, record.object, record.status, record.role
+                    record.fact, record.type, record.subject, record.object, **{q: getattr(record, q) for q in qualifier_names()}
                 )
             claim.reports.append(
                 Report(

@@ -19,7 +19,7 @@ import networkx as nx
 
 from kg.export.json_graph import LINK_LABELS
 from kg.export.model import ALIAS_OF, Graph
-from kg.schema import RELATIONSHIPS, Relationship
+from kg.schema import RELATIONSHIPS, Relationship, qualifier_names
 
 _MENTIONS = RELATIONSHIPS[Relationship.MENTIONS]
 
@@ -92,8 +92,7 @@ def to_networkx(graph: Graph, *, articles: bool = True, co_mentions: bool = Fals
             report_articles = [graph.articles[r.article] for r in reports if r.article in graph.articles]
             attrs |= {
                 "claim": claim.id,
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in qualifier_names()},
                 "statement": claim.statement,
                 "sources": claim.source_count,
                 "articles": claim.article_count,

@@ -29,13 +29,15 @@ from datetime import date
 from typing import IO, Any
 
 from kg.export.model import ALIAS_OF, Graph
-from kg.schema import ClaimType, ReleaseStatus, caption, link_captions
+from kg.schema import ClaimType, ReleaseStatus, caption, link_captions, qualifier_names
 
 FORMAT_NAME = "newskg-graph-json"
 FORMAT_VERSION = 1
 
 #: Short edge labels for pictures (the registry's captions, kg/schema.py).
 LINK_LABELS: dict[str, str] = link_captions()
+#: Claim qualifiers, written on claims and their links.
+QUALIFIERS: tuple[str, ...] = qualifier_names()
 
 
 def _iso(value: date | None) -> str | None:
@@ -79,8 +81,7 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
             item["rule"] = alias_rules.get((link.source, link.target))
         if claim is not None:
             item |= {
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in QUALIFIERS},
                 "sources": claim.source_count,
                 "first_published": _iso(claim.first_published),
                 "last_published": _iso(claim.last_published),
@@ -94,8 +95,7 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
                 "type": claim.type,
                 "subject": claim.subject,
                 "object": claim.object,
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in QUALIFIERS},
                 "statement": claim.statement,
                 "about": claim.about,
                 "summary": claim.describe(names),

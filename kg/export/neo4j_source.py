@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from kg.export.model import AliasLink, Article, Claim, ClaimCluster, Entity, Graph, Mention, Report
+from kg.schema import qualifier_names
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction
@@ -39,9 +40,9 @@ READ_CLAIMS: Final = """
 MATCH (c:Claim)
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
-RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object, c.status AS status, c.role AS role
+RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object%s
 ORDER BY id
-"""
+""" % "".join(f", c.{q} AS {q}" for q in qualifier_names())
 
 READ_REPORTS: Final = """
 MATCH (ev:Evidence)-[:SUPPORTS]->(c:Claim)
@@ -121,7 +122,7 @@ def _read(tx: ManagedTransaction, tick: Callable[[], None] | None = None) -> Gra
             Mention(r["article"], r["entity"], r["count"] or 0, list(r["spans"] or []), list(r["texts"] or []), list(r["sentences"] or []))
         )
     for r in rows(READ_CLAIMS):
-        graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], r["status"], r["role"])
+        graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], **{q: r[q] for q in qualifier_names()})
     for r in rows(READ_REPORTS):
         claim = graph.claims.get(r["claim"])
         if claim is not None:
