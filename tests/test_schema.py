@@ -304,6 +304,30 @@ def test_the_release_query_documents_every_status() -> None:
     assert all(re.search(rf"\b{s}\b", header) for s in RELEASE_STATUSES), header
 
 
+def _query(name: str) -> str:
+    return (ROOT / "queries" / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("claim_type", RELATIONSHIP_TYPES)
+def test_the_path_query_walks_every_derived_relationship(claim_type: str) -> None:
+    """Cypher files cannot read the registry: queries/shortest-connection.cypher names the derived
+    relationships in both of its path patterns."""
+    patterns = re.findall(r"shortestPath\(\(x\)-\[:([A-Z_|]+)\*", _query("shortest-connection"))
+    assert len(patterns) == 2 and all(claim_type in p.split("|") for p in patterns), patterns
+
+
+@pytest.mark.parametrize("claim_type", [t for t in CLAIM_TYPES_ if t != schema.ClaimType.SAID])
+def test_the_timeline_query_words_every_fact_type(claim_type: str) -> None:
+    """queries/entity-timeline.cypher words each fact type (SAID is its ELSE branch)."""
+    assert f"WHEN '{claim_type}' THEN" in _query("entity-timeline")
+
+
+@pytest.mark.parametrize("status", RELEASE_STATUSES)
+def test_the_timeline_query_words_every_release_status(status: str) -> None:
+    caption = schema.STATUS.value(status).caption  # type: ignore[union-attr]
+    assert f"' {caption} '" in _query("entity-timeline")
+
+
 # --------------------------------------------------------------------------------------------
 # Fact keys, relationships and the outlet rule
 # --------------------------------------------------------------------------------------------
