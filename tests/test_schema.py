@@ -336,11 +336,17 @@ def test_the_timeline_query_words_every_release_status(status: str) -> None:
 def test_fact_keys_of_extracted_claims_follow_the_registry() -> None:
     """Every claim of the fixture document (written by ``kg extract``) has the key the registry builds."""
     checked = 0
+    types: dict[str, str] = {}
     for line_no, line in enumerate((ROOT / "tests/fixtures/analyst/graph.jsonl").read_text(encoding="utf-8").splitlines(), start=1):
         record = parse_line(line, line_no)
+        if isinstance(record, EntityRecord):
+            types[record.id] = record.type
         if not isinstance(record, ClaimRecord):
             continue
         spec = schema.CLAIMS[record.type]  # type: ignore[index]
+        # its ends are of the types the registry declares (entities come before the claims)
+        assert record.subject is None or types[record.subject] in spec.subject_types
+        assert (types[record.object] in spec.object_types) if spec.object_types else record.object is None
         parts = record.fact.split("|")
         parts_by_name = dict(zip(spec.key, parts[1:], strict=True))
         assert schema.fact_key(record.type, **parts_by_name) == record.fact
