@@ -251,8 +251,8 @@ CLAIMS: Final[MappingProxyType[ClaimType, ClaimSpec]] = MappingProxyType(
     }
 )
 
-#: Every qualifier name, in registry order (each is a field of ClaimRecord and of the export model's Claim).
 def qualifier_names() -> tuple[str, ...]:
+    """Every qualifier name, in registry order (each is a field of ClaimRecord and of the export model's Claim)."""
     return tuple(dict.fromkeys(q.name for spec in CLAIMS.values() for q in spec.qualifiers))
 
 

@@ -12,7 +12,6 @@ checklist this keeps true.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
