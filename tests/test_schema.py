@@ -437,10 +437,12 @@ schema.CLAIMS = MappingProxyType({**schema.CLAIMS, schema.ClaimType.USES: uses})
 
 @pytest.mark.skipif(os.environ.get("NEWSKG_SCHEMA_EXTENDED") == "1", reason="already the extended run")
 def test_an_added_type_reaches_every_consumer(tmp_path: Path) -> None:
+    """Everything but the analyst queries (Cypher files, which name types themselves: the
+    ``*_query_*`` tests above fail until a new claim type is worded there too)."""
     (tmp_path / "extend_registry.py").write_text(_EXTEND_REGISTRY, encoding="utf-8")
     env = {**os.environ, "NEWSKG_SCHEMA_EXTENDED": "1", "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "extend_registry", "-p", "no:cacheprovider", "-rA", __file__, "-k", "Product or USES"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "extend_registry", "-p", "no:cacheprovider", "-rA", __file__, "-k", "(Product or USES) and not query"],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=600, check=False,
     )  # fmt: skip
     output = result.stdout + result.stderr
