@@ -126,8 +126,7 @@ def csv_dir(graph, tmp_path_factory):  # type: ignore[no-untyped-def]
 def page(graph):  # type: ignore[no-untyped-def]
     html = render_html(graph)
     data = json.loads(re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
-    page_schema = json.loads(re.search(r'<script id="kg-schema" type="application/json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
-    return data, page_schema
+    return data, data["schema"]
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:

@@ -106,13 +106,13 @@ def render_html(graph: Graph, *, title: str = "newskg graph", co_mentions: bool 
     """The complete page for ``graph``; ``total`` entities before a cap of ``limit`` (the page says so)."""
     content = graph_to_data(graph, co_mentions=co_mentions)
     content["view"] = {"total": total if total is not None else len(graph.entities), "limit": limit}
+    content["schema"] = page_schema()  # colours and legend names of the types (kg/schema.py)
     data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     page = asset("page.html")
     replacements = {
         "{{TITLE}}": html.escape(title),
         "{{STYLE}}": asset("style.css"),
         "{{DATA}}": _json_safe(data),
-        "{{SCHEMA}}": _json_safe(json.dumps(page_schema(), ensure_ascii=False, separators=(",", ":"))),
         "{{CYTOSCAPE}}": _script_safe(asset("cytoscape.min.js")),
         "{{APP}}": _script_safe(asset("app.js")),
     }

@@ -4,9 +4,10 @@
 (function () {
   "use strict";
 
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
   // Colours and legend names of entity and link types come from the schema registry
-  // (kg/schema.py page_schema), embedded by kg/viz beside the data.
-  var schema = JSON.parse(document.getElementById("kg-schema").textContent);
+  // (kg/schema.py page_schema), embedded by kg/viz with the data.
+  var schema = data.schema;
   var TYPE_COLORS = schema.entity_colors;
   var OTHER_COLOR = "#7a8294";
   var LINK_COLORS = schema.link_colors;
@@ -18,7 +19,6 @@
   var EDGE_LABELS_UP_TO = 80;
   var ZOOM_FOR_ALL_LABELS = 1.4;
 
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
   var root = document.documentElement;
   var articles = {};
   var claims = {};
