@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any, Literal
 
+from kg.schema import CLAIMS, ClaimType, EntityType, ReleaseStatus, qualifier_names, stored_entity_types
+
 FORMAT_NAME = "newskg-graph"
 FORMAT_VERSION = 1
 
-EntityType = Literal["Organization", "Person", "Model", "Place"]
-ClaimType = Literal["RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM"]
-ENTITY_TYPES: tuple[str, ...] = ("Organization", "Person", "Model", "Place")
-CLAIM_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "SAID", "AFFILIATED_WITH", "DERIVED_FROM")
+#: The entity and claim types a document may hold (kg/schema.py; the loader rejects others).
+ENTITY_TYPES: tuple[str, ...] = tuple(str(t) for t in stored_entity_types())
+CLAIM_TYPES: tuple[str, ...] = tuple(str(t) for t in CLAIMS)
 
 
 @dataclass(slots=True)
@@ -49,10 +50,15 @@ class ArticleRecord:
     kind: Literal["article"] = "article"
 
 
+# Typed with the registry's enums (kg/schema.py). A StrEnum member is its string, so writers may
+# pass either and the JSON is the same; records read back hold the plain strings (an unknown type
+# stays as written, for the loader to report).
+
+
 @dataclass(slots=True)
 class EntityRecord:
     id: str
-    type: str
+    type: EntityType
     name: str
     aliases: list[str] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
@@ -83,7 +89,7 @@ class ClaimRecord:
 
     id: str
     fact: str
-    type: str
+    type: ClaimType
     subject: str | None
     object: str | None
     article: str
@@ -93,11 +99,10 @@ class ClaimRecord:
     confidence: float
     evidence: str
     rule: str | None = None
-    # RELEASED
-    status: str | None = None
-    # AFFILIATED_WITH
+    # qualifiers (kg/schema.py): RELEASED's status, AFFILIATED_WITH's role
+    status: ReleaseStatus | None = None
     role: str | None = None
-    # SAID
+    # SAID's report fields (kg/schema.py SAID_FIELDS)
     statement: str | None = None
     cue: str | None = None
     source_text: str | None = None
@@ -107,7 +112,7 @@ class ClaimRecord:
     kind: Literal["claim"] = "claim"
 
 
-_OPTIONAL_CLAIM_FIELDS = frozenset({"rule", "status", "role", "statement", "cue", "source_text", "direct", "spans", "about"})
+_OPTIONAL_CLAIM_FIELDS = frozenset({"rule", *qualifier_names(), *(f for spec in CLAIMS.values() for f in spec.report_fields)})
 
 Record = Header | ArticleRecord | EntityRecord | MentionRecord | ClaimRecord
 _KINDS: dict[str, type] = {

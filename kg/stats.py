@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from kg.export.model import CO_MENTIONED, Graph
+from kg.schema import ClaimType, EntityType
 
 
 @dataclass(slots=True)
@@ -142,7 +143,7 @@ def speakers(graph: Graph, top: int = 10) -> list[Speaker]:
     outlets: dict[str, set[str]] = {}
     articles: dict[str, set[str]] = {}
     for claim in graph.claims.values():
-        if claim.type != "SAID" or claim.subject not in graph.entities:
+        if claim.type != ClaimType.SAID or claim.subject not in graph.entities:
             continue
         entity = graph.entities[claim.subject]  # type: ignore[index]
         row = rows.setdefault(entity.id, Speaker(entity.id, entity.name, entity.type, 0, 0, 0, 0, 0))
@@ -160,7 +161,7 @@ def speakers(graph: Graph, top: int = 10) -> list[Speaker]:
     return ranked[:top]
 
 
-def centrality(graph: Graph, g: nx.Graph | None = None, *, entity_type: str | None = "Organization", top: int = 10) -> list[Central]:
+def centrality(graph: Graph, g: nx.Graph | None = None, *, entity_type: str | None = EntityType.ORGANIZATION, top: int = 10) -> list[Central]:
     """Entities (of one type) by PageRank in the entity graph, with degree and fact links."""
     g = entity_graph(graph) if g is None else g
     ranks = pagerank(g)
@@ -238,7 +239,7 @@ def outlet_boilerplate(graph: Graph, *, share: float = 0.5, ubiquity: float = 0.
     found: dict[str, str] = {}
     articles_of = graph.entity_articles()
     for entity in graph.entities.values():
-        if entity.type != "Organization":
+        if entity.type != EntityType.ORGANIZATION:
             continue
         name = _squash(entity.name)
         for key, outlet_articles in by_outlet.items():

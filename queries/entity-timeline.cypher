@@ -27,6 +27,7 @@ RETURN a.published AS published,
          WHEN 'RELEASED' THEN CASE c.status WHEN 'planned' THEN ' plans to release ' WHEN 'announced' THEN ' announced ' ELSE ' released ' END + o.name
          WHEN 'DEVELOPS' THEN ' develops ' + o.name
          WHEN 'AFFILIATED_WITH' THEN ' (' + coalesce(c.role, 'affiliated') + ') at ' + o.name
+         WHEN 'DERIVED_FROM' THEN ' is derived from ' + o.name
          ELSE ' said: ' + coalesce(ev.statement, '')
        END AS fact,
        ev.text AS evidence,

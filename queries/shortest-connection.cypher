@@ -1,6 +1,6 @@
 // name: shortest-connection
 // description: The shortest connection between two entities through facts (released, develops,
-//   affiliated with, said about) and shared articles, step by step, with the articles behind it.
+//   affiliated with, derived from, said about) and shared articles, step by step, with the articles behind it.
 //   Among equally short paths, one through facts only is preferred to one through articles.
 // param: entity: string — where the path starts: name, alias or id, case-insensitive
 // param: other: string — where it ends: name, alias or id, case-insensitive
@@ -25,11 +25,11 @@ WITH x, y WHERE x <> y
 // one wins a tie. (allShortestPaths would enumerate every shortest path, and through articles
 // that mention popular entities there are millions on a large graph.)
 CALL (x, y) {
-  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|SUBJECT|ABOUT*..12]-(y))
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..12]-(y))
   RETURN p AS by_facts
 }
 CALL (x, y) {
-  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|SUBJECT|ABOUT|MENTIONS*..12]-(y))
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT|MENTIONS*..12]-(y))
   RETURN p AS by_any
 }
 WITH CASE WHEN by_facts IS NOT NULL AND (by_any IS NULL OR length(by_facts) <= length(by_any)) THEN by_facts ELSE by_any END AS p

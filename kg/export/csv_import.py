@@ -26,12 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from kg.export.model import LINK_TYPES, Graph
-from kg.neo4j.cypher import SPAN_NAMES
+from kg.schema import CLAIMS, SAID_SPANS, Relationship as Rel, qualifier_names, stored_entity_types
 
 ARRAY_DELIMITER = ";"
-#: Claim type -> node label of the reified claim (as kg/neo4j/cypher.py CLAIM_LABELS).
-CLAIM_LABELS: dict[str, str] = {"RELEASED": "Released", "DEVELOPS": "Develops", "SAID": "Said", "AFFILIATED_WITH": "Affiliation", "DERIVED_FROM": "Derivation"}
-ENTITY_TYPES: tuple[str, ...] = ("Organization", "Person", "Model", "Place")
+#: Claim type -> node label of the reified claim; the stored entity types; the claim qualifiers
+#: (all from the registry, kg/schema.py, as the loader's labels are).
+CLAIM_LABELS: dict[str, str] = {str(t): spec.label for t, spec in CLAIMS.items()}
+ENTITY_TYPES: tuple[str, ...] = tuple(str(t) for t in stored_entity_types())
+QUALIFIERS: tuple[str, ...] = qualifier_names()
+SPAN_NAMES: tuple[str, ...] = SAID_SPANS
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +115,11 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
                 _write(
                     directory / f"nodes-{label}.csv",
                     [
-                        "id:ID(Claim)", ":LABEL", "type", "status", "role", "article_count:int", "source_count:int",
+                        "id:ID(Claim)", ":LABEL", "type", *QUALIFIERS, "article_count:int", "source_count:int",
                         "outlets:string[]", "syndicated:int", "first_published:date", "last_published:date", "max_confidence:double", "statement",
                     ],  # fmt: skip
                     (
-                        [c.id, f"Claim;{label}", c.type, c.status, c.role, c.article_count, c.source_count,
+                        [c.id, f"Claim;{label}", c.type, *(getattr(c, q) for q in QUALIFIERS), c.article_count, c.source_count,
                          c.outlets or None, c.syndicated, c.first_published, c.last_published, c.max_confidence, c.statement]  # fmt: skip
                         for c in claims
                     ),
@@ -149,7 +152,7 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
             directory / "relationships-MENTIONS.csv",
             [":START_ID(Article)", ":END_ID(Entity)", ":TYPE", "count:int", "spans:int[]", "texts:string[]", "sentences:int[]"],
             (
-                [m.article, m.entity, "MENTIONS", m.count, m.spans, m.texts, m.sentences]
+                [m.article, m.entity, Rel.MENTIONS.value, m.count, m.spans, m.texts, m.sentences]
                 for m in sorted(graph.mentions, key=lambda m: (m.article, m.entity))
                 if m.article in graph.articles and m.entity in graph.entities
             ),
@@ -158,9 +161,9 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
     )
     claims = sorted(graph.claims.values(), key=lambda c: c.id)
     for rel_type, pick in (
-        ("SUBJECT", lambda c: [c.subject] if c.subject else []),
-        ("OBJECT", lambda c: [c.object] if c.object else []),
-        ("ABOUT", lambda c: c.about),
+        (Rel.SUBJECT.value, lambda c: [c.subject] if c.subject else []),
+        (Rel.OBJECT.value, lambda c: [c.object] if c.object else []),
+        (Rel.ABOUT.value, lambda c: c.about),
     ):
         files.append(
             _write(
@@ -174,7 +177,7 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
         _write(
             directory / "relationships-SUPPORTS.csv",
             [":START_ID(Evidence)", ":END_ID(Claim)", ":TYPE"],
-            ([r.id, c.id, "SUPPORTS"] for c, r in reports),
+            ([r.id, c.id, Rel.SUPPORTS.value] for c, r in reports),
             "relationships",
         )
     )
@@ -182,7 +185,7 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
         _write(
             directory / "relationships-IN.csv",
             [":START_ID(Evidence)", ":END_ID(Article)", ":TYPE"],
-            ([r.id, r.article, "IN"] for _, r in reports if r.article in graph.articles),
+            ([r.id, r.article, Rel.IN.value] for _, r in reports if r.article in graph.articles),
             "relationships",
         )
     )
@@ -191,8 +194,8 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
         files.append(
             _write(
                 directory / f"relationships-{rel_type}.csv",
-                [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "claim", "sources:int", "articles:int", "status", "role"],
-                ([c.subject, c.object, rel_type, c.id, c.source_count, c.article_count, c.status, c.role] for c in linked),
+                [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "claim", "sources:int", "articles:int", *QUALIFIERS],
+                ([c.subject, c.object, rel_type, c.id, c.source_count, c.article_count, *(getattr(c, q) for q in QUALIFIERS)] for c in linked),
                 "relationships",
             )
         )
@@ -211,7 +214,7 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
         _write(
             directory / "relationships-IN_CLUSTER.csv",
             [":START_ID(Claim)", ":END_ID(ClaimCluster)", ":TYPE", "score:double"],
-            ([m, k.id, "IN_CLUSTER", k.scores.get(m)] for k in clusters for m in k.members if m in graph.claims),
+            ([m, k.id, Rel.IN_CLUSTER.value, k.scores.get(m)] for k in clusters for m in k.members if m in graph.claims),
             "relationships",
         ),
     ]
@@ -219,7 +222,7 @@ def write_import_csv(graph: Graph, directory: Path) -> list[CsvFile]:
         _write(
             directory / "relationships-ALIAS_OF.csv",
             [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "rule", "evidence", "articles:string[]"],
-            ([a.alias, a.canonical, "ALIAS_OF", a.rule, a.evidence, a.articles or None] for a in aliases),
+            ([a.alias, a.canonical, Rel.ALIAS_OF.value, a.rule, a.evidence, a.articles or None] for a in aliases),
             "relationships",
         )
     ]

@@ -1,12 +1,14 @@
 """The export home of Cypher: the fixed read statements that snapshot a whole graph for export.
 
-No parameters, nothing built from input; :mod:`kg.export.neo4j_source` runs them all in one
+No parameters, nothing built from input (the claim qualifiers' columns come from the schema registry); :mod:`kg.export.neo4j_source` runs them all in one
 read-only transaction so an export is a consistent snapshot even while a load is running.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from kg.schema import qualifier_names
 
 READ_ENTITIES: Final = """
 MATCH (e:Entity)
@@ -32,9 +34,9 @@ READ_CLAIMS: Final = """
 MATCH (c:Claim)
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)
-RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object, c.status AS status, c.role AS role
+RETURN c.id AS id, c.type AS type, s.id AS subject, o.id AS object%s
 ORDER BY id
-"""
+""" % "".join(f", c.{q} AS {q}" for q in qualifier_names())
 
 READ_REPORTS: Final = """
 MATCH (ev:Evidence)-[:SUPPORTS]->(c:Claim)

@@ -15,6 +15,7 @@ from kg.articles.dates import published_date
 from kg.document import ArticleRecord, ClaimRecord, DocumentError, EntityRecord, MentionRecord, read_records
 from kg.export.model import Article, Claim, Entity, Graph, Mention, Report
 from kg.outlets import body_hash, outlet_name
+from kg.schema import qualifier_names
 
 
 class SourceError(RuntimeError):
@@ -86,7 +87,7 @@ def graph_from_records(
             claim = graph.claims.get(record.fact)
             if claim is None:
                 claim = graph.claims[record.fact] = Claim(
-                    record.fact, record.type, record.subject, record.object, record.status, record.role
+                    record.fact, record.type, record.subject, record.object, **{q: getattr(record, q) for q in qualifier_names()}
                 )
             claim.reports.append(
                 Report(

@@ -18,7 +18,10 @@ from typing import IO, Any
 import networkx as nx
 
 from kg.export.json_graph import LINK_LABELS
-from kg.export.model import Graph
+from kg.export.model import ALIAS_OF, Graph
+from kg.schema import RELATIONSHIPS, Relationship, qualifier_names
+
+_MENTIONS = RELATIONSHIPS[Relationship.MENTIONS]
 
 LIST_SEPARATOR = "; "
 
@@ -76,21 +79,20 @@ def to_networkx(graph: Graph, *, articles: bool = True, co_mentions: bool = Fals
             )
         for m in graph.mentions:
             if m.article in graph.articles and m.entity in graph.entities:
-                g.add_edge(m.article, m.entity, key=f"mentions:{m.article}|{m.entity}", type="MENTIONS", label="mentions", weight=m.count)
+                g.add_edge(m.article, m.entity, key=f"mentions:{m.article}|{m.entity}", type=_MENTIONS.type.value, label=_MENTIONS.caption, weight=m.count)
     cluster_of = graph.cluster_of()
     alias_rules = {(a.alias, a.canonical): a.rule for a in graph.alias_links}
     for link in sorted(graph.links(co_mentions=co_mentions), key=lambda link: link.id):
         claim = graph.claims.get(link.claim) if link.claim else None
         attrs: dict[str, Any] = {"type": link.type, "label": LINK_LABELS.get(link.type, link.type.lower()), "weight": link.weight}
-        if link.type == "ALIAS_OF":
+        if link.type == ALIAS_OF:
             attrs["rule"] = alias_rules.get((link.source, link.target))
         if claim is not None:
             reports = claim.reports
             report_articles = [graph.articles[r.article] for r in reports if r.article in graph.articles]
             attrs |= {
                 "claim": claim.id,
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in qualifier_names()},
                 "statement": claim.statement,
                 "sources": claim.source_count,
                 "articles": claim.article_count,

@@ -28,21 +28,16 @@ import json
 from datetime import date
 from typing import IO, Any
 
-from kg.export.model import ALIAS_OF, CO_MENTIONED, SAID_ABOUT, Graph
+from kg.export.model import ALIAS_OF, Graph
+from kg.schema import ClaimType, ReleaseStatus, caption, link_captions, qualifier_names
 
 FORMAT_NAME = "newskg-graph-json"
 FORMAT_VERSION = 1
 
-#: Short edge labels for pictures.
-LINK_LABELS: dict[str, str] = {
-    "RELEASED": "released",
-    "DEVELOPS": "develops",
-    "AFFILIATED_WITH": "affiliated with",
-    "DERIVED_FROM": "derived from",
-    SAID_ABOUT: "said about",
-    CO_MENTIONED: "co-mentioned",
-    ALIAS_OF: "alias of",
-}
+#: Short edge labels for pictures (the registry's captions, kg/schema.py).
+LINK_LABELS: dict[str, str] = link_captions()
+#: Claim qualifiers, written on claims and their links.
+QUALIFIERS: tuple[str, ...] = qualifier_names()
 
 
 def _iso(value: date | None) -> str | None:
@@ -71,8 +66,8 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
     for link in sorted(graph.links(co_mentions=co_mentions), key=lambda link: link.id):
         claim = graph.claims.get(link.claim) if link.claim else None
         label = LINK_LABELS.get(link.type, link.type.lower())
-        if claim is not None and claim.type == "RELEASED" and claim.status and claim.status != "released":
-            label = {"planned": "plans to release", "announced": "announced"}.get(claim.status, claim.status)
+        if claim is not None and claim.type == ClaimType.RELEASED and claim.status and claim.status != ReleaseStatus.RELEASED:
+            label = caption(claim.type, status=claim.status)
         item: dict[str, Any] = {
             "id": link.id,
             "source": link.source,
@@ -86,8 +81,7 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
             item["rule"] = alias_rules.get((link.source, link.target))
         if claim is not None:
             item |= {
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in QUALIFIERS},
                 "sources": claim.source_count,
                 "first_published": _iso(claim.first_published),
                 "last_published": _iso(claim.last_published),
@@ -101,8 +95,7 @@ def graph_to_data(graph: Graph, *, co_mentions: bool = False) -> dict[str, Any]:
                 "type": claim.type,
                 "subject": claim.subject,
                 "object": claim.object,
-                "status": claim.status,
-                "role": claim.role,
+                **{q: getattr(claim, q) for q in QUALIFIERS},
                 "statement": claim.statement,
                 "about": claim.about,
                 "summary": claim.describe(names),

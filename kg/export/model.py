@@ -19,15 +19,18 @@ from datetime import date
 from typing import Any
 
 from kg.outlets import display_outlets, has_content_clause, independent_keys, outlet_key, outlet_name
+from kg.schema import CLAIMS, ClaimType, EntityType, Relationship, ReleaseStatus, caption, relationship_claim_types
 
 #: Claim types that connect a subject entity to an object entity (the derived relationships).
-LINK_TYPES: tuple[str, ...] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH", "DERIVED_FROM")
+LINK_TYPES: tuple[str, ...] = tuple(t.value for t in relationship_claim_types())
 #: The link drawn from a speaker to each entity a statement names.
-SAID_ABOUT = "SAID_ABOUT"
+SAID_ABOUT = Relationship.SAID_ABOUT.value
 #: The link between two entities named in the same article(s), only drawn when asked for.
-CO_MENTIONED = "CO_MENTIONED"
+CO_MENTIONED = Relationship.CO_MENTIONED.value
 #: ``kg resolve``'s link from an alias node to its canonical entity.
-ALIAS_OF = "ALIAS_OF"
+ALIAS_OF = Relationship.ALIAS_OF.value
+#: How a fact of a type the registry does not know reads (the SAID form).
+_FALLBACK_TEMPLATE = CLAIMS[ClaimType.SAID].template
 
 
 @dataclass(slots=True)
@@ -116,28 +119,20 @@ class Claim:
     @property
     def citable(self) -> bool:
         """Whether the fact can be corroborated: a statement needs a speaker and a content clause."""
-        return self.type != "SAID" or (self.subject is not None and has_content_clause(self.statement))
+        return self.type != ClaimType.SAID or (self.subject is not None and has_content_clause(self.statement))
 
     @property
     def verb(self) -> str:
         """What the fact says, as a caption that agrees with it ("plans to release", not "released")."""
-        if self.type == "RELEASED":
-            return {"planned": "plans to release", "announced": "announced"}.get(self.status or "", "released")
-        return {"DEVELOPS": "develops", "AFFILIATED_WITH": "affiliated with", "SAID": "statement"}.get(self.type, self.type.lower())
+        return caption(self.type, status=self.status, role=self.role)
 
     def describe(self, names: dict[str, str]) -> str:
         """The fact as a short sentence ("Zhipu AI released GLM-4.5")."""
         subject = names.get(self.subject or "", None) or (self.reports[0].source_text if self.reports else None) or "someone"
         obj = names.get(self.object or "", self.object or "?")
-        if self.type == "RELEASED":
-            return f"{subject} {self.verb} {obj}"
-        if self.type == "DEVELOPS":
-            return f"{subject} develops {obj}"
-        if self.type == "AFFILIATED_WITH":
-            return f"{subject}, {self.role or 'affiliated'} at {obj}"
-        if self.type == "DERIVED_FROM":
-            return f"{subject} is derived from {obj}"
-        return f"{subject}: “{self.statement or ''}”"
+        spec = CLAIMS.get(self.type)  # type: ignore[call-overload]
+        template = spec.template if spec is not None else _FALLBACK_TEMPLATE
+        return template.format(subject=subject, object=obj, verb=self.verb, role=self.role or "affiliated", statement=self.statement or "")
 
 
 @dataclass(slots=True)
@@ -297,7 +292,7 @@ class Graph:
             weight = max(claim.source_count, 1)
             if claim.type in LINK_TYPES and claim.subject in self.entities and claim.object in self.entities:
                 links.append(Link(f"{claim.id}", claim.subject, claim.object, claim.type, claim.id, weight))  # type: ignore[arg-type]
-            elif claim.type == "SAID" and claim.subject in self.entities:
+            elif claim.type == ClaimType.SAID and claim.subject in self.entities:
                 for target in claim.about:
                     if target in self.entities and target != claim.subject:
                         links.append(Link(f"{claim.id}>{target}", claim.subject, target, SAID_ABOUT, claim.id, weight))  # type: ignore[arg-type]
@@ -365,7 +360,7 @@ class Graph:
         sub = Graph(entities={k: v for k, v in self.entities.items() if k in keep})
         sub.mentions = [m for m in self.mentions if m.entity in keep]
         for claim in self.claims.values():
-            if claim.type == "SAID":
+            if claim.type == ClaimType.SAID:
                 inside = claim.subject in keep or (claim.subject is None and any(a in keep for a in claim.about))
             else:
                 inside = claim.subject in keep and (claim.object is None or claim.object in keep)
@@ -407,17 +402,17 @@ class Graph:
         by_person: dict[str, list[Claim]] = {}
         by_statement: dict[str, list[Claim]] = {}
         for claim in self.claims.values():
-            if claim.type == "RELEASED" and claim.subject and claim.object:
+            if claim.type == ClaimType.RELEASED and claim.subject and claim.object:
                 by_pair.setdefault((claim.subject, claim.object), []).append(claim)
-            elif claim.type == "AFFILIATED_WITH" and claim.subject and claim.object:
+            elif claim.type == ClaimType.AFFILIATED_WITH and claim.subject and claim.object:
                 by_person.setdefault(claim.subject, []).append(claim)
-            elif claim.type == "SAID" and claim.citable and claim.statement:
+            elif claim.type == ClaimType.SAID and claim.citable and claim.statement:
                 by_statement.setdefault(_statement_key(claim.statement), []).append(claim)
         for (subject, obj), claims in by_pair.items():
             s, o = names.get(subject, subject), names.get(obj, obj)
             for a in claims:
                 for b in claims:
-                    if (a.status == "released" and b.status in ("planned", "announced") and a.first_published
+                    if (a.status == ReleaseStatus.RELEASED and b.status in (ReleaseStatus.PLANNED, ReleaseStatus.ANNOUNCED) and a.first_published
                             and b.last_published and b.last_published >= a.first_published):  # fmt: skip
                         found.append(Contradiction("release", s, o, f"{s} released {o}", f"{s} {b.verb} {o}", a.id, b.id))
         for person, claims in by_person.items():
@@ -458,9 +453,9 @@ class Graph:
         x, y = self.entities.get(a or ""), self.entities.get(b or "")
         if not (x and y and x.type == y.type):
             return False
-        if x.type == "Person":
+        if x.type == EntityType.PERSON:
             return x.name.split(" ")[-1] == y.name.split(" ")[-1]
-        return x.type == "Organization" and (x.name.startswith(y.name + " ") or y.name.startswith(x.name + " "))
+        return x.type == EntityType.ORGANIZATION and (x.name.startswith(y.name + " ") or y.name.startswith(x.name + " "))
 
     def _alias_groups(self) -> dict[str, str]:
         """Entity id -> the canonical entity id it is an alias of (``kg resolve``'s ALIAS_OF)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kg.export.cypher import READ_ALIAS_LINKS, READ_ARTICLES, READ_CLAIMS, READ_CLUSTERS, READ_ENTITIES, READ_MENTIONS, READ_REPORTS
 from kg.export.model import AliasLink, Article, Claim, ClaimCluster, Entity, Graph, Mention, Report
 from kg.neo4j.session import quiet_session
+from kg.schema import qualifier_names
 
 if TYPE_CHECKING:
     from neo4j import Driver, ManagedTransaction
@@ -72,7 +73,7 @@ def _read(tx: ManagedTransaction, tick: Callable[[], None] | None = None) -> Gra
             Mention(r["article"], r["entity"], r["count"] or 0, list(r["spans"] or []), list(r["texts"] or []), list(r["sentences"] or []))
         )
     for r in rows(READ_CLAIMS):
-        graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], r["status"], r["role"])
+        graph.claims[r["id"]] = Claim(r["id"], r["type"], r["subject"], r["object"], **{q: r[q] for q in qualifier_names()})
     for r in rows(READ_REPORTS):
         claim = graph.claims.get(r["claim"])
         if claim is not None:

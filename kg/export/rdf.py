@@ -38,6 +38,8 @@ from urllib.parse import quote
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph as RdfGraph, Literal, Namespace, URIRef
 
+from kg.schema import CLAIMS, ENTITIES, STATUS, ClaimType, qualifier_names, stored_entity_types
+
 if TYPE_CHECKING:
     from kg.export.model import Graph
 
@@ -48,20 +50,21 @@ DEFAULT_BASE_IRI = "https://newskg.example/id/"
 
 RDF_FORMATS: dict[str, str] = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
 
-ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "Organization": (SCHEMA.Organization,),
-    "Person": (SCHEMA.Person,),
-    "Model": (SCHEMA.SoftwareApplication, NKG.AIModel),
-    "Place": (SCHEMA.Place,),
-}
-CLAIM_CLASSES: dict[str, URIRef] = {
-    "RELEASED": NKG.Released,
-    "DEVELOPS": NKG.Develops,
-    "SAID": NKG.Said,
-    "AFFILIATED_WITH": NKG.Affiliation,
-    "DERIVED_FROM": NKG.Derivation,
-}
-RELEASE_SHORTCUTS: dict[str, URIRef] = {"released": NKG.released, "planned": NKG.plansToRelease, "announced": NKG.announced}
+_PREFIXES: dict[str, Namespace] = {"schema": SCHEMA, "nkg": NKG}
+
+
+def _term(name: str) -> URIRef:
+    """The IRI of a registry term written ``prefix:Name`` (kg/schema.py)."""
+    prefix, _, local = name.partition(":")
+    return _PREFIXES[prefix][local]
+
+
+#: Entity type -> its classes, claim type -> its class, and the direct subject -> object
+#: predicates (per release status for RELEASED), all from the registry.
+ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {str(t): tuple(_term(c) for c in ENTITIES[t].rdf_classes) for t in stored_entity_types()}
+CLAIM_CLASSES: dict[str, URIRef] = {str(t): NKG[spec.label] for t, spec in CLAIMS.items()}
+CLAIM_SHORTCUTS: dict[str, URIRef] = {str(t): _term(spec.rdf_shortcut) for t, spec in CLAIMS.items() if spec.rdf_shortcut}
+RELEASE_SHORTCUTS: dict[str, URIRef] = {str(v.value): _term(v.rdf_shortcut) for v in STATUS.values or ()}
 
 #: The JSON-LD context: compact prefixes (the data itself keeps full IRIs).
 JSONLD_CONTEXT: dict[str, str] = {
@@ -179,10 +182,10 @@ def to_rdf(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> RdfGraph:
             g.add((node, NKG.subject, subject))
         if obj is not None:
             g.add((node, NKG.object, obj))
-        if claim.status:
-            g.add((node, NKG.status, Literal(claim.status)))
-        if claim.role:
-            g.add((node, NKG.role, Literal(claim.role)))
+        for qualifier in qualifier_names():
+            value = getattr(claim, qualifier)
+            if value:
+                g.add((node, NKG[qualifier], Literal(str(value))))
         if claim.statement:
             g.add((node, NKG.statement, Literal(claim.statement)))
         for about in claim.about:
@@ -195,14 +198,10 @@ def to_rdf(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> RdfGraph:
         if claim.last_published:
             g.add((node, NKG.lastReported, Literal(claim.last_published.isoformat(), datatype=XSD.date)))
         if subject is not None and obj is not None:
-            if claim.type == "RELEASED":
-                g.add((subject, RELEASE_SHORTCUTS.get(claim.status or "released", NKG.released), obj))
-            elif claim.type == "DEVELOPS":
-                g.add((subject, NKG.develops, obj))
-            elif claim.type == "AFFILIATED_WITH":
-                g.add((subject, SCHEMA.affiliation, obj))
-            elif claim.type == "DERIVED_FROM":
-                g.add((subject, NKG.derivedFrom, obj))
+            if claim.type == ClaimType.RELEASED:
+                g.add((subject, RELEASE_SHORTCUTS.get(claim.status or "released", CLAIM_SHORTCUTS[ClaimType.RELEASED]), obj))
+            elif claim.type in CLAIM_SHORTCUTS:
+                g.add((subject, CLAIM_SHORTCUTS[claim.type], obj))
         for report in claim.reports:
             r = iri.report(report.id)
             article = iri.article(report.article)

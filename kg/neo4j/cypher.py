@@ -13,30 +13,24 @@ from __future__ import annotations
 
 from typing import Final
 
+from kg.schema import CLAIMS, ENTITIES, OUTLET_RULE_VERSION, SAID_SPANS, qualifier_names, relationship_claim_types, stored_entity_types
+
 # --------------------------------------------------------------------------------------------
-# Labels and relationship types (closed sets; labels cannot be parameters in Cypher)
+# Labels and relationship types (closed sets from the registry, kg/schema.py; labels cannot be
+# parameters in Cypher)
 # --------------------------------------------------------------------------------------------
 
-#: Entity ``type`` (as in the graph document) -> extra node label.
-ENTITY_LABELS: Final[dict[str, str]] = {
-    "Organization": "Organization",
-    "Person": "Person",
-    "Model": "Model",
-    "Place": "Place",
-}
+#: Entity ``type`` (as in the graph document) -> extra node label, for every stored type.
+ENTITY_LABELS: Final[dict[str, str]] = {str(t): ENTITIES[t].label for t in stored_entity_types()}
 
 #: Claim ``type`` (as in the graph document) -> extra node label of the reified :Claim.
-CLAIM_LABELS: Final[dict[str, str]] = {
-    "RELEASED": "Released",
-    "DEVELOPS": "Develops",
-    "SAID": "Said",
-    "AFFILIATED_WITH": "Affiliation",
-    "DERIVED_FROM": "Derivation",
-}
+CLAIM_LABELS: Final[dict[str, str]] = {str(t): spec.label for t, spec in CLAIMS.items()}
 
 #: Claim types that also get a direct subject -> object relationship, for simple queries and
 #: pictures. The relationship type equals the claim type.
-DERIVED_RELATIONSHIPS: Final[tuple[str, ...]] = ("RELEASED", "DEVELOPS", "AFFILIATED_WITH", "DERIVED_FROM")
+DERIVED_RELATIONSHIPS: Final[tuple[str, ...]] = tuple(str(t) for t in relationship_claim_types())
+#: Claim qualifiers (fact properties set when the fact is created): status, role.
+QUALIFIERS: Final[tuple[str, ...]] = qualifier_names()
 
 # --------------------------------------------------------------------------------------------
 # Schema: constraints and indexes (all idempotent)
@@ -92,8 +86,8 @@ DELETE l
 READ_ARTICLE_HASHES: Final = """
 UNWIND $ids AS id
 MATCH (a:Article {id: id})
-RETURN a.id AS id, CASE WHEN a.outlet_rule = 1 THEN a.content_hash END AS content_hash
-"""
+RETURN a.id AS id, CASE WHEN a.outlet_rule = %d THEN a.content_hash END AS content_hash
+""" % OUTLET_RULE_VERSION
 
 #: Which of the given entities exist. Entities this load already wrote are checked by id only,
 #: instead of re-sending their names and aliases with every batch that mentions them.
@@ -207,9 +201,9 @@ UNWIND $rows AS row
 MERGE (a:Article {id: row.id})
 SET a.title = row.title, a.published = row.published, a.source = row.source, a.url = row.url,
     a.path = row.path, a.author = row.author, a.content_hash = row.content_hash,
-    a.outlet = row.outlet, a.body_hash = row.body_hash, a.outlet_rule = 1,
+    a.outlet = row.outlet, a.body_hash = row.body_hash, a.outlet_rule = %d,
     a.loaded_at = datetime.transaction()
-"""
+""" % OUTLET_RULE_VERSION
 
 #: The body hashes the given articles have now (before they are replaced or forgotten).
 READ_BODY_HASHES: Final = """
@@ -259,7 +253,7 @@ def _claim_statement(claim_type: str, label: str) -> str:
     return f"""
 UNWIND $rows AS row
 MERGE (c:Claim {{id: row.id}})
-ON CREATE SET c:{label}, c.type = '{claim_type}', c.status = row.status, c.role = row.role
+ON CREATE SET c:{label}, c.type = '{claim_type}'{"".join(f", c.{q} = row.{q}" for q in QUALIFIERS)}
 WITH c, row
 WHERE c.article_count IS NULL
 OPTIONAL MATCH (s:Entity {{id: row.subject}})
@@ -284,7 +278,7 @@ MERGE (c)-[:ABOUT]->(x)
 """
 
 #: The span names of SAID claims stored on Evidence as ``<name>_start`` / ``<name>_end``.
-SPAN_NAMES: Final[tuple[str, ...]] = ("source", "cue", "content")
+SPAN_NAMES: Final[tuple[str, ...]] = SAID_SPANS
 
 #: One Evidence node per claim line (report), linked to its fact and its article;
 #: ``row``: {article, reports: [...]}. Properties are named one by one (not ``SET ev += map``):
@@ -325,7 +319,7 @@ DELETE_UNSUPPORTED_CLAIMS: Final = """
 UNWIND $ids AS id
 MATCH (c:Claim {id: id})
 WHERE NOT EXISTS { MATCH (c)<-[:SUPPORTS]-(:Evidence) }
-OPTIONAL MATCH (c)-[:SUBJECT]->(:Entity)-[d:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM]->(:Entity)
+OPTIONAL MATCH (c)-[:SUBJECT]->(:Entity)-[d:%s]->(:Entity)
 WHERE d.claim = c.id
 DELETE d
 WITH DISTINCT c
@@ -333,7 +327,7 @@ OPTIONAL MATCH (c)-[:SUBJECT|OBJECT|ABOUT]->(e:Entity)
 WITH c, collect(DISTINCT e.id) AS entities
 DETACH DELETE c
 RETURN entities
-"""
+""" % "|".join(DERIVED_RELATIONSHIPS)
 
 def _sync_derived() -> str:
     """Statement tail keeping each claim's derived subject -> object relationship in step with it.
@@ -344,7 +338,7 @@ def _sync_derived() -> str:
     clauses = ["WITH c", "OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)", "OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)", "WITH c, s, o"]
     for claim_type in DERIVED_RELATIONSHIPS:
         label = CLAIM_LABELS[claim_type]
-        qualifier = {"RELEASED": ", r.status = c.status", "AFFILIATED_WITH": ", r.role = c.role"}.get(claim_type, "")
+        qualifier = "".join(f", r.{q.name} = c.{q.name}" for q in CLAIMS[claim_type].qualifiers if q.on_relationship)  # type: ignore[index]
         clauses.append(
             f"FOREACH (_ IN CASE WHEN c:{label} AND s IS NOT NULL AND o IS NOT NULL THEN [1] ELSE [] END |\n"
             f"  MERGE (s)-[r:{claim_type} {{claim: c.id}}]->(o)\n"

@@ -95,11 +95,12 @@ RETURN c.id AS id, s.id AS speaker, c.statement AS statement, toString(c.first_p
        articles, collect(x.id) AS about, c.content_lemmas AS features, c.features_version AS version
 """
 
-#: RELEASED / DEVELOPS / AFFILIATED_WITH claims whose subject or object is one of the given entities.
+#: Claims of the types in ``$types`` (those kg/schema.py marks ``fact_clusters``) whose subject or
+#: object is one of the given entities.
 READ_FACT_CLAIMS_OF: Final = """
 UNWIND $ids AS id
 MATCH (:Entity {id: id})<-[:SUBJECT|OBJECT]-(c:Claim)
-WHERE c.type IN ['RELEASED', 'DEVELOPS', 'AFFILIATED_WITH']
+WHERE c.type IN $types
 WITH DISTINCT c
 OPTIONAL MATCH (c)-[:SUBJECT]->(s:Entity)
 OPTIONAL MATCH (c)-[:OBJECT]->(o:Entity)

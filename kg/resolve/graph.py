@@ -38,11 +38,14 @@ from kg.resolve.entities import (
     without_cycles,
 )
 from kg.resolve.statements import FeatureExtractor, Statement, StatementFeatures, group_statements, settings_version
+from kg.schema import CLAIMS, ClaimType, EntityType, fact_key
 
 if TYPE_CHECKING:
     from neo4j import Driver, Session
 
 SAID_RULE = "paraphrase"
+#: Claim types whose facts are grouped when their entities merge (the registry's ``fact_clusters``).
+FACT_CLUSTER_TYPES: list[str] = [t.value for t, spec in CLAIMS.items() if spec.fact_clusters]
 FACT_RULE = "same-fact-after-aliases"
 SAID_METHOD = "content-lemma overlap coefficient"
 FACT_METHOD = "fact key with entities mapped through ALIAS_OF"
@@ -252,7 +255,7 @@ class GraphResolver:
             fid = f"family:{name_key(family.family)}"
             family_rows[(r["id"], fid)] = {"model": r["id"], "family": fid, "name": family.family, "developer": family.developer}
             if family.developer:
-                developer_of[r["id"]] = entity_id("Organization", family.developer)
+                developer_of[r["id"]] = entity_id(EntityType.ORGANIZATION, family.developer)
         orgs = sorted(set(developer_of.values()))
         present = {row["id"] for batch in _batches(orgs, self.batch_size) for row in self._run_read(session, cypher.READ_ORGANIZATION_IDS, ids=list(batch))}
         developers = {(canon.get(org, org), model) for model, org in developer_of.items() if org in present}
@@ -316,7 +319,7 @@ class GraphResolver:
             for group in group_statements(statements, settings, self.data.blocked_statements):
                 clusters.append(
                     Cluster(
-                        id=cluster_id(group.members), type="SAID", key=f"said|{speaker}|{group.members[0].rsplit('|', 1)[-1]}",
+                        id=cluster_id(group.members), type=ClaimType.SAID.value, key=fact_key(ClaimType.SAID, speaker=speaker, statement=group.members[0].rsplit("|", 1)[-1]),
                         speaker=speaker, rule=SAID_RULE, method=SAID_METHOD, threshold=settings.threshold,
                         members=group.members, scores=group.scores, via={m: via[m] for m in group.members},
                     )
@@ -327,11 +330,11 @@ class GraphResolver:
         if not canon:
             return []
         ids = sorted(set(canon) | set(canon.values()))
-        rows = {r["id"]: r for batch in _batches(ids, self.batch_size) for r in self._run_read(session, cypher.READ_FACT_CLAIMS_OF, ids=list(batch))}
+        rows = {r["id"]: r for batch in _batches(ids, self.batch_size) for r in self._run_read(session, cypher.READ_FACT_CLAIMS_OF, ids=list(batch), types=FACT_CLUSTER_TYPES)}
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in rows.values():
             subject, obj = canon.get(r["subject"], r["subject"]), canon.get(r["object"], r["object"])
-            key = f"{r['type'].lower()}|{subject}|{obj}" + (f"|{r['status']}" if r["type"] == "RELEASED" else "")
+            key = fact_key(r["type"], subject=subject, object=obj, status=r["status"])
             groups[key].append(r)
         clusters: list[Cluster] = []
         for key, members in sorted(groups.items()):

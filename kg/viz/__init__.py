@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from kg.export.json_graph import graph_to_data
+from kg.schema import page_schema
 
 if TYPE_CHECKING:
     from kg.export.model import Graph
@@ -105,6 +106,7 @@ def render_html(graph: Graph, *, title: str = "newskg graph", co_mentions: bool 
     """The complete page for ``graph``; ``total`` entities before a cap of ``limit`` (the page says so)."""
     content = graph_to_data(graph, co_mentions=co_mentions)
     content["view"] = {"total": total if total is not None else len(graph.entities), "limit": limit}
+    content["schema"] = page_schema()  # colours and legend names of the types (kg/schema.py)
     data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     page = asset("page.html")
     replacements = {

@@ -4,29 +4,14 @@
 (function () {
   "use strict";
 
-  var TYPE_COLORS = {
-    Organization: "#2f6fde",
-    Person: "#e07a2f",
-    Model: "#1f9d74",
-    Place: "#8a5cd6"
-  };
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  // Colours and legend names of entity and link types come from the schema registry
+  // (kg/schema.py page_schema), embedded by kg/viz with the data.
+  var schema = data.schema;
+  var TYPE_COLORS = schema.entity_colors;
   var OTHER_COLOR = "#7a8294";
-  var LINK_COLORS = {
-    RELEASED: "#1f9d74",
-    DEVELOPS: "#4aa3a0",
-    AFFILIATED_WITH: "#e07a2f",
-    SAID_ABOUT: "#c0437e",
-    CO_MENTIONED: "#b9c0cc",
-    ALIAS_OF: "#9aa3b5"
-  };
-  var LINK_NAMES = {
-    RELEASED: "released / plans",
-    DEVELOPS: "develops",
-    AFFILIATED_WITH: "affiliated with",
-    SAID_ABOUT: "said about",
-    CO_MENTIONED: "co-mentioned",
-    ALIAS_OF: "alias of"
-  };
+  var LINK_COLORS = schema.link_colors;
+  var LINK_NAMES = schema.link_names;
   // Readability on large pages: names on the most connected nodes only (all names on hover,
   // selection, search or when zoomed in), link captions only on small pages, unconnected
   // entities hidden until asked for.
@@ -34,7 +19,6 @@
   var EDGE_LABELS_UP_TO = 80;
   var ZOOM_FOR_ALL_LABELS = 1.4;
 
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
   var root = document.documentElement;
   var articles = {};
   var claims = {};
