@@ -30,7 +30,7 @@ from kg.export.graphml import to_networkx
 from kg.export.json_graph import graph_to_data
 from kg.export.rdf import NKG, SCHEMA, to_rdf
 from kg.neo4j import cypher
-from kg.neo4j.loader import claim_row
+from kg.neo4j.rows import claim_row
 from kg.viz import asset, render_html
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,6 +12,7 @@ from kg.neo4j.batching import ArticleGroup
 from kg.neo4j.entity_registry import EntityRegistry, unique
 from kg.neo4j.validation import body_key
 from kg.outlets import outlet_name
+from kg.schema import qualifier_names
 
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +107,7 @@ def claim_row(claim: ClaimRecord) -> dict[str, Any]:
     return _compact(
         {
             "id": claim.fact,
-            "status": claim.status,
-            "role": claim.role,
+            **{name: getattr(claim, name) for name in qualifier_names()},
             "subject": claim.subject,
             "object": claim.object,
         }

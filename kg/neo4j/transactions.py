@@ -17,6 +17,7 @@ from kg.neo4j.rows import attribute_rows, build_rows, entity_rows
 from kg.neo4j.session import article_hashes, run_collect, run_counters
 from kg.neo4j.summary import LoadSummary
 from kg.neo4j.upkeep import body_hashes, link_duplicates, remove_articles_contribution, settle
+from kg.schema import EntityType
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction
@@ -118,7 +119,7 @@ def write_batch_bounded(tx: ManagedTransaction, groups: list[ArticleGroup], regi
 
 
 def _surname_only_person(record: EntityRecord | None) -> bool:
-    return record is not None and record.type == "Person" and len(record.name.split()) == 1
+    return record is not None and record.type == EntityType.PERSON and len(record.name.split()) == 1
 
 
 def forget_batch(tx: ManagedTransaction, article_ids: list[str]) -> Outcome:
