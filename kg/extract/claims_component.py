@@ -23,6 +23,7 @@ from kg.extract.releases import (
     Derivation,
     Development,
     Release,
+    coordinated_claims,
     credit_check,
     find_derivations,
     find_developments,
@@ -79,6 +80,8 @@ class ClaimFinder:
         developments = find_developments(doc, self.lexicon) if "develops" in wanted else []
         if "develops" in wanted and self.classifier is not None:
             developments += self._classified(doc, releases, developments)
+        more_releases, more_developments = coordinated_claims(doc, releases, developments, self.lexicon)
+        releases, developments = releases + more_releases, developments + more_developments
         releases, developments = self._credit(doc, releases, developments, derivations)
         return DocClaims(
             attributions=self._said(doc) if "said" in wanted else [],
