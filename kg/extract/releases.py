@@ -78,10 +78,21 @@ def name_cut(model: Span, lexicon: Lexicon) -> bool:
     return False
 
 
+_SEGMENT_EDGES = frozenset({":", "(", ")", '"', "“", "”", "|"})
+
+
 def _title_case_line(model: Span) -> bool:
-    """A Title Case heading ("Claude Opus 4.5 Tops Coding Benchmarks"): every word is capitalized,
-    so a capital after the name says nothing."""
-    words = [t for t in model.sent if t.is_alpha and len(t) > 3 and not t.ent_type_]
+    """A Title Case heading ("Claude Opus 4.5 Tops Coding Benchmarks", "Baidu's Ernie-5.0 Enters
+    Vision Leaderboard: ..."): every word of the name's sentence part (up to a colon, bracket or
+    quote) is capitalized, so a capital after the name says nothing."""
+    sent, doc = model.sent, model.doc
+    start = model.start
+    while start > sent.start and doc[start - 1].text not in _SEGMENT_EDGES and "\n" not in doc[start - 1].text:
+        start -= 1
+    end = model.end
+    while end < sent.end and doc[end].text not in _SEGMENT_EDGES and "\n" not in doc[end].text:
+        end += 1
+    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.ent_type_]
     return bool(words) and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
 
 
@@ -105,7 +116,7 @@ def non_model_noun(model: Span, lexicon: Lexicon) -> bool:
         head = head.head
         if head.i >= model.end and head.lemma_.lower() in heads:
             return True
-    if root.dep_ == "appos" and root.head.lemma_.lower() in nouns:  # "the AI browser Atlas"
+    if root.dep_ == "appos" and root.head.lemma_.lower() in nouns and root.head.i == model.start - 1:  # "the AI browser Atlas"
         return True
     for child in root.children:  # "AlphaEvolve, a coding agent"
         if child.dep_ == "appos" and child.lemma_.lower() in nouns:
