@@ -14,6 +14,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.affiliation_classifier import classified_affiliations
 from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions, refine_attributions
 from kg.extract.attribution_tagger import combine_with_rules
@@ -56,6 +57,7 @@ class ClaimFinder:
     def __init__(
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
         classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
+        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -64,6 +66,8 @@ class ClaimFinder:
         self.classifier = classifier
         self.classifier_threshold = classifier_threshold
         self.said_refine = said_refine
+        self.affiliation_classifier = affiliation_classifier
+        self.affiliation_threshold = affiliation_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -87,9 +91,17 @@ class ClaimFinder:
             attributions=self._said(doc) if "said" in wanted else [],
             releases=releases,
             developments=developments,
-            affiliations=find_affiliations(doc, self.lexicon) if "affiliated_with" in wanted else [],
+            affiliations=self._affiliations(doc) if "affiliated_with" in wanted else [],
             derivations=derivations if "derived_from" in wanted else [],
         )
+
+    def _affiliations(self, doc: Doc) -> list[Affiliation]:
+        """The rules' affiliations, plus the learned classifier's for the pairs they left alone
+        (``affiliation_classifier``, ``affiliation_threshold``; kg/extract/affiliation_classifier.py)."""
+        found = find_affiliations(doc, self.lexicon)
+        if self.affiliation_classifier is not None:
+            found += classified_affiliations(doc, found, self.affiliation_classifier, self.affiliation_threshold, self.lexicon)
+        return found
 
     def _classified(self, doc: Doc, releases: list[Release], developments: list[Development]) -> list[Development]:
         """DEVELOPS for the (organization, model) pairs of a sentence the rules left alone, when the
@@ -143,12 +155,12 @@ class ClaimFinder:
     "newskg_claims_v1",
     default_config={
         "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
-        "classifier": None, "classifier_threshold": 0.9, "said_refine": True,
+        "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "affiliation_classifier": None, "affiliation_threshold": 0.9,
     },
 )
 def make_claim_finder(
     nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
-    classifier_threshold: float, said_refine: bool,
+    classifier_threshold: float, said_refine: bool, affiliation_classifier: str | None, affiliation_threshold: float,
 ) -> ClaimFinder:
     model = None
     if classifier:
@@ -156,4 +168,12 @@ def make_claim_finder(
         if not path.is_file():
             raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
         model = load_classifier(str(path))
-    return ClaimFinder(load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine)
+    affiliation_model = None
+    if affiliation_classifier:
+        path = Path(affiliation_classifier) if Path(affiliation_classifier).is_absolute() else Path(lexicon_dir or pipelines_dir()) / affiliation_classifier
+        if not path.is_file():
+            raise ValueError(f"newskg_claims: affiliation classifier {path} not found (train it with bench/train_affiliations.py, or set affiliation_classifier = null)")
+        affiliation_model = load_classifier(str(path))
+    return ClaimFinder(
+        load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, affiliation_model, affiliation_threshold,
+    )
