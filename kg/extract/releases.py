@@ -62,6 +62,8 @@ def name_cut(model: Span, lexicon: Lexicon) -> bool:
         nxt = doc[model.end]
         if not doc[model.end - 1].whitespace_ and nxt.text == "-" and model.end + 1 < len(doc) and not nxt.whitespace_ and doc[model.end + 1].is_alpha:
             return True
+        if not doc[model.end - 1].whitespace_ and doc[model.end - 1].text.endswith("-") and nxt.text[:1].isalnum():
+            return True  # "[ZAYA1-]base"
         if (
             doc[model.end - 1].whitespace_ == " "
             and nxt.is_alpha

@@ -59,6 +59,9 @@ def test_more_org_model_shapes(nlp: Language, text: str, expected: tuple[str, st
         # names cut from a longer name: "Gemini Robotics On-Device" read as "Gemini", "Llama-Nemotron" as "Nemotron"
         ("Google DeepMind released Gemini Robotics On-Device, a compact model.", ("Google DeepMind", "Gemini")),
         ("Nvidia released the Llama-Nemotron model family on Hugging Face.", ("Nvidia", "Llama")),
+        ("Zyphra, with AMD and IBM, unveiled ZAYA1-base, an MoE with 8.3B total parameters.", ("Zyphra", "ZAYA1-")),
+        # storage, not a model
+        ("A member mentioned they use Cloudflare R2 storage after moving away from a CDN.", ("Cloudflare", "R2")),
         # things the text calls a browser, robots or an agent are no models
         ("OpenAI launched the Chromium fork AI browser Atlas for macOS.", ("OpenAI", "Atlas")),
         ("Robotics advances include Figure's Figure-01 and Figure-02 humanoid robots.", ("Figure", "Figure-02")),
