@@ -62,6 +62,7 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
                 org, rule = short
                 found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), None, rule))
     found.extend(_verbal(doc, sentence_of, lexicon))
+    found.extend(role_phrases(doc, sentence_of, lexicon))
     unique: dict[tuple[int, int], Affiliation] = {}
     for aff in found:
         unique.setdefault((aff.person.start, aff.organization.start), aff)
@@ -213,3 +214,52 @@ def _role_before(doc: Doc, person: Span, sent: Span, preceding: Iterable[Span], 
 
 def _role_text(doc: Doc, span: tuple[int, int]) -> str:
     return doc[span[0] : span[1]].text
+
+
+_ROLE_LINKS = frozenset({"of", "at", "for", "with", "in"})
+
+
+def role_phrases(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> list[Affiliation]:
+    """Role nouns tied to a person by the parse, with the organization behind "of"/"at"/"for":
+
+    * copular: "Sycara is a Fellow of IEEE", "Mehler was elected a foreign member of the Academy";
+    * apposition chains the token patterns miss: "Victor Katz, American mathematician, professor at
+      MIT" (each appositive of the person, and its conjuncts).
+    """
+    single = frozenset(role[-1] for role in lexicon.roles)
+    found: list[Affiliation] = []
+    for person in (e for e in doc.ents if e.label_ == "Person"):
+        root = person.root
+        nouns: list[tuple[object, str]] = []
+        stack = [c for c in root.children if c.dep_ == "appos"]
+        seen: set[int] = set()
+        while stack:  # appositives, their appositives and conjuncts
+            noun = stack.pop()
+            if noun.i in seen:
+                continue
+            seen.add(noun.i)
+            nouns.append((noun, "appositive-role"))
+            stack.extend(c for c in noun.children if c.dep_ in ("appos", "conj"))
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            verb = root.head
+            if verb.lemma_ == "be" or (verb.lemma_ in ("elect", "appoint", "name", "make") and root.dep_ == "nsubjpass"):
+                for attr in (c for c in verb.children if c.dep_ in ("attr", "oprd", "dobj")):
+                    nouns.append((attr, "copular-role"))
+                    nouns.extend((c, "copular-role") for c in attr.conjuncts)
+        for noun, rule in nouns:
+            if noun.lower_ not in single and noun.lemma_.lower() not in single:  # type: ignore[attr-defined]
+                continue
+            links = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in _ROLE_LINKS]  # type: ignore[attr-defined]
+            for prep in links:
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    org = entity_at(pobj, ("Organization",))
+                    if org is None:  # "professor at the University of Reading": the name inside the object
+                        org = next((entity_at(t, ("Organization",)) for t in pobj.subtree if entity_at(t, ("Organization",)) is not None and t.i < pobj.i + 6), None)
+                    if org is None or sentence_of[org.start] != sentence_of[person.start]:
+                        continue
+                    left = [t for t in noun.lefts if t.dep_ in ("amod", "compound") and t.lower_ in lexicon.role_modifiers]  # type: ignore[attr-defined]
+                    # two organizations hung on one role noun: the parse mixed two roles up, keep none
+                    role = " ".join([*(t.text for t in left), noun.text]) if len(links) == 1 else None  # type: ignore[attr-defined]
+                    found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, rule))
+    return found
+

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.affiliation_classifier import classified_affiliations
 from kg.extract.affiliations import Affiliation, find_affiliations
 from kg.extract.attribution import Attribution, find_attributions, refine_attributions
 from kg.extract.attribution_tagger import AttributionTagger, combine_with_rules
@@ -25,6 +26,7 @@ from kg.extract.releases import (
     Derivation,
     Development,
     Release,
+    coordinated_claims,
     credit_check,
     find_derivations,
     find_developments,
@@ -37,6 +39,7 @@ from kg.resources import pipelines_dir
 
 DATA_DIR = "data"  # the lexicon and naming data files, under the component's folder
 CLASSIFIER_FILE = "relations.json"
+AFFILIATION_CLASSIFIER_FILE = "affiliations.json"
 
 #: Confidence change from the curated developer map (pipelines/gazetteers/models.yml): the
 #: organization is the model family's known developer (+), it is not (-), unknown family (0).
@@ -65,6 +68,7 @@ class ClaimFinder(DocByDoc):
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
         classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
         confidence: Mapping[str, float] | None = None, resolution: ResolutionData | None = None,
+        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -76,6 +80,8 @@ class ClaimFinder(DocByDoc):
         #: each rule's confidence (config ``[components.newskg_claims.confidence]``)
         self.rule_confidence: dict[str, float] = dict(confidence or {})
         self.resolution = resolution if resolution is not None else load_resolution_data()
+        self.affiliation_classifier = affiliation_classifier
+        self.affiliation_threshold = affiliation_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -89,6 +95,8 @@ class ClaimFinder(DocByDoc):
         write_files(path / DATA_DIR, {**self.lexicon.files, **self.resolution.files})
         if self.classifier is not None:
             save(self.classifier, path / CLASSIFIER_FILE, {})
+        if self.affiliation_classifier is not None:
+            save(self.affiliation_classifier, path / AFFILIATION_CLASSIFIER_FILE, {})
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> ClaimFinder:
         path = Path(path)
@@ -96,6 +104,8 @@ class ClaimFinder(DocByDoc):
         self.lexicon = lexicon_from_files({k: v for k, v in files.items() if k in LEXICON_FILES})
         self.resolution = resolution_data_from_files({k: v for k, v in files.items() if k in RESOLUTION_FILES})
         self.classifier = RelationClassifier.load(path / CLASSIFIER_FILE) if (path / CLASSIFIER_FILE).is_file() else None
+        affiliations = path / AFFILIATION_CLASSIFIER_FILE
+        self.affiliation_classifier = RelationClassifier.load(affiliations) if affiliations.is_file() else None
         return self
 
     def detect(self, doc: Doc) -> DocClaims:
@@ -105,14 +115,24 @@ class ClaimFinder(DocByDoc):
         developments = find_developments(doc, self.lexicon) if "develops" in wanted else []
         if "develops" in wanted and self.classifier is not None:
             developments += self._classified(doc, releases, developments)
+        more_releases, more_developments = coordinated_claims(doc, releases, developments, self.lexicon)
+        releases, developments = releases + more_releases, developments + more_developments
         releases, developments = self._credit(doc, releases, developments, derivations)
         return DocClaims(
             attributions=self._said(doc) if "said" in wanted else [],
             releases=releases,
             developments=developments,
-            affiliations=find_affiliations(doc, self.lexicon) if "affiliated_with" in wanted else [],
+            affiliations=self._affiliations(doc) if "affiliated_with" in wanted else [],
             derivations=derivations if "derived_from" in wanted else [],
         )
+
+    def _affiliations(self, doc: Doc) -> list[Affiliation]:
+        """The rules' affiliations, plus the learned classifier's for the pairs they left alone
+        (``affiliation_classifier``, ``affiliation_threshold``; kg/extract/affiliation_classifier.py)."""
+        found = find_affiliations(doc, self.lexicon)
+        if self.affiliation_classifier is not None:
+            found += classified_affiliations(doc, found, self.affiliation_classifier, self.affiliation_threshold, self.lexicon)
+        return found
 
     def _classified(self, doc: Doc, releases: list[Release], developments: list[Development]) -> list[Development]:
         """DEVELOPS for the (organization, model) pairs of a sentence the rules left alone, when the
@@ -171,11 +191,13 @@ class ClaimFinder(DocByDoc):
     default_config={
         "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
         "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
+        "affiliation_classifier": None, "affiliation_threshold": 0.9,
     },
 )
 def make_claim_finder(
     nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
-    classifier_threshold: float, said_refine: bool, confidence: dict[str, float],
+    classifier_threshold: float, said_refine: bool, confidence: dict[str, float], affiliation_classifier: str | None,
+    affiliation_threshold: float,
 ) -> ClaimFinder:
     model = None
     if classifier:
@@ -183,6 +205,13 @@ def make_claim_finder(
         if not path.is_file():
             raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
         model = load_classifier(str(path))
+    affiliation_model = None
+    if affiliation_classifier:
+        path = Path(affiliation_classifier) if Path(affiliation_classifier).is_absolute() else Path(lexicon_dir or pipelines_dir()) / affiliation_classifier
+        if not path.is_file():
+            raise ValueError(f"newskg_claims: affiliation classifier {path} not found (train it with bench/train_affiliations.py, or set affiliation_classifier = null)")
+        affiliation_model = load_classifier(str(path))
     return ClaimFinder(
-        load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence, load_resolution_data(lexicon_dir)
+        load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence,
+        load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold,
     )

@@ -40,7 +40,92 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
         return False
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
-    return following not in lexicon.release.get("product_nouns", [])
+    if following in lexicon.release.get("product_nouns", []):
+        return False
+    return not name_cut(model, lexicon) and not non_model_noun(model, lexicon)
+
+
+_MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today tonight".split()
+)
+
+
+def name_cut(model: Span, lexicon: Lexicon) -> bool:
+    """Whether the entity is likely a piece of a longer name, whose release would be misreported:
+    glued to a word by a hyphen ("Llama-[Nemotron]", "[Qwen3]-based") or followed by a capitalized
+    word that is no entity, stop word, month or day ("[Gemini] Robotics On-Device", "[Grok] Imagine")."""
+    doc = model.doc
+    if model.start >= 2 and doc[model.start - 1].text == "-" and not doc[model.start - 1].whitespace_ and not doc[model.start - 2].whitespace_:
+        return True
+    if model.end < len(doc):
+        nxt = doc[model.end]
+        if not doc[model.end - 1].whitespace_ and nxt.text == "-" and model.end + 1 < len(doc) and not nxt.whitespace_ and doc[model.end + 1].is_alpha:
+            return True
+        if not doc[model.end - 1].whitespace_ and doc[model.end - 1].text.endswith("-") and nxt.text[:1].isalnum():
+            return True  # "[ZAYA1-]base"
+        if (
+            doc[model.end - 1].whitespace_ == " "
+            and nxt.is_alpha
+            and nxt.is_title
+            and not nxt.is_stop
+            and nxt.pos_ not in ("VERB", "AUX", "ADP")
+            and not nxt.ent_type_
+            and not nxt.is_sent_start
+            and nxt.lower_ not in _MONTHS_AND_DAYS
+            and nxt.lower_ not in lexicon.release.get("cut_exempt", [])
+            and not _title_case_line(model)
+        ):
+            return True
+    return False
+
+
+_SEGMENT_EDGES = frozenset({":", "(", ")", '"', "“", "”", "|"})
+
+
+def _title_case_line(model: Span) -> bool:
+    """A Title Case heading ("Claude Opus 4.5 Tops Coding Benchmarks", "Baidu's Ernie-5.0 Enters
+    Vision Leaderboard: ..."): every word of the name's sentence part (up to a colon, bracket or
+    quote) is capitalized, so a capital after the name says nothing."""
+    sent, doc = model.sent, model.doc
+    start = model.start
+    while start > sent.start and doc[start - 1].text not in _SEGMENT_EDGES and "\n" not in doc[start - 1].text:
+        start -= 1
+    end = model.end
+    while end < sent.end and doc[end].text not in _SEGMENT_EDGES and "\n" not in doc[end].text:
+        end += 1
+    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.ent_type_]
+    return bool(words) and sum(t.is_title or t.is_upper for t in words) >= 0.8 * len(words)
+
+
+def non_model_noun(model: Span, lexicon: Lexicon) -> bool:
+    """Whether the text calls the named thing something other than a model (``non_model_nouns`` in
+    release_verbs.yml; ``non_model_heads`` for a noun the name modifies): "the AI browser Atlas",
+    "Figure-01 and Figure-02 humanoid robots",
+    "AlphaEvolve, a ... coding agent", "X is a coding agent"."""
+    nouns = frozenset(lexicon.release.get("non_model_nouns", []))
+    root = model.root
+    if root.dep_ == "conj":  # "Figure-01 and Figure-02 humanoid robots": the first conjunct's head
+        first = root
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        root = first
+    heads = frozenset(lexicon.release.get("non_model_heads", []))
+    head = root
+    for _ in range(3 if not _title_case_line(model) else 0):  # the noun the name modifies ("X humanoid robots")
+        if head.dep_ not in ("compound", "nmod", "amod") or head.head.i <= head.i:
+            break
+        head = head.head
+        if head.i >= model.end and head.lemma_.lower() in heads:
+            return True
+    if root.dep_ == "appos" and root.head.lemma_.lower() in nouns and root.head.i == model.start - 1:  # "the AI browser Atlas"
+        return True
+    for child in root.children:  # "AlphaEvolve, a coding agent"
+        if child.dep_ == "appos" and child.lemma_.lower() in nouns:
+            return True
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":  # "AlphaEvolve is a coding agent"
+        return any(c.dep_ == "attr" and c.lemma_.lower() in nouns for c in root.head.children)
+    return False
 
 
 def _not_models(lexicon: Lexicon) -> frozenset[str]:
@@ -127,6 +212,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
             for token in (pobj, *pobj.conjuncts):
                 models.extend(_models_in(token, lexicon, deep=False))
+    models.extend(with_clause_models(verb, lexicon))
     # "launched A, alongside versions like B and C" / "including D": lists hung on the verb
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")):
         models.extend(m for pobj in prep.children if pobj.dep_ == "pobj" for m in _models_in(pobj, lexicon))
@@ -143,6 +229,28 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     for org in orgs:
         for model in models:
             yield Release(sentence, org, model, status, cue, "active" if org.via == "direct" else org.via)
+
+
+def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
+    """Models named as the subject of a "with" clause of the release ("released Qwen3, with the
+    flagship Qwen3-235B-A22B achieving ...", "released GPT-4.1, ..., with a faster GPT-4.1 mini
+    replacing GPT-4o mini"): the clause hangs on the verb or on a participle clause of it; the
+    clause's own object is not released, and a clause that names an organization is left alone."""
+    found: list[EntityRef] = []
+    heads = [verb, *(c for c in verb.children if c.dep_ == "advcl" and c.tag_ in ("VBG", "VBN"))]
+    for head in heads:
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"):
+            if any(t.ent_type_ == "Organization" for t in prep.subtree):
+                continue
+            for clause in (c for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB"):
+                for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+                    for token in (subject, *subject.conjuncts):
+                        # ("the flagship Qwen3-235B-A22B": the parser may make the name a second subject)
+                        found.extend(m for m in _models_in(token, lexicon, deep=False) if m.start < clause.idx)
+            if head is not verb:  # "specializing in coding, with a faster alternative GPT-4.1 mini"
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    found.extend(_models_in(pobj, lexicon, deep=False))
+    return found
 
 
 def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
@@ -335,7 +443,7 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
                 if is_release_object(other, lexicon):
                     found.append(Development(sentence_of[other.start], ref(org), ref(other), "possessive"))
             continue
-        maker = _maker_after(model)
+        maker = _maker_after(model) or model_noun_owner(model, lexicon)
         if maker is not None:
             found.append(Development(sentence_of[model.start], ref(maker[0]), ref(model), maker[1]))
     for token in doc:
@@ -366,6 +474,51 @@ def _maker_after(model: Span) -> tuple[Span, str] | None:
             if org is not None and org.start == j:
                 return org, f"model-{word}"
     return None
+
+
+def model_noun_owner(model: Span, lexicon: Lexicon) -> tuple[Span, str] | None:
+    """"the new Moonshot model Kimi K2", "Alibaba's new model, Qwen3.5": the organization that
+    owns (possessive or compound) a model noun (``model_nouns``) right before the name."""
+    doc = model.doc
+    i = model.start - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    if i < 0 or doc[i].lower_ not in lexicon.model_nouns or doc[i].sent.start != model.sent.start:
+        return None
+    noun = doc[i]
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "nmod") and child.i < noun.i:
+            org = entity_at(child, ("Organization",))
+            if org is not None:
+                return org, "model-noun"
+    return None
+
+
+def coordinated_claims(doc: Doc, releases: list[Release], developments: list[Development], lexicon: Lexicon) -> tuple[list[Release], list[Development]]:
+    """Claims for the models coordinated with a claimed one, when the rules' parse missed them:
+    "OpenAI updated o1 and o3-mini" (the classifier found o1), "released Llama 4 Scout and
+    Maverick". Same organization, type, status and confidence as the claim (rule ``coordinated``);
+    a list that names another organization between the two models is left alone."""
+    claimed = {(c.organization.start, c.model.start) for c in (*releases, *developments)}
+    new_releases: list[Release] = []
+    new_developments: list[Development] = []
+    for claim in (*releases, *developments):
+        named = doc.char_span(claim.model.start, claim.model.end)
+        if named is None:
+            continue
+        for conjunct in named.root.conjuncts:
+            other = entity_at(conjunct, ("Model",))
+            if other is None or (claim.organization.start, other.start_char) in claimed or not is_release_object(other, lexicon):
+                continue
+            low, high = sorted((named, other), key=lambda e: e.start)
+            if any(t.ent_type_ == "Organization" for t in doc[low.end : high.start]):
+                continue
+            claimed.add((claim.organization.start, other.start_char))
+            if isinstance(claim, Release):
+                new_releases.append(claim._replace(model=ref(other), rule="coordinated"))
+            else:
+                new_developments.append(claim._replace(model=ref(other), rule="coordinated"))
+    return new_releases, new_developments
 
 
 def team_name(org: Span, model: Span) -> bool:
