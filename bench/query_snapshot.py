@@ -85,10 +85,10 @@ def parameter_sets(driver: Any, database: str) -> dict[str, list[dict[str, str]]
         "statements-by-person": [{"person": p} for p in people] + [{"person": p, "since": s, "until": u} for p in people[:4] for s, u in windows],
     }
     # an empty string stands for "leave the parameter at its default"
-    return {q: [{k: v for k, v in p.items() if v != "" or k in ("text",)} for p in ps] for q, ps in sets.items()}
+    return {q: [{k: v for k, v in p.items() if v is not None and (v != "" or k == "text")} for p in ps] for q, ps in sets.items()}
 
 
-def snapshot(library_dir: Path | None, out: Path) -> int:
+def snapshot(library_dir: Path | None, out: Path, only: list[str] | None = None) -> int:
     from kg.neo4j.connection import open_driver, resolve_settings
     from kg.queries import bind, load_library, plain, to_jsonable
 
@@ -99,6 +99,8 @@ def snapshot(library_dir: Path | None, out: Path) -> int:
     runs = 0
     with open(out, "w", encoding="utf-8") as handle:
         for name, query in sorted(library.items()):
+            if only and name not in only:
+                continue
             for raw in sets.get(name, [{}]):
                 line: dict[str, Any] = {"query": name, "params": raw}
                 try:
@@ -138,13 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--library", type=Path, help="folder of .cypher files (default: the shipped queries/)")
     parser.add_argument("--out", type=Path, help="write the snapshot here")
+    parser.add_argument("--only", nargs="+", help="these queries only")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="compare two snapshots")
     args = parser.parse_args(argv)
     if args.compare:
         return compare(*args.compare)
     if not args.out:
         parser.error("--out or --compare is needed")
-    return snapshot(args.library, args.out)
+    return snapshot(args.library, args.out, args.only)
 
 
 if __name__ == "__main__":
