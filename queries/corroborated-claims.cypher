@@ -12,35 +12,40 @@
 // param: limit: int = 100 — how many facts to list (the strongest; ties broken by claim id)
 // example: kg query corroborated-claims
 // example: kg query corroborated-claims --param min_sources=3 --param type=RELEASED
-// The strongest facts come from two short lists, each chosen in the order the page is sorted by:
-// the clusters `kg resolve` made (a cluster counts as one fact) and the claims in no cluster, the
-// latter read through the claim_source_count index, strongest first, so that a large graph's
-// hundreds of thousands of facts are never all read, sorted or grouped.
+// The strongest facts are chosen without reading, sorting or grouping every fact of a large graph:
+// the clusters `kg resolve` made (a cluster counts as one fact) and the short statements (the only
+// ones the content check can drop) are checked one by one; the other claims in no cluster are read
+// through the claim_source_count index, strongest first, only as far as the page.
 CALL () {
-  MATCH (k:ClaimCluster)
-  WHERE k.source_count >= $min_sources
-  MATCH (k)<-[:IN_CLUSTER]-(c:Claim)
-  WHERE $type IS NULL OR c.type = toUpper($type)
-  WITH k AS fact, collect(c) AS members
-  WITH fact, members,
-       reduce(first = head(members), m IN members |
-         CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+  CALL () {
+    MATCH (k:ClaimCluster)
+    WHERE k.source_count >= $min_sources
+    MATCH (k)<-[:IN_CLUSTER]-(c:Claim)
+    WHERE $type IS NULL OR c.type = toUpper($type)
+    WITH k AS fact, collect(c) AS members
+    RETURN fact, members,
+           reduce(first = head(members), m IN members |
+             CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+    UNION ALL
+    MATCH (c:Claim)
+    WHERE c.type = 'SAID' AND c.source_count >= $min_sources
+      AND ($type IS NULL OR c.type = toUpper($type))
+      AND size(coalesce(c.statement, '')) <= 40
+      AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
+    RETURN c AS fact, [c] AS members, c AS rep
+  }
+  WITH fact, members, rep
   // a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
   WHERE rep.type <> 'SAID'
      OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
          AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
-  WITH fact, members, rep
-  ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
-  LIMIT $limit
   RETURN fact, members, rep
   UNION ALL
   MATCH (c:Claim)
   WHERE c.source_count >= $min_sources
     AND ($type IS NULL OR c.type = toUpper($type))
     AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
-    AND (c.type <> 'SAID'
-         OR (EXISTS { (c)-[:SUBJECT]->(:Entity) }
-             AND (size(coalesce(c.statement, '')) > 40 OR NOT coalesce(c.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)')))
+    AND (c.type <> 'SAID' OR (size(coalesce(c.statement, '')) > 40 AND EXISTS { (c)-[:SUBJECT]->(:Entity) }))
   WITH c
   ORDER BY c.source_count DESC, c.article_count DESC, c.first_published, c.type, c.id
   LIMIT $limit
