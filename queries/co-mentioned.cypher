@@ -16,22 +16,20 @@ CALL () { // e = the entity named $entity (id, name or alias), found through ind
 }
 MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(x:Entity)
 WHERE x <> e AND ($type IS NULL OR toLower(x.type) = toLower($type))
-// one MENTIONS per article and entity: the count is the number of articles. Only counted here: a
-// popular entity shares a million (article, entity) pairs, and only the top rows' articles are read.
-WITH e, x, count(a) AS shared
+// one MENTIONS per article and entity: the list's size is the number of articles
+WITH e, x, collect(a) AS articles
 // after `kg resolve`, an alias node counts as its canonical entity: one row per entity
 OPTIONAL MATCH (x)-[:ALIAS_OF]->(canonical:Entity)
-WITH e, coalesce(canonical, x) AS other, collect(x) AS parts, sum(shared) AS shared
+WITH e, coalesce(canonical, x) AS other, collect(articles) AS groups
 WHERE other <> e AND NOT EXISTS { (e)-[:ALIAS_OF]->(other) }
-// an entity and its aliases named in one article count it once
-WITH e, other, parts,
-     CASE size(parts) WHEN 1 THEN shared
-       ELSE size(COLLECT { UNWIND parts AS x MATCH (x)<-[:MENTIONS]-(a:Article) WHERE EXISTS { (a)-[:MENTIONS]->(e) }
-                           RETURN DISTINCT a }) END AS shared
-ORDER BY shared DESC, other.name, other.id
+WITH e, other,
+     CASE size(groups) WHEN 1 THEN head(groups)
+       ELSE COLLECT { UNWIND groups AS g UNWIND g AS a RETURN DISTINCT a } END AS articles
+ORDER BY size(articles) DESC, other.name, other.id
 LIMIT $limit
-WITH e, other, COLLECT { UNWIND parts AS x MATCH (x)<-[:MENTIONS]-(a:Article) WHERE EXISTS { (a)-[:MENTIONS]->(e) }
-                         WITH DISTINCT a ORDER BY a.published, a.id RETURN a } AS articles
+// articles are sorted by date for the top entities only (a popular entity shares a million
+// (article, entity) pairs)
+WITH e, other, COLLECT { UNWIND articles AS a WITH a ORDER BY a.published, a.id RETURN a } AS articles
 // properties are read for the top entities' articles only
 RETURN e.name AS entity, e.id AS entity_id, other.name AS co_mentioned, other.id AS id, other.type AS type,
        size(articles) AS articles,
