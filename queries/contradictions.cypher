@@ -83,7 +83,8 @@ WITH kind, subject, object, side_a, side_b, a, b,
      COLLECT { MATCH (b)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
                WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
                RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_b,
-     COLLECT { MATCH (c:Claim)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) WHERE c IN [a, b]
+     COLLECT { UNWIND [a, b] AS c
+               MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
                WITH DISTINCT x ORDER BY x.published, x.id
                RETURN {title: x.title, source: coalesce(x.source, x.outlet), published: x.published, url: x.url} } AS sources
 RETURN kind, subject, object, side_a, outlets_a, evidence_a, side_b, outlets_b, evidence_b, sources
