@@ -16,7 +16,6 @@ CALL () { // e = the entity named $entity (id, name or alias), found through ind
 }
 MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(x:Entity)
 WHERE x <> e AND ($type IS NULL OR toLower(x.type) = toLower($type))
-WITH e, x, a ORDER BY a.published, a.id
 // one MENTIONS per article and entity: the list's size is the number of articles
 WITH e, x, collect(a) AS articles
 // after `kg resolve`, an alias node counts as its canonical entity: one row per entity
@@ -25,9 +24,12 @@ WITH e, coalesce(canonical, x) AS other, collect(articles) AS groups
 WHERE other <> e AND NOT EXISTS { (e)-[:ALIAS_OF]->(other) }
 WITH e, other,
      CASE size(groups) WHEN 1 THEN head(groups)
-       ELSE COLLECT { UNWIND groups AS g UNWIND g AS a WITH DISTINCT a ORDER BY a.published, a.id RETURN a } END AS articles
+       ELSE COLLECT { UNWIND groups AS g UNWIND g AS a RETURN DISTINCT a } END AS articles
 ORDER BY size(articles) DESC, other.name, other.id
 LIMIT $limit
+// articles are sorted by date for the top entities only (a popular entity shares a million
+// (article, entity) pairs)
+WITH e, other, COLLECT { UNWIND articles AS a WITH a ORDER BY a.published, a.id RETURN a } AS articles
 // properties are read for the top entities' articles only
 RETURN e.name AS entity, e.id AS entity_id, other.name AS co_mentioned, other.id AS id, other.type AS type,
        size(articles) AS articles,

@@ -42,8 +42,14 @@ CALL () {
   // one statement (same words, case and spacing aside), two speakers
   MATCH (a:Claim:Said)-[:SUBJECT]->(s1:Entity)
   WHERE ($kind IS NULL OR toLower($kind) = 'speaker') AND a.statement IS NOT NULL
-    // a statement needs a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
-    AND (size(a.statement) > 40 OR NOT a.statement =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)')
+  // statements equal once spaces are collapsed are also equal with every space removed: that cheap
+  // key groups them first, and only statements that share it are checked and compared word by word
+  WITH toLower(trim(replace(a.statement, ' ', ''))) AS rough, collect([a, s1]) AS said
+  WHERE size(said) > 1
+  UNWIND said AS pair
+  WITH pair[0] AS a, pair[1] AS s1
+  // a statement needs a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
+  WHERE (size(a.statement) > 40 OR NOT a.statement =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)')
   WITH toLower(trim(reduce(t = '', w IN split(a.statement, ' ') | CASE WHEN w = '' THEN t ELSE t + ' ' + w END))) AS text,
        collect([a, s1]) AS said
   WHERE size(said) > 1
@@ -59,9 +65,12 @@ CALL () {
          s1.name + ' said it' AS side_a, s2.name + ' said it' AS side_b
 }
 WITH kind, subject, object, a, b, side_a, side_b
+ORDER BY a.source_count + b.source_count DESC, a.article_count + b.article_count DESC, kind, subject, a.id, b.id
+// two sides reported by exactly the same articles are no disagreement: checked in the page's order,
+// only until the page is full (every pair's reports would be read otherwise)
+WITH kind, subject, object, a, b, side_a, side_b
 WHERE COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
    <> COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
-ORDER BY a.source_count + b.source_count DESC, a.article_count + b.article_count DESC, kind, subject, a.id, b.id
 LIMIT $limit
 WITH kind, subject, object, side_a, side_b, a, b,
      COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
@@ -74,7 +83,8 @@ WITH kind, subject, object, side_a, side_b, a, b,
      COLLECT { MATCH (b)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
                WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
                RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_b,
-     COLLECT { MATCH (c:Claim)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) WHERE c IN [a, b]
+     COLLECT { UNWIND [a, b] AS c
+               MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
                WITH DISTINCT x ORDER BY x.published, x.id
                RETURN {title: x.title, source: coalesce(x.source, x.outlet), published: x.published, url: x.url} } AS sources
 RETURN kind, subject, object, side_a, outlets_a, evidence_a, side_b, outlets_b, evidence_b, sources

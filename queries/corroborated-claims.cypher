@@ -12,19 +12,59 @@
 // param: limit: int = 100 — how many facts to list (the strongest; ties broken by claim id)
 // example: kg query corroborated-claims
 // example: kg query corroborated-claims --param min_sources=3 --param type=RELEASED
-MATCH (c:Claim)
-WHERE $type IS NULL OR c.type = toUpper($type)
-OPTIONAL MATCH (c)-[:IN_CLUSTER]->(k:ClaimCluster)
-WITH coalesce(k, c) AS fact, collect(c) AS members
-WHERE fact.source_count >= $min_sources
-WITH fact, members,
-     reduce(first = head(members), m IN members |
-       CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
-// a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
-WHERE rep.type <> 'SAID'
-   OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
-       AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
-// choose the page before reading any report: a large graph has hundreds of thousands of facts
+// The strongest facts are chosen without reading, sorting or grouping every fact of a large graph,
+// each list in the page's order and only as far as the page: the clusters `kg resolve` made (a
+// cluster counts as one fact), the short statements of claims in no cluster (the only ones the
+// content check can drop) and the other claims in no cluster, the last two read through the
+// claim_source_count index, strongest first.
+CALL () {
+  UNWIND ['clusters', 'short statements'] AS part
+  CALL (part) {
+    CALL (part) {
+      WITH part WHERE part = 'clusters'
+      MATCH (k:ClaimCluster)
+      WHERE k.source_count >= $min_sources
+      MATCH (k)<-[:IN_CLUSTER]-(c:Claim)
+      WHERE $type IS NULL OR c.type = toUpper($type)
+      WITH k AS fact, collect(c) AS members
+      WITH fact, members,
+           reduce(first = head(members), m IN members |
+             CASE WHEN m.first_published < first.first_published THEN m ELSE first END) AS rep
+      ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
+      RETURN fact, members, rep
+      UNION ALL
+      WITH part WHERE part = 'short statements'
+      MATCH (c:Claim)
+      USING INDEX c:Claim(source_count)
+      WHERE c.source_count >= $min_sources AND c.type = 'SAID'
+        AND ($type IS NULL OR c.type = toUpper($type))
+        AND size(coalesce(c.statement, '')) <= 40
+        AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
+      WITH c
+      ORDER BY c.source_count DESC, c.article_count DESC, c.first_published, c.type, c.id
+      RETURN c AS fact, [c] AS members, c AS rep
+    }
+    WITH fact, members, rep
+    // a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
+    WHERE rep.type <> 'SAID'
+       OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
+           AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
+    RETURN fact, members, rep
+    LIMIT $limit
+  }
+  RETURN fact, members, rep
+  UNION ALL
+  MATCH (c:Claim)
+  WHERE c.source_count >= $min_sources
+    AND ($type IS NULL OR c.type = toUpper($type))
+    AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
+    AND (c.type <> 'SAID' OR (size(coalesce(c.statement, '')) > 40 AND EXISTS { (c)-[:SUBJECT]->(:Entity) }))
+  WITH c
+  ORDER BY c.source_count DESC, c.article_count DESC, c.first_published, c.type, c.id
+  LIMIT $limit
+  RETURN c AS fact, [c] AS members, c AS rep
+}
+WITH fact, members, rep
 ORDER BY fact.source_count DESC, fact.article_count DESC, fact.first_published, rep.type, rep.id
 LIMIT $limit
 OPTIONAL MATCH (rep)-[:SUBJECT]->(s0:Entity)
@@ -35,11 +75,14 @@ WITH fact, members, rep, coalesce(s1, s0) AS s, coalesce(o1, o0) AS o
 UNWIND members AS m
 MATCH (m)<-[:SUPPORTS]-(:Evidence)-[:IN]->(a:Article)
 WITH DISTINCT fact, rep, s, o, a
-// the outlet a report counts for: the earliest copy's (same body), else the article's own
-WITH fact, rep, s, o, a,
-     coalesce(head(COLLECT { MATCH (b:Article {body_hash: a.body_hash})
-                             RETURN [coalesce(b.outlet, ''), b.id] AS first ORDER BY b.published, b.id LIMIT 1 }),
-              [coalesce(a.outlet, trim(a.source), ''), a.id]) AS origin
+// the outlet a report counts for: the earliest copy's (same body), else the article's own; looked
+// up once per body, however many of the page's reports share it
+WITH a.body_hash AS body, collect([fact, rep, s, o, a]) AS uses
+WITH uses, head(COLLECT { MATCH (b:Article {body_hash: body})
+                          RETURN [coalesce(b.outlet, ''), b.id] AS first ORDER BY b.published, b.id LIMIT 1 }) AS first
+UNWIND uses AS use
+WITH use[0] AS fact, use[1] AS rep, use[2] AS s, use[3] AS o, use[4] AS a, first
+WITH fact, rep, s, o, a, coalesce(first, [coalesce(a.outlet, trim(a.source), ''), a.id]) AS origin
 ORDER BY a.published, a.id
 WITH fact, rep, s, o,
      collect({title: a.title, source: coalesce(a.source, a.outlet), published: a.published, url: a.url,

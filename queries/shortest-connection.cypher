@@ -21,16 +21,32 @@ CALL () { // y = the entity named $other (id, name or alias), found through inde
   RETURN y
 }
 WITH x, y WHERE x <> y
-// One shortest path through facts only, one through facts and shared articles; the facts-only
-// one wins a tie. (allShortestPaths would enumerate every shortest path, and through articles
-// that mention popular entities there are millions on a large graph.)
-CALL (x, y) {
-  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..12]-(y))
-  RETURN p AS by_facts
-}
+// One shortest path through facts and shared articles, then one through facts only, which wins a
+// tie. (allShortestPaths would enumerate every shortest path, and through articles that mention
+// popular entities there are millions on a large graph.) A path through facts only is never
+// shorter than the shortest of all, so it only matters when it is exactly as short: it is looked
+// for no deeper than that (a search through facts that finds nothing would otherwise walk every
+// fact within 12 steps), and not at all when no path is short enough to be listed.
 CALL (x, y) {
   OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT|MENTIONS*..12]-(y))
   RETURN p AS by_any
+}
+CALL (x, y, by_any) {
+  WITH x, y, by_any WHERE length(by_any) <= $max_hops AND length(by_any) <= 2
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..2]-(y))
+  RETURN p AS by_facts
+  UNION
+  WITH x, y, by_any WHERE length(by_any) <= $max_hops AND 2 < length(by_any) <= 4
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..4]-(y))
+  RETURN p AS by_facts
+  UNION
+  WITH x, y, by_any WHERE length(by_any) <= $max_hops AND 4 < length(by_any) <= 6
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..6]-(y))
+  RETURN p AS by_facts
+  UNION
+  WITH x, y, by_any WHERE length(by_any) <= $max_hops AND 6 < length(by_any)
+  OPTIONAL MATCH p = shortestPath((x)-[:RELEASED|DEVELOPS|AFFILIATED_WITH|DERIVED_FROM|SUBJECT|ABOUT*..12]-(y))
+  RETURN p AS by_facts
 }
 WITH CASE WHEN by_facts IS NOT NULL AND (by_any IS NULL OR length(by_facts) <= length(by_any)) THEN by_facts ELSE by_any END AS p
 // filtered after the search: inside the pattern the predicate would make Neo4j plan an
