@@ -2,7 +2,8 @@
 
 The base model is chosen in one place, :mod:`kg.extract.base_model`. Importing this module
 registers every newskg factory, so ``spacy.load(DIR)`` of a pipeline saved with ``nlp.to_disk(DIR)``
-works after ``import kg.extract.pipeline`` (or with ``--code kg/extract/pipeline.py`` for the spaCy CLI).
+works; spaCy also finds the factories through the package's ``spacy_factories`` entry points
+(pyproject.toml), so plain ``spacy.load`` and ``spacy train`` need no import or ``--code``.
 """
 
 from __future__ import annotations

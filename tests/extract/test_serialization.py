@@ -84,3 +84,22 @@ def test_every_newskg_component_declares_what_it_assigns_and_nothing_it_requires
         assert nlp.get_pipe_meta(name).assigns, name
     problems = nlp.analyze_pipes(pretty=False)["problems"]
     assert {name: problems[name] for name in ours} == {name: [] for name in ours}
+
+
+def test_spacy_load_finds_the_factories_without_importing_kg(saved: Path) -> None:
+    """The ``spacy_factories`` entry points (pyproject.toml) let plain spaCy load a saved pipeline."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, spacy\n"
+        "assert not any(m == 'kg' or m.startswith('kg.') for m in sys.modules)\n"
+        f"nlp = spacy.load({str(saved)!r})\n"
+        "doc = nlp('Velora Systems released Quill 3 on Tuesday.')\n"
+        "print(' '.join(nlp.pipe_names)); print(len(doc._.newskg_claims.releases))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names, releases = done.stdout.split("\n")[:2]
+    assert {"newskg_ner", "newskg_entities", "newskg_claims"} <= set(names.split())
+    assert int(releases) == 1
