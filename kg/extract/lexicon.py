@@ -18,6 +18,7 @@ import yaml
 
 from kg.extract.component import read_files
 from kg.resources import pipelines_dir
+from kg.schema import EntityType, ReleaseStatus
 
 
 #: The data files a lexicon is read from, relative to its directory (the last three are optional).
@@ -50,7 +51,7 @@ class ModelFamily:
     stem: str
     family: str
     developer: str | None
-    bare: str  # "Model", "Organization" or "none"
+    bare: EntityType | None  # what the stem alone names: a Model, an Organization ("Mistral") or nothing ("none")
     case_insensitive: bool
     requires_tail: bool
     not_before_surname: bool
@@ -81,23 +82,23 @@ class Lexicon:
 
     @property
     def release_verbs(self) -> frozenset[str]:
-        return frozenset(self.release["released"]["verbs"])
+        return frozenset(self.release[ReleaseStatus.RELEASED]["verbs"])
 
     @property
     def announce_verbs(self) -> frozenset[str]:
-        return frozenset(self.release["announced"]["verbs"])
+        return frozenset(self.release[ReleaseStatus.ANNOUNCED]["verbs"])
 
     @property
     def plan_governors(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["governors"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["governors"])
 
     @property
     def plan_modals(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["modals"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["modals"])
 
     @property
     def plan_nouns(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["nouns"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["nouns"])
 
     @property
     def release_nouns(self) -> frozenset[str]:
@@ -156,7 +157,7 @@ def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
                     stem=stem,
                     family=entry.get("family", stem),
                     developer=entry.get("developer"),
-                    bare=entry.get("bare", "none"),
+                    bare=_bare_type(stem, entry.get("bare", "none")),
                     case_insensitive=entry.get("case", "exact") == "any",
                     requires_tail=bool(entry.get("requires_tail", False)),
                     not_before_surname=bool(entry.get("not_before_surname", False)),
@@ -164,6 +165,15 @@ def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
             )
     # Longest stems first so "Code Llama" wins over "Llama" in an alternation.
     return tuple(sorted(families, key=lambda f: -len(f.stem)))
+
+
+def _bare_type(stem: str, bare: str) -> EntityType | None:
+    """The entity type a family stem names on its own (``bare`` in gazetteers/models.yml)."""
+    if bare == "none":
+        return None
+    if bare not in (EntityType.MODEL, EntityType.ORGANIZATION):
+        raise ValueError(f"gazetteers/models.yml: stem {stem!r}: bare must be Model, Organization or none, not {bare!r}")
+    return EntityType(bare)
 
 
 @cache

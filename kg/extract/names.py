@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.naming import clean_surface
 from kg.extract.spans import doc_text
 from kg.extract.resolution_data import ResolutionData
+from kg.schema import EntityType
 
 CharSpan = tuple[int, int]
 
@@ -151,7 +152,7 @@ def _apposition(ents: list[Span], index: int) -> tuple[str, CharSpan | None, str
         return None
     first, second = ents[index], ents[index + 1]
     doc = first.doc
-    if first.label_ != "Organization" or second.label_ != "Organization" or first.sent.start != second.sent.start:
+    if first.label_ != EntityType.ORGANIZATION or second.label_ != EntityType.ORGANIZATION or first.sent.start != second.sent.start:
         return None
     if doc_text(doc)[first.end_char : second.start_char] != ", ":
         return None
