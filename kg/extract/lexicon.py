@@ -11,13 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kg.extract.component import read_files
-from kg.resources import pipelines_dir
+from kg.extract.component import alias_table, load_data, yaml_file
 from kg.schema import EntityType, ReleaseStatus
 
 
@@ -29,14 +25,8 @@ LEXICON_FILES = (
 )
 
 
-class LexiconError(ValueError):
-    """A lexicon data file is missing."""
-
-
 def _load_yaml(files: Mapping[str, bytes], relative: str) -> Any:
-    if relative not in files:
-        raise LexiconError(f"lexicon data file {relative} is missing")
-    return yaml.safe_load(files[relative].decode("utf-8"))
+    return yaml_file(files, relative, "lexicon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +169,7 @@ def _bare_type(stem: str, bare: str) -> EntityType | None:
 @cache
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """Load the lexicon from ``directory`` (default: the shipped ``pipelines/``)."""
-    base = Path(directory) if directory else pipelines_dir()
-    try:
-        return lexicon_from_files(read_files(base, LEXICON_FILES))
-    except LexiconError as exc:
-        raise FileNotFoundError(f"{base}: {exc}") from None
+    return load_data(directory, LEXICON_FILES, lexicon_from_files)
 
 
 def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
@@ -193,11 +179,7 @@ def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
     organizations = tuple(
         OrganizationEntry(name=o["name"], aliases=tuple(o.get("aliases") or ()), kind=o.get("kind")) for o in orgs_raw
     )
-    alias_index: dict[str, str] = {}
-    for org in organizations:
-        for surface in (org.name, *org.aliases):
-            alias_index.setdefault(surface, org.name)
-            alias_index.setdefault(surface.lower(), org.name)
+    alias_index = alias_table((org.name, org.aliases) for org in organizations)
     grammar = _load_yaml(base, "lexicons/model_names.yml")
     not_entities = _load_yaml(base, "gazetteers/not_entities.yml")
     roles_raw = _load_yaml(base, "lexicons/roles.yml")
