@@ -26,7 +26,7 @@ from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.naming import clean_surface, entity_id, model_entity_id, name_key, strip_corporate_suffix
 from kg.extract.pipeline import claim_finder
-from kg.extract.spans import CharSpan, EntityRef, doc_text
+from kg.extract.spans import CharSpan, EntityRef, doc_text, sentence_numbers, sentence_of_char
 from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.extract.names import find_learned_aliases, product_name
 from kg.schema import ClaimType, EntityType, ReleaseStatus, fact_key
@@ -261,7 +261,7 @@ class RecordBuilder:
         if any(len(ent.text) > MAX_ENTITY_CHARS for ent in doc.ents):
             doc.ents = [ent for ent in doc.ents if len(ent.text) <= MAX_ENTITY_CHARS]
         sentences = list(doc.sents)
-        sentence_of_char = _sentence_lookup(doc)
+        sentence_of = sentence_of_char(doc)
         naming = self._name_entities(doc, article.id)
         entities: dict[str, EntityRecord] = {}
         meta = doc._.newskg_entity_meta or {}
@@ -272,7 +272,7 @@ class RecordBuilder:
             found = meta.get((ent.start_char, ent.end_char))
             confidence = found[2] if found is not None and len(found) > 2 else None
             result.mentions.append(
-                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of_char(ent.start_char), confidence=confidence)
+                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of(ent.start_char), confidence=confidence)
             )
         result.entities = sorted(entities.values(), key=lambda e: e.id)
         claims: DocClaims | None = doc._.newskg_claims
@@ -292,7 +292,7 @@ class RecordBuilder:
         full_people = [clean_surface(e.text) for e in doc.ents if e.label_ == EntityType.PERSON and len(clean_surface(e.text).split()) > 1]
         org_names = [clean_surface(e.text) for e in doc.ents if e.label_ == EntityType.ORGANIZATION]
         sentences = list(doc.sents)
-        sentence_index = {sent.start: i for i, sent in enumerate(sentences)}
+        sentence_index = sentence_numbers(sentences)
         choices: dict[CharSpan, _Naming] = {}
         for ent in doc.ents:
             key = (ent.start_char, ent.end_char)
@@ -624,12 +624,3 @@ def _cover(*spans: CharSpan | tuple[int, ...]) -> tuple[int, int]:
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
-
-def _sentence_lookup(doc: Doc):  # type: ignore[no-untyped-def]
-    starts = [sent.start_char for sent in doc.sents]
-    import bisect
-
-    def sentence_of(char: int) -> int:
-        return max(0, bisect.bisect_right(starts, char) - 1)
-
-    return sentence_of

@@ -20,7 +20,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from kg.extract.naming import clean_surface
-from kg.extract.spans import doc_text
+from kg.extract.spans import doc_text, sentence_numbers
 from kg.extract.resolution_data import ResolutionData
 from kg.schema import EntityType
 
@@ -47,7 +47,7 @@ def find_learned_aliases(doc: Doc, data: ResolutionData) -> list[LearnedAlias]:
     """Aliases stated in ``doc``: "X (formerly Y)", "X, also known as Y", "X (XY)", "X, Y," (appositions)."""
     ents = list(doc.ents)
     starts = {ent.start_char: ent for ent in ents}
-    sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
+    sentence_of = sentence_numbers(doc.sents)
     found: list[LearnedAlias] = []
     for index, ent in enumerate(ents):
         sentence = sentence_of.get(ent.sent.start, 0)
