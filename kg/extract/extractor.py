@@ -470,30 +470,23 @@ class RecordBuilder:
         def evidence(sentence: int) -> str:
             return sentences[sentence].text.strip() if 0 <= sentence < len(sentences) else ""
 
+        def add(kind: ClaimType, claim, subject_ref: EntityRef, object_ref: EntityRef, *spans: CharSpan, **extra: object) -> None:  # type: ignore[no-untyped-def]
+            """The claim of a finding between two named entities, its span covering both and ``spans``
+            (none when an end is not a named entity, or for a model derived from itself)."""
+            subject, obj = entity_of(subject_ref), entity_of(object_ref)
+            if subject is None or obj is None or (kind == ClaimType.DERIVED_FROM and subject == obj):
+                return
+            start, end = _cover(subject_ref[:2], object_ref[:2], *spans)
+            claims.append(self._claim(kind, subject, obj, article, claim.sentence, start, end, claim.rule, evidence(claim.sentence), **extra))
+
         for rel in found.releases:
-            org, model = entity_of(rel.organization), entity_of(rel.model)
-            if org is None or model is None:
-                continue
-            start, end = _cover(rel.organization[:2], rel.model[:2], rel.cue)
-            claims.append(self._claim(ClaimType.RELEASED, org, model, article, rel.sentence, start, end, rel.rule, evidence(rel.sentence), status=ReleaseStatus(rel.status), confidence=rel.confidence))
+            add(ClaimType.RELEASED, rel, rel.organization, rel.model, rel.cue, status=ReleaseStatus(rel.status), confidence=rel.confidence)
         for dev in found.developments:
-            org, model = entity_of(dev.organization), entity_of(dev.model)
-            if org is None or model is None:
-                continue
-            start, end = _cover(dev.organization[:2], dev.model[:2])
-            claims.append(self._claim(ClaimType.DEVELOPS, org, model, article, dev.sentence, start, end, dev.rule, evidence(dev.sentence), confidence=dev.confidence))
+            add(ClaimType.DEVELOPS, dev, dev.organization, dev.model, confidence=dev.confidence)
         for der in getattr(found, "derivations", []):
-            model, base = entity_of(der.model), entity_of(der.base)
-            if model is None or base is None or model == base:
-                continue
-            start, end = _cover(der.model[:2], der.base[:2], der.cue)
-            claims.append(self._claim(ClaimType.DERIVED_FROM, model, base, article, der.sentence, start, end, der.rule, evidence(der.sentence)))
+            add(ClaimType.DERIVED_FROM, der, der.model, der.base, der.cue)
         for aff in found.affiliations:
-            person, org = entity_of(aff.person), entity_of(aff.organization)
-            if person is None or org is None:
-                continue
-            start, end = _cover(aff.person[:2], aff.organization[:2])
-            claims.append(self._claim(ClaimType.AFFILIATED_WITH, person, org, article, aff.sentence, start, end, aff.rule, evidence(aff.sentence), role=aff.role))
+            add(ClaimType.AFFILIATED_WITH, aff, aff.person, aff.organization, role=aff.role)
         for att in found.attributions:
             speaker = entity_of(att.speaker)
             source_text = doc_text(doc)[att.source[0] : att.source[1]] if att.source else None
