@@ -429,10 +429,10 @@ def kill(times: int, seed: int) -> None:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         deadline = time.monotonic() + 10
-        left = [p for p in family[1:] if _alive(p)]
+        left = [p for p in family[1:] if alive(p)]
         while left and time.monotonic() < deadline:
             time.sleep(0.2)
-            left = [p for p in family[1:] if _alive(p)]
+            left = [p for p in family[1:] if alive(p)]
         print(f"kill -9 after {moment:.1f} s: {len(family) - 1} child processes (workers, resource tracker), {len(left)} still alive 10 s later")
     code, seconds, _, _, _ = run_measured([*KG, "extract", str(inputs), "-p", "2", "-o", str(output), "-q"])
     same = output.read_bytes() == clean.read_bytes()
@@ -440,7 +440,8 @@ def kill(times: int, seed: int) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (Linux /proc)."""
     try:
         with open(f"/proc/{pid}/stat") as handle:
             return handle.read().rsplit(")", 1)[1].split()[0] != "Z"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -184,3 +185,16 @@ def fake_java(tmp_path: Path) -> Callable[[str], Path]:
         return home
 
     return make
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium the page tests drive (tests/test_viz_*.py); skipped without one, failed on CI."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    message = "no Chromium found (Debian: apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must install it (see .ci/run)", pytrace=False)
+    pytest.skip(message)

@@ -89,7 +89,7 @@ class FakePool:
         self.cancelled += future.cancel()
 
     def stream(self, chunks: Any, limit: int, ordered: bool) -> Iterator[list[int]]:
-        return _stream(self.submit, self.wait_first, self.result, self.cancel, chunks, limit, ordered)  # type: ignore[arg-type]
+        return _stream(self.submit, self.wait_first, chunks, limit, ordered, result_of=self.result, cancel=self.cancel)  # type: ignore[arg-type]
 
 
 def test_chunked_is_lazy_and_keeps_the_tail() -> None:

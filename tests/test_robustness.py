@@ -315,6 +315,7 @@ time.sleep(60)
 
 
 def test_workers_exit_when_their_parent_is_killed() -> None:
+    _alive = _bench().alive
     parent = subprocess.Popen([sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
         assert parent.stdout is not None
@@ -327,14 +328,6 @@ def test_workers_exit_when_their_parent_is_killed() -> None:
     while any(_alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in workers)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 # -- query confinement ------------------------------------------------------------------------------

@@ -309,9 +309,10 @@ def _query(name: str) -> str:
 @pytest.mark.parametrize("claim_type", RELATIONSHIP_TYPES)
 def test_the_path_query_walks_every_derived_relationship(claim_type: str) -> None:
     """Cypher files cannot read the registry: queries/shortest-connection.cypher names the derived
-    relationships in both of its path patterns."""
+    relationships in every one of its path patterns (facts and articles, and the depth-bounded
+    facts-only searches)."""
     patterns = re.findall(r"shortestPath\(\(x\)-\[:([A-Z_|]+)\*", _query("shortest-connection"))
-    assert len(patterns) == 2 and all(claim_type in p.split("|") for p in patterns), patterns
+    assert len(patterns) >= 2 and all(claim_type in p.split("|") for p in patterns), patterns
 
 
 @pytest.mark.parametrize("claim_type", [t for t in CLAIM_TYPES_ if t != schema.ClaimType.SAID])
@@ -395,11 +396,33 @@ def test_the_outlet_rule_is_kg_outlets() -> None:
     assert f"a.outlet_rule = {schema.OUTLET_RULE_VERSION} THEN" in cypher.READ_ARTICLE_HASHES
 
 
-def test_the_recognizer_labels_match_the_registry() -> None:
-    """The recognizer's label maps (kg/extract) agree with the registry's ``ner_labels``."""
-    recognizer = pytest.importorskip("kg.extract.entity_recognizer")
-    assert recognizer.NER_LABEL_MAP == schema.ner_label_map()
-    assert recognizer.OTHER_LABEL_MAP == schema.ner_label_map(stored=False)
+#: (recognizer label, entity type) for every label of every registry type
+NER_LABELS = [(label, t) for t, spec in schema.ENTITIES.items() for label in spec.ner_labels]
+
+
+@pytest.mark.parametrize(("label", "entity_type"), NER_LABELS)
+def test_each_recognizer_label_becomes_its_registry_type(label: str, entity_type: schema.EntityType) -> None:
+    """newskg_entities (on a blank pipeline) turns each label of the statistical recognizer into
+    the registry's type: a stored type into ``doc.ents``, another into ``doc.spans["newskg_other"]``."""
+    spacy = pytest.importorskip("spacy")
+    import kg.extract.domain_ner  # noqa: F401  (the doc._.newskg_ner_scores extension)
+    from kg.extract.entity_recognizer import EntityRecognizer
+    from kg.extract.lexicon import load_lexicon
+
+    doc = spacy.blank("en")("Zentrix Orvel arrived on Tuesday.")
+    doc.ents = [doc.char_span(0, 13, label=label)]
+    EntityRecognizer(load_lexicon())(doc)
+    found = {"ents": [(e.text, e.label_) for e in doc.ents], "other": [(s.text, s.label_) for s in doc.spans["newskg_other"]]}
+    where, elsewhere = ("ents", "other") if schema.ENTITIES[entity_type].stored else ("other", "ents")
+    assert found[where] == [("Zentrix Orvel", str(entity_type))]
+    assert found[elsewhere] == []
+
+
+@pytest.mark.parametrize("entity_type", STORED)
+def test_entity_ids_use_the_registry_prefix(entity_type: schema.EntityType) -> None:
+    from kg.extract.naming import entity_id
+
+    assert entity_id(entity_type, "Zentrix Orvel 2.5") == f"{schema.ENTITIES[entity_type].id_prefix}:zentrix-orvel-2.5"
 
 
 @pytest.mark.parametrize("member", [*schema.EntityType, *schema.ClaimType, *schema.ReleaseStatus])
@@ -449,5 +472,6 @@ def test_an_added_type_reaches_every_consumer(tmp_path: Path) -> None:
     # The new types ran through the same tables, and passed.
     for test_id in ("test_entity_type_reaches_the_loader[Product]", "test_entity_type_reaches_rdf[Product]",
                     "test_entity_type_reaches_graphml_json_csv_and_page[Product]", "test_claim_type_reaches_the_loader[USES]",
-                    "test_claim_type_reaches_rdf[USES]", "test_claim_type_reaches_graphml_json_csv_and_page[USES]"):  # fmt: skip
+                    "test_claim_type_reaches_rdf[USES]", "test_claim_type_reaches_graphml_json_csv_and_page[USES]",
+                    "test_each_recognizer_label_becomes_its_registry_type[PRODUCT-Product]", "test_entity_ids_use_the_registry_prefix[Product]"):  # fmt: skip
         assert f"PASSED tests/test_schema.py::{test_id}" in output, output[-4000:]

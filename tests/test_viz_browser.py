@@ -151,18 +151,6 @@ def test_viz_from_a_library_query(clean_db: Driver, neo4j_settings: Neo4jSetting
 # -- in a real browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    message = "no Chromium found (Debian: apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must install it (see .ci/run)", pytrace=False)
-    pytest.skip(message)
-
-
 def run_chromium(chromium: str, tmp_path: Path, url: str, *flags: str) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
     command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *flags, url]

@@ -5,9 +5,7 @@ that agree with the fact. Checked in headless Chromium (skipped without one, exc
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,17 +47,6 @@ def synthetic(orgs: int, models_per_org: int, isolated: int) -> Graph:
         g.entities[person.id] = person
         g.mentions.append(Mention(aid, person.id, 1))
     return g.settle()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("CI"):
-        pytest.fail("no Chromium found; CI must install it (see .ci/run)", pytrace=False)
-    pytest.skip("no Chromium found (Debian: apt-get install chromium)")
 
 
 def dump(chromium: str, tmp_path: Path, page: Path, *, budget_ms: int = 20000, screenshot: Path | None = None) -> str:

@@ -38,6 +38,21 @@ def encoding_fallback(command: str, name: str | None, warn):  # type: ignore[no-
         raise typer.Exit(EXIT_USAGE) from None
 
 
+def prepare(command: str, paths: list[str] | None, url_files: list[Path] | None, state: Path | None, refetch: bool, fallback_encoding: str | None):  # type: ignore[no-untyped-def]
+    """What ``kg extract`` and ``kg ingest`` read: the encoding fallback and the prepared inputs
+    (:func:`kg.inputs.prepare_inputs`: paths, URLs fetched); no input at all is a usage error."""
+    from kg.inputs import prepare_inputs
+    from kg.sources import default_state_path
+
+    if not paths and not url_files:
+        typer.echo(f"kg {command}: give article files, folders or URLs (or --urls FILE)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    fallback = encoding_fallback(command, fallback_encoding, lambda message: typer.echo(f"kg {command}: warning: {message}", err=True))
+    on_error = lambda message: typer.echo(f"kg {command}: {message}", err=True)  # noqa: E731
+    prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=on_error)
+    return fallback, prepared
+
+
 def register(app: typer.Typer) -> None:
     app.command("extract")(extract)
 
@@ -68,8 +83,7 @@ def extract(
     named on stderr and the rest is still extracted. Exit code: 0 all read; 1 bad inputs (named)
     or nothing could be done (no output is written when no input exists); 2 usage errors only.
     """
-    from kg.inputs import ArticleInputs, close_web, open_web, prepare_inputs
-    from kg.sources import default_state_path
+    from kg.inputs import ArticleInputs, close_web, open_web
     from kg.progress import Progress, count_article_files
     from kg.distributed import PipelineSpec, ProcessExecutor, chunked
     from kg.extract.extractor import extract_articles
@@ -79,11 +93,7 @@ def extract(
     if output_format not in ("jsonl", "table"):
         typer.echo(f"kg extract: unknown --format {output_format!r} (use jsonl or table)", err=True)
         raise typer.Exit(2)
-    if not paths and not url_files:
-        typer.echo("kg extract: give article files, folders or URLs (or --urls FILE)", err=True)
-        raise typer.Exit(2)
-    fallback = encoding_fallback("extract", fallback_encoding, lambda message: typer.echo(f"kg extract: warning: {message}", err=True))
-    prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg extract: {message}", err=True))
+    fallback, prepared = prepare("extract", paths, url_files, state, refetch, fallback_encoding)
     paths = prepared.paths
     if prepared.empty:
         typer.echo("kg extract: nothing to read; no output written", err=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.extract import EncodingFallbackOption, encoding_fallback
+from kg.commands.extract import EncodingFallbackOption, prepare
 from kg.commands.load import _DATABASE, _PASSWORD, _URI, _USER, EXIT_PROBLEMS, EXIT_UNAVAILABLE, _connect, _database_error, _fail, _print_summary
 
 
@@ -44,19 +44,14 @@ def ingest_command(
     """
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from kg.inputs import ArticleInputs, close_web, open_web, prepare_inputs
-    from kg.sources import default_state_path
+    from kg.inputs import ArticleInputs, close_web, open_web
     from kg.progress import Progress, count_article_files
     from kg.distributed import ExecutorError, PipelineSpec, default_processes, make_executor
     from kg.extract.pipeline import PipelineError, load_pipeline
     from kg.ingest import IngestStats, ingest
     from kg.neo4j.loader import GraphLoader, Problem
 
-    if not paths and not url_files:
-        typer.echo("kg ingest: give article files, folders or URLs (or --urls FILE)", err=True)
-        raise typer.Exit(2)
-    fallback = encoding_fallback("ingest", fallback_encoding, lambda message: typer.echo(f"kg ingest: warning: {message}", err=True))
-    prepared = prepare_inputs(paths or [], url_files or [], state=state or default_state_path(), refetch=refetch, on_error=lambda message: typer.echo(f"kg ingest: {message}", err=True))
+    fallback, prepared = prepare("ingest", paths, url_files, state, refetch, fallback_encoding)
     paths = prepared.paths
     if prepared.empty:
         raise _fail("ingest", "nothing to read")

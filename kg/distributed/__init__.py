@@ -121,13 +121,18 @@ class InlineExecutor(ExtractionExecutor):
 def _stream(
     submit: Callable[[list[Article]], Any],
     wait_first: Callable[[list[Any]], Iterable[Any]],
-    result_of: Callable[[Any], list[ArticleResult]],
-    cancel: Callable[[Any], None],
     chunks: Iterable[list[Article]],
     max_in_flight: int,
     ordered: bool,
+    *,
+    result_of: Callable[[Any], list[ArticleResult]] = lambda future: future.result(),
+    cancel: Callable[[Any], None] = lambda future: future.cancel(),
 ) -> Iterator[list[ArticleResult]]:
     """Submit chunks keeping at most ``max_in_flight`` submitted-but-not-yielded; yield results.
+
+    ``submit`` returns a future (concurrent.futures or Dask: both have ``result()`` and
+    ``cancel()``, the defaults of ``result_of`` and ``cancel``); ``wait_first`` returns the
+    futures of a list that are done, waiting until there is one.
 
     ``ordered`` yields in submission order (a small reorder buffer, counted in the bound);
     otherwise as they complete. A worker's exception is raised here, in the caller; the work
@@ -189,15 +194,7 @@ class ProcessExecutor(ExtractionExecutor):
         def wait_first(futures: list[Future[list[ArticleResult]]]) -> Iterable[Future[list[ArticleResult]]]:
             return wait(futures, return_when=FIRST_COMPLETED).done
 
-        return _stream(
-            lambda chunk: self._pool.submit(extract_chunk, self.spec, chunk),
-            wait_first,
-            lambda future: future.result(),
-            lambda future: future.cancel(),
-            chunks,
-            self.max_in_flight,
-            ordered,
-        )
+        return _stream(lambda chunk: self._pool.submit(extract_chunk, self.spec, chunk), wait_first, chunks, self.max_in_flight, ordered)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -263,15 +260,7 @@ class DaskExecutor(ExtractionExecutor):
         def wait_first(futures: list[Any]) -> Iterable[Any]:
             return dask_wait(futures, return_when="FIRST_COMPLETED").done
 
-        return _stream(
-            lambda chunk: self.client.submit(extract_chunk, self.spec, chunk, pure=False),
-            wait_first,
-            lambda future: future.result(),
-            lambda future: future.cancel(),
-            chunks,
-            self.max_in_flight,
-            ordered,
-        )
+        return _stream(lambda chunk: self.client.submit(extract_chunk, self.spec, chunk, pure=False), wait_first, chunks, self.max_in_flight, ordered)
 
     def close(self) -> None:
         client = getattr(self, "client", None)

@@ -136,12 +136,14 @@ def score_header(columns: Iterable[str], label: str) -> list[str]:
     ]
 
 
+def prf_cells(score: dict[str, float]) -> str:
+    """Precision, recall and F1 of one score (:meth:`Score.as_dict`) in percent, 6 characters each."""
+    return f"{100 * score['precision']:6.1f}{100 * score['recall']:6.1f}{100 * score['f1']:6.1f}"
+
+
 def score_cells(block: dict[str, dict[str, float]], columns: Iterable[str]) -> str:
     """One row's cells: precision, recall and F1 in percent and the gold count, per column."""
-    return "".join(
-        f"{100 * block[c]['precision']:6.1f}{100 * block[c]['recall']:6.1f}{100 * block[c]['f1']:6.1f}{block[c]['n_gold']:>6}"
-        for c in columns
-    )
+    return "".join(f"{prf_cells(block[c])}{block[c]['n_gold']:>6}" for c in columns)
 
 
 def score_table(systems: dict[str, dict[str, Any]], columns: Iterable[str]) -> list[str]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.eval.metrics import Score, cofenet_jaccard_counts, exact_match, overlap_match, proportional_match
+from kg.eval.metrics import Score, cofenet_jaccard_counts, exact_match, overlap_match, prf_cells, proportional_match
 from kg.eval.predictors import Attribution, AttributionPredictor
 from kg.eval.runner import Tick, predict_each
 from kg.eval.spans import Span, merge_fragments, normalized_spans, trim_span
@@ -283,22 +283,11 @@ def render(systems: dict[str, dict[str, Any]]) -> str:
     head = f"{'match':<13}{'system':<16}" + "".join(f"{role.capitalize():<21}" for role in ROLES)
     sub = f"{'':<29}" + "".join(f"{'P':>6}{'R':>6}{'F1':>6}   " for _ in ROLES)
     lines = [head, sub]
-    for match in MATCHES:
+    rows = [(match, match) for match in MATCHES] + [(f"exact-{form}", "exact-" + form[:6]) for form in FORMS]
+    for key, name in rows:
         for system, section in systems.items():
-            cells = "".join(
-                f"{100 * section[match][r]['precision']:6.1f}{100 * section[match][r]['recall']:6.1f}"
-                f"{100 * section[match][r]['f1']:6.1f}   "
-                for r in ROLES
-            )
-            lines.append(f"{match:<13}{system:<16}{cells}")
-    for form in FORMS:
-        for system, section in systems.items():
-            cells = "".join(
-                f"{100 * section[f'exact-{form}'][r]['precision']:6.1f}{100 * section[f'exact-{form}'][r]['recall']:6.1f}"
-                f"{100 * section[f'exact-{form}'][r]['f1']:6.1f}   "
-                for r in ROLES
-            )
-            lines.append(f"{'exact-' + form[:6]:<13}{system:<16}{cells}")
+            cells = "".join(f"{prf_cells(section[key][r])}   " for r in ROLES)
+            lines.append(f"{name:<13}{system:<16}{cells}")
     for system, section in systems.items():
         quotes = section["direct_quotes"]
         cells = "".join(f"{m} P/R/F1 {100 * quotes[m]['precision']:.1f}/{100 * quotes[m]['recall']:.1f}/{100 * quotes[m]['f1']:.1f}   " for m in quotes)

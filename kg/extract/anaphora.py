@@ -14,6 +14,10 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import EntityRef, entity_at, ref
+from kg.schema import EntityType
+
+#: The entity types a subject or source resolves to directly or by apposition: who can act or speak.
+_AGENTS = (EntityType.ORGANIZATION, EntityType.PERSON)
 
 WINDOW_SENTENCES = 4
 
@@ -33,12 +37,12 @@ def referent_type(head: Token, lexicon: Lexicon) -> str | None:
 
 def resolve_reference(head: Token, lexicon: Lexicon) -> EntityRef | None:
     """Resolve a subject/source token to an entity: itself, its appositive, or an antecedent."""
-    direct = entity_at(head, ("Organization", "Person"))
+    direct = entity_at(head, _AGENTS)
     if direct is not None:
         return ref(direct)
     for child in head.children:
         if child.dep_ == "appos":
-            appositive = entity_at(child, ("Organization", "Person"))
+            appositive = entity_at(child, _AGENTS)
             if appositive is not None:
                 return ref(appositive, "apposition")
     wanted = referent_type(head, lexicon)

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, EntityRef, doc_text, entity_at
+from kg.schema import CLAIMS, ENTITIES, ClaimType, EntityType
 
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 QUOTE_CHARS = frozenset("“”\"«»")
@@ -327,8 +328,13 @@ def _in_subtree(token: Token, root: Token) -> bool:
 _BARE_WORDS = frozenset({"it", "this", "that", "which", "who", "what", "he", "she", "they", "we", "i", "you", "so", "there", "these", "those"})
 #: Pronouns that make a source only when resolved to a named entity.
 _PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "i", "we", "you", "this", "that", "these", "those", "which", "who", "whom", "there"})
-#: Entity types that never speak (a model, a product, a benchmark): "Opus noted ...".
-NON_SPEAKER_LABELS = frozenset({"Model", "PRODUCT", "SOFTWARE", "BENCHMARK", "HARDWARE", "Product", "Software", "Benchmark", "Hardware"})
+#: Entity types that never speak (a model, a product, a benchmark): "Opus noted ...". A place
+#: ("Washington said") and a handle may.
+NON_SPEAKER_TYPES = frozenset({EntityType.MODEL, EntityType.PRODUCT, EntityType.SOFTWARE, EntityType.BENCHMARK, EntityType.HARDWARE})
+#: Their type names and the recognizer's labels for them (kg/schema.py ``ner_labels``).
+NON_SPEAKER_LABELS = frozenset({*NON_SPEAKER_TYPES, *(label for t in NON_SPEAKER_TYPES for label in ENTITIES[t].ner_labels)})
+#: The entity types a SAID claim's subject may have (kg/schema.py), the only ones a resolved speaker may have.
+SPEAKER_TYPES = frozenset(CLAIMS[ClaimType.SAID].subject_types)
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "vs", "vs.", "with", "by", "at", "as", "is", "&", "via", "from", "into"})
 _TRAILING_WORDS = frozenset({"and", "or", "but", "with", "of", "to", "the", "a", "an", "that", "as", "about", "for", "in", "on", "while"})
 _OPENERS = {"(": ")", "[": "]"}
@@ -558,7 +564,7 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if root.dep_ == "nsubjpass" and _passive(cue):
         return False  # "Members were encouraged to ...": the addressee of a passive cue, not its speaker
     if att.speaker is not None:
-        return att.speaker.label in ("Person", "Organization")  # "the ... model" resolved to a Model speaks not
+        return att.speaker.label in SPEAKER_TYPES  # "the ... model" resolved to a Model speaks not
     if lower in _PRONOUNS or root.pos_ == "PRON" and lower not in ("one", "someone", "somebody", "others", "another", "many", "some", "several", "few", "most"):
         return False  # "It is considered ...", an unresolved "he", "which"
     if lower in non_speakers or root.lemma_.lower() in non_speakers:

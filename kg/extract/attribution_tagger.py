@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import unicodedata
 import warnings
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,7 +40,7 @@ from kg.extract.anaphora import resolve_reference
 from kg.extract.attribution import Attribution
 from kg.extract.component import InBatches, read_files, write_files
 from kg.extract.lexicon import Lexicon
-from kg.extract.spans import CharSpan, doc_text
+from kg.extract.spans import CharSpan, doc_text, range_index
 from kg.resources import pipelines_dir
 
 SOURCE, CUE, CONTENT = "SOURCE", "CUE", "CONTENT"
@@ -245,13 +244,9 @@ def _gap(a: CharSpan, b: CharSpan) -> int:
     return max(0, max(a[0], b[0]) - min(a[1], b[1]))
 
 
-def _index(starts: Sequence[int], position: int) -> int:
-    return max(0, bisect_right(starts, position) - 1)
-
-
 def _covered(span: CharSpan, starts: Sequence[int]) -> range:
     """Indices of the ranges (given by their sorted starts) that ``span`` touches."""
-    return range(_index(starts, span[0]), _index(starts, max(span[0], span[1] - 1)) + 1)
+    return range(range_index(starts, span[0]), range_index(starts, max(span[0], span[1] - 1)) + 1)
 
 
 def pair_spans(
@@ -279,7 +274,7 @@ def pair_spans(
     for content in contents:
         for starts in (sent_starts, para_starts):
             scope = set(_covered(content, starts))
-            candidates = [c for c in cues if _index(starts, c[0]) in scope and not _inside(c, content)]
+            candidates = [c for c in cues if range_index(starts, c[0]) in scope and not _inside(c, content)]
             if candidates:
                 cue = min(candidates, key=lambda c: (_gap(c, content), c[0] > content[0]))
                 contents_of.setdefault(cue, []).append(content)
@@ -299,8 +294,8 @@ def pair_spans(
 
 
 def _nearest_source(cue: CharSpan, sources: Sequence[CharSpan], sent_starts: Sequence[int]) -> CharSpan | None:
-    sentence = _index(sent_starts, cue[0])
-    candidates = [s for s in sources if _index(sent_starts, s[0]) == sentence and not _overlaps(s, cue)]
+    sentence = range_index(sent_starts, cue[0])
+    candidates = [s for s in sources if range_index(sent_starts, s[0]) == sentence and not _overlaps(s, cue)]
     return min(candidates, key=lambda s: (_gap(s, cue), s[0] > cue[0])) if candidates else None
 
 
@@ -311,7 +306,7 @@ def _rest_of_sentence(
     """A content for a cue the tagger gave none: its sentence's remainder away from the source."""
     if not sentences:
         return None
-    sent_start, sent_end = sentences[_index(sent_starts, cue[0])]
+    sent_start, sent_end = sentences[range_index(sent_starts, cue[0])]
     source = _nearest_source(cue, sources, sent_starts)
     if source is not None and source[0] >= cue[1]:
         start = max([sent_start, *(o.end for o in others if sent_start <= o.end <= cue[0])])
@@ -399,7 +394,7 @@ def tagged_attributions(doc: Doc, spans: Iterable[TaggedSpan], lexicon: Lexicon,
             source = doc.char_span(*pair.source, alignment_mode="expand")
             speaker = resolve_reference(source.root, lexicon) if source is not None and len(source) else None
         found.append(
-            Attribution(_index(sent_starts, pair.cue[0]), pair.source, pair.cue, pair.content, _is_quoted(text, pair.content), speaker, rule)
+            Attribution(range_index(sent_starts, pair.cue[0]), pair.source, pair.cue, pair.content, _is_quoted(text, pair.content), speaker, rule)
         )
     return found
 

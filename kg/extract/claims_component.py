@@ -36,6 +36,7 @@ from kg.extract.releases import (
 )
 from kg.extract.spans import ref
 from kg.resources import pipelines_dir
+from kg.schema import ClaimType
 
 DATA_DIR = "data"  # the lexicon and naming data files, under the component's folder
 CLASSIFIER_FILE = "relations.json"
@@ -44,6 +45,10 @@ AFFILIATION_CLASSIFIER_FILE = "affiliations.json"
 #: Confidence change from the curated developer map (pipelines/gazetteers/models.yml): the
 #: organization is the model family's known developer (+), it is not (-), unknown family (0).
 CREDIT_WEIGHT = 0.1
+#: The name of each claim type's extractor in the config's ``extractors`` (the type in lower case).
+SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM = (
+    t.lower() for t in (ClaimType.SAID, ClaimType.RELEASED, ClaimType.DEVELOPS, ClaimType.AFFILIATED_WITH, ClaimType.DERIVED_FROM)
+)
 DISCREDIT_WEIGHT = 0.25
 
 
@@ -110,20 +115,20 @@ class ClaimFinder(DocByDoc):
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
-        derivations = find_derivations(doc, self.lexicon) if wanted & {"derived_from", "released", "develops"} else []
-        releases = find_releases(doc, self.lexicon) if "released" in wanted else []
-        developments = find_developments(doc, self.lexicon) if "develops" in wanted else []
-        if "develops" in wanted and self.classifier is not None:
+        derivations = find_derivations(doc, self.lexicon) if wanted & {DERIVED_FROM, RELEASED, DEVELOPS} else []
+        releases = find_releases(doc, self.lexicon) if RELEASED in wanted else []
+        developments = find_developments(doc, self.lexicon) if DEVELOPS in wanted else []
+        if DEVELOPS in wanted and self.classifier is not None:
             developments += self._classified(doc, releases, developments)
         more_releases, more_developments = coordinated_claims(doc, releases, developments, self.lexicon)
         releases, developments = releases + more_releases, developments + more_developments
         releases, developments = self._credit(doc, releases, developments, derivations)
         return DocClaims(
-            attributions=self._said(doc) if "said" in wanted else [],
+            attributions=self._said(doc) if SAID in wanted else [],
             releases=releases,
             developments=developments,
-            affiliations=self._affiliations(doc) if "affiliated_with" in wanted else [],
-            derivations=derivations if "derived_from" in wanted else [],
+            affiliations=self._affiliations(doc) if AFFILIATED_WITH in wanted else [],
+            derivations=derivations if DERIVED_FROM in wanted else [],
         )
 
     def _affiliations(self, doc: Doc) -> list[Affiliation]:
@@ -189,7 +194,7 @@ class ClaimFinder(DocByDoc):
     assigns=["doc._.newskg_claims"],
     requires=["doc.ents", "doc.sents", "token.dep", "token.tag", "token.lemma"],
     default_config={
-        "lexicon_dir": None, "extractors": ["said", "released", "develops", "affiliated_with", "derived_from"], "min_confidence": 0.55,
+        "lexicon_dir": None, "extractors": [SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM], "min_confidence": 0.55,
         "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
         "affiliation_classifier": None, "affiliation_threshold": 0.9,
     },

@@ -9,11 +9,17 @@ data directory: ``to_disk`` writes them under the component's folder of ``nlp.to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
+import yaml
 from spacy.tokens import Doc
 from spacy.util import minibatch
+
+from kg.resources import pipelines_dir
+
+T = TypeVar("T")
 
 
 class DocByDoc:
@@ -52,6 +58,38 @@ def read_files(directory: Path, names: Iterable[str]) -> dict[str, bytes]:
 def read_tree(directory: Path) -> dict[str, bytes]:
     """Every file under ``directory``, keyed by its relative POSIX path."""
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+class MissingDataFile(ValueError):
+    """A data file a component needs is not among its files."""
+
+
+def load_data(directory: str | None, names: Iterable[str], parse: Callable[[Mapping[str, bytes]], T]) -> T:
+    """``parse`` of the data files ``names`` read from ``directory`` (default: the shipped
+    ``pipelines/``); a missing one is a FileNotFoundError naming the directory and the file."""
+    base = Path(directory) if directory else pipelines_dir()
+    try:
+        return parse(read_files(base, names))
+    except MissingDataFile as exc:
+        raise FileNotFoundError(f"{base}: {exc}") from None
+
+
+def yaml_file(files: Mapping[str, bytes], relative: str, kind: str) -> Any:
+    """The parsed YAML data file ``relative`` of ``files``; ``kind`` names the data in the error."""
+    if relative not in files:
+        raise MissingDataFile(f"{kind} data file {relative} is missing")
+    return yaml.safe_load(files[relative].decode("utf-8"))
+
+
+def alias_table(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """surface -> canonical name, for every (name, aliases): each name and alias as written and in
+    lower case (the first entry to claim a surface wins)."""
+    table: dict[str, str] = {}
+    for name, aliases in entries:
+        for surface in (name, *aliases):
+            table.setdefault(surface, name)
+            table.setdefault(surface.lower(), name)
+    return table
 
 
 def write_files(directory: Path, files: Mapping[str, bytes]) -> None:

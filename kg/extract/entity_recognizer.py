@@ -39,12 +39,16 @@ from kg.extract.lexicon import Lexicon, compile_alternation, lexicon_from_files,
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
 from kg.extract.names import ACRONYM_AFTER_NAME, acronym_of
+from kg.schema import EntityType, ner_label_map
 
-ENTITY_LABELS = ("Organization", "Person", "Model", "Place")
-NER_LABEL_MAP = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "MODEL": "Model"}
-#: The recognizer's types for what looks like an entity but is not one of newskg's four.
-OTHER_LABEL_MAP = {"PRODUCT": "Product", "SOFTWARE": "Software", "BENCHMARK": "Benchmark", "HARDWARE": "Hardware", "HANDLE": "Handle"}
-OTHER_LABELS = frozenset(OTHER_LABEL_MAP.values())
+_ORG, _PERSON, _MODEL, _PLACE, _HANDLE = EntityType.ORGANIZATION, EntityType.PERSON, EntityType.MODEL, EntityType.PLACE, EntityType.HANDLE
+#: The statistical recognizer's label -> entity type (kg/schema.py ``ner_labels``): the stored types
+#: first, then the types of what looks like an entity but is not one the graph holds (Product, ...).
+LABEL_TYPES: dict[str, EntityType] = {**ner_label_map(), **ner_label_map(stored=False)}
+#: The types kept in ``doc.spans["newskg_other"]``, never in ``doc.ents``.
+OTHER_TYPES = frozenset(ner_label_map(stored=False).values())
+#: The base model's generic (OntoNotes) NER labels that name a stored type, and that type.
+BASE_NER_TYPES: dict[str, EntityType] = {label: ner_label_map()[label] for label in ("PERSON", "ORG", "GPE", "LOC")}
 #: Confidence of the rule detections (the recognizer's own come from its beam).
 RULE_CONFIDENCE = {"model-pattern": 0.9, "model-family": 0.7, "gazetteer": 0.8, "results-table": 0.8, "agreement": 0.8, "org-suffix": 0.8}
 DEFAULT_THRESHOLD = 0.5
@@ -69,7 +73,7 @@ DATA_DIR = "data"  # the lexicon's files, under the component's folder
 class EntityCandidate(NamedTuple):
     start: int
     end: int
-    label: str
+    label: EntityType
     priority: int
     source: str  # "model-pattern", "gazetteer", "ner", ...
     name: str  # full name when it differs from the surface text ("DeepSeek R1" for "R1")
@@ -129,27 +133,27 @@ class EntityRecognizer(DocByDoc):
     # -- detection -------------------------------------------------------------------------
     def detect(self, doc: Doc) -> list[EntityCandidate]:
         """Newskg's entities (the four types) at or above the threshold, best non-overlapping set."""
-        return [c for c in self.detect_all(doc) if c.label not in OTHER_LABELS]
+        return [c for c in self.detect_all(doc) if c.label not in OTHER_TYPES]
 
     def detect_all(self, doc: Doc) -> list[EntityCandidate]:
         """Every kept candidate, the confusable types (Product, Software, ...) included."""
         text = doc_text(doc)
-        recognized = [c for c in self._statistical(doc) if c.label not in ("Model",) or not self.is_not_model(text[c.start : c.end])]
+        recognized = [c for c in self._statistical(doc) if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
         recognized = self._second_opinion(doc, recognized)
         headings = heading_regions(text)
-        kept = [c for c in recognized if c.label in OTHER_LABELS or c.confidence >= self._threshold_at(c, headings)]
+        kept = [c for c in recognized if c.label in OTHER_TYPES or c.confidence >= self._threshold_at(c, headings)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
         rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
-        rules = [c for c in rules if c.label != "Model" or not self.is_not_model(text[c.start : c.end])]
+        rules = [c for c in rules if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(kept + rules)
-        core = [c for c in chosen if c.label not in OTHER_LABELS]
+        core = [c for c in chosen if c.label not in OTHER_TYPES]
         surnames = list(_surname_mentions(text, core))
         # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
         same_span = {(c.start, c.end) for c in surnames}
-        chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = [c._replace(label=_PERSON, source="surname") if c.source == "ner" and c.label != _HANDLE and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
 
@@ -165,14 +169,14 @@ class EntityRecognizer(DocByDoc):
         """"Google Gemini", "Meta Llama 4": a listed organization before a model name the grammar
         reads is the organization and the model (the developer is stated, not part of the name)."""
         out = []
-        models = {(m.start, m.end) for m in find_model_names(text, self.grammar) if m.label == "Model"}
+        models = {(m.start, m.end) for m in find_model_names(text, self.grammar) if m.label == _MODEL}
         for cand in candidates:
-            if cand.label == "Model":
+            if cand.label == _MODEL:
                 org = self.org_regex.match(text, cand.start)
                 if org is not None and org.end() < cand.end and text[org.end() : org.end() + 1] == " ":
                     rest = org.end() + 1
                     if any(s == rest and e <= cand.end for s, e in models):
-                        out.append(cand._replace(end=org.end(), label="Organization", name=org.group(0), source="ner+gazetteer"))
+                        out.append(cand._replace(end=org.end(), label=_ORG, name=org.group(0), source="ner+gazetteer"))
                         cand = cand._replace(start=rest, name=text[rest : cand.end])
             out.append(cand)
         return out
@@ -182,12 +186,12 @@ class EntityRecognizer(DocByDoc):
         Robotics Alliance", "Velora Robotics"): several capitalized words ending in an organization word."""
         base = doc.spans["newskg_base_ner"] if "newskg_base_ner" in doc.spans else []
         for ent in base:
-            if ent.label_ not in ("ORG", "PERSON", "GPE", "LOC"):
+            if ent.label_ not in BASE_NER_TYPES:
                 continue
             span = _trim(ent)
             if span is None or len(span) < 2 or span[-1].text not in GENERAL_ORG_SUFFIXES or not all(t.text[:1].isupper() for t in span):
                 continue
-            yield EntityCandidate(span.start_char, span.end_char, "Organization", 1, "base-ner+org-suffix", span.text, RULE_CONFIDENCE["org-suffix"])
+            yield EntityCandidate(span.start_char, span.end_char, _ORG, 1, "base-ner+org-suffix", span.text, RULE_CONFIDENCE["org-suffix"])
 
     def _second_opinion(self, doc: Doc, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
         """Where the base model's generic NER (if it ran) found the same name of several words with the
@@ -198,16 +202,16 @@ class EntityRecognizer(DocByDoc):
         base = doc.spans.get("newskg_base_ner") if "newskg_base_ner" in doc.spans else None
         if not base:
             return candidates
-        agreed = {(s.start_char, s.end_char, NER_LABEL_MAP.get(s.label_)) for s in base if s.label_ in ("PERSON", "ORG", "GPE", "LOC")}
+        agreed = {(s.start_char, s.end_char, BASE_NER_TYPES[s.label_]) for s in base if s.label_ in BASE_NER_TYPES}
         floor = RULE_CONFIDENCE["agreement"]
         text = doc_text(doc)
         # the base model's full personal names ("Grace Okafor": title-case words only)
         people = {(s.start_char, s.end_char) for s in base if s.label_ == "PERSON" and len(s) > 1 and all(t.is_alpha and t.is_title for t in s)}
         out = []
         for c in candidates:
-            if c.confidence < self.threshold and (c.start, c.end) in people and c.label != "Person":
+            if c.confidence < self.threshold and (c.start, c.end) in people and c.label != _PERSON:
                 # the AI-news model is unsure what this name is, the base model reads a full personal name
-                c = c._replace(label="Person", confidence=floor, source="ner+agreement")
+                c = c._replace(label=_PERSON, confidence=floor, source="ner+agreement")
             elif c.confidence < floor and (c.start, c.end, c.label) in agreed and " " in text[c.start : c.end]:
                 c = c._replace(confidence=floor, source="ner+agreement")
             out.append(c)
@@ -218,7 +222,7 @@ class EntityRecognizer(DocByDoc):
         People's names have their own (lower) threshold: the AI-news training data has few of them."""
         if any(start <= cand.start and cand.end <= end for start, end in headings):
             return max(self.threshold, self.heading_threshold)
-        if cand.label == "Person" and self.person_threshold is not None:
+        if cand.label == _PERSON and self.person_threshold is not None:
             return self.person_threshold
         return self.threshold
 
@@ -227,9 +231,9 @@ class EntityRecognizer(DocByDoc):
         matches = list(find_model_names(text, self.grammar))
         out = []
         for cand in candidates:
-            if cand.label == "Model":
+            if cand.label == _MODEL:
                 # longer, or the same span with a fuller name ("R1" of "DeepSeek's R1" is DeepSeek R1)
-                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and m.label == "Model" and ((m.end - m.start) > (cand.end - cand.start) or m.name != m.text)]
+                longer = [m for m in matches if m.start <= cand.start and cand.end <= m.end and m.label == _MODEL and ((m.end - m.start) > (cand.end - cand.start) or m.name != m.text)]
                 if longer:
                     best = max(longer, key=lambda m: m.end - m.start)
                     cand = cand._replace(start=best.start, end=best.end, name=best.name, source="ner+model-pattern")
@@ -241,7 +245,7 @@ class EntityRecognizer(DocByDoc):
         matches = [(m.start(), m.end()) for m in self.org_regex.finditer(text)]
         out = []
         for cand in candidates:
-            if cand.label == "Organization":
+            if cand.label == _ORG:
                 longer = [(s, e) for s, e in matches if s <= cand.start and cand.end <= e and (e - s) > (cand.end - cand.start)]
                 if longer:
                     s, e = max(longer, key=lambda m: m[1] - m[0])
@@ -264,11 +268,11 @@ class EntityRecognizer(DocByDoc):
         """Well-known people of AI news (pipelines/gazetteers/people.yml), where the recognizer missed them."""
         if self.people_regex is not None:
             for match in self.people_regex.finditer(text):
-                yield EntityCandidate(match.start(), match.end(), "Person", 3, "people-gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
+                yield EntityCandidate(match.start(), match.end(), _PERSON, 3, "people-gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     def _gazetteer(self, text: str) -> Iterator[EntityCandidate]:
         for match in self.org_regex.finditer(text):
-            yield EntityCandidate(match.start(), match.end(), "Organization", 3, "gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
+            yield EntityCandidate(match.start(), match.end(), _ORG, 3, "gazetteer", match.group(0), RULE_CONFIDENCE["gazetteer"])
 
     @cached_property
     def results_line_regexes(self) -> tuple[re.Pattern[str], ...]:
@@ -288,7 +292,7 @@ class EntityRecognizer(DocByDoc):
                 for group, value in match.groupdict().items():
                     if group.startswith("team") and value:
                         start = offset + match.start(group)
-                        yield EntityCandidate(start, start + len(value), "Organization", 2, "results-table", value, RULE_CONFIDENCE["results-table"])
+                        yield EntityCandidate(start, start + len(value), _ORG, 2, "results-table", value, RULE_CONFIDENCE["results-table"])
                 break
             offset += len(line) + 1
 
@@ -297,7 +301,7 @@ class EntityRecognizer(DocByDoc):
         excluded = self.lexicon.not_entities
         scores: dict[tuple[int, int, str], float] = doc._.newskg_ner_scores or {}
         for ent in doc.ents:
-            label = NER_LABEL_MAP.get(ent.label_) or OTHER_LABEL_MAP.get(ent.label_)
+            label = LABEL_TYPES.get(ent.label_)
             if label is None:
                 continue
             confidence = scores.get((ent.start_char, ent.end_char, ent.label_), 1.0)
@@ -308,17 +312,17 @@ class EntityRecognizer(DocByDoc):
                 continue
             text = span.text
             if text.startswith("@"):
-                label = "Handle"  # a social-media handle is never an organization or person
-            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place", "Organization") and len(span) > 1 and span[0].text[:1].isupper():
+                label = _HANDLE  # a social-media handle is never an organization or person
+            if span[-1].text in ORG_SUFFIXES and label in (_PERSON, _PLACE, _ORG) and len(span) > 1 and span[0].text[:1].isupper():
                 # the name's own form says organization ("Velora Systems", "Nimbara Labs")
-                label, confidence = "Organization", max(confidence, RULE_CONFIDENCE["org-suffix"])
-            key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}.get(label)
+                label, confidence = _ORG, max(confidence, RULE_CONFIDENCE["org-suffix"])
+            key = {_ORG: "not_organization", _PERSON: "not_person", _PLACE: "not_place"}.get(label)
             if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
                 continue
-            if label == "Person" and (any(ch.isdigit() for ch in text) or text.isupper()):
+            if label == _PERSON and (any(ch.isdigit() for ch in text) or text.isupper()):
                 continue  # "GPT4", "MMLU": never people
             end = span.end_char
-            if label in ("Model", "Person") and text.endswith(".") and len(text) > 2 and not re.search(r"(?:^|[.\s])(?:[A-Za-z]|[A-Z][a-z]{1,2})\.$", text):
+            if label in (_MODEL, _PERSON) and text.endswith(".") and len(text) > 2 and not re.search(r"(?:^|[.\s])(?:[A-Za-z]|[A-Z][a-z]{1,2})\.$", text):
                 end, text = end - 1, text[:-1]  # "Llama3-8B." at a sentence end is one token
             yield EntityCandidate(span.start_char, end, label, 1, "ner", text, confidence)
 
@@ -340,7 +344,7 @@ class EntityRecognizer(DocByDoc):
                 span = doc.char_span(cand.start, cand.end, label=cand.label, alignment_mode="expand")
                 if span is None or span.end_char - span.start_char > (cand.end - cand.start) + 3:
                     continue  # the name is glued inside a longer token ("GPT-5-powered")
-            if cand.label in OTHER_LABELS:
+            if cand.label in OTHER_TYPES:
                 others.append(span)
                 continue
             spans.append(span)
@@ -403,7 +407,7 @@ def select_entities(candidates: list[EntityCandidate]) -> list[EntityCandidate]:
 _WORD = r"(?<![\w.-]){}(?![\w-])"
 #: Types whose names are spread to their untagged repetitions in the same article, and the
 #: detections trusted to spread them.
-REPEATED_LABELS = frozenset({"Organization", "Person"})
+REPEATED_TYPES = frozenset({_ORG, _PERSON})
 REPEATED_SOURCES = frozenset({"ner", "ner+gazetteer", "ner+agreement", "base-ner+org-suffix", "people-gazetteer", "gazetteer", "acronym", "results-table"})
 
 
@@ -411,7 +415,7 @@ def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
     """Later bare-surname mentions ("Ng") of a person named in full earlier ("Andrew Ng")."""
     seen: set[str] = set()
     for cand in chosen:
-        if cand.label != "Person" or " " not in text[cand.start : cand.end]:
+        if cand.label != _PERSON or " " not in text[cand.start : cand.end]:
             continue
         surname = text[cand.start : cand.end].split()[-1]
         if surname in seen or len(surname) < 2 or not surname[0].isupper():
@@ -419,7 +423,7 @@ def _surname_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
         seen.add(surname)
         for match in re.finditer(_WORD.format(re.escape(surname)), text[cand.end :]):
             start = cand.end + match.start()
-            yield EntityCandidate(start, start + len(surname), "Person", 0, "surname", surname, cand.confidence)
+            yield EntityCandidate(start, start + len(surname), _PERSON, 0, "surname", surname, cand.confidence)
 
 
 def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -427,13 +431,13 @@ def _acronym_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Enti
     Party (KDP)" makes each later "KDP" an Organization mention (the extractor then joins it to
     the full name through the stated alias)."""
     for cand in chosen:
-        if cand.label != "Organization":
+        if cand.label != _ORG:
             continue
         match = ACRONYM_AFTER_NAME.match(text, cand.end)
         if match is None or not acronym_of(match.group(1), text[cand.start : cand.end]):
             continue
         for hit in re.finditer(_WORD.format(re.escape(match.group(1))), text):
-            yield EntityCandidate(hit.start(), hit.end(), "Organization", 0, "acronym", match.group(1), cand.confidence)
+            yield EntityCandidate(hit.start(), hit.end(), _ORG, 0, "acronym", match.group(1), cand.confidence)
 
 
 def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[EntityCandidate]:
@@ -447,7 +451,7 @@ def _repeated_mentions(text: str, chosen: list[EntityCandidate]) -> Iterator[Ent
     names: dict[str, str] = {}
     confidence: dict[str, float] = {}
     for cand in chosen:
-        if cand.label in REPEATED_LABELS and cand.source in REPEATED_SOURCES:
+        if cand.label in REPEATED_TYPES and cand.source in REPEATED_SOURCES:
             surface = text[cand.start : cand.end]
             labels.setdefault(surface, set()).add(cand.label)
             names.setdefault(surface, cand.name)

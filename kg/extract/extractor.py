@@ -26,9 +26,10 @@ from kg.extract.claims_component import DocClaims
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.naming import clean_surface, entity_id, model_entity_id, name_key, strip_corporate_suffix
 from kg.extract.pipeline import claim_finder
-from kg.extract.spans import CharSpan, EntityRef, doc_text
+from kg.extract.spans import CharSpan, EntityRef, doc_text, sentence_numbers, sentence_of_char
 from kg.extract.resolution_data import ResolutionData, load_resolution_data
 from kg.extract.names import find_learned_aliases, product_name
+from kg.schema import ClaimType, EntityType, ReleaseStatus, fact_key
 
 DEFAULT_BATCH_SIZE = 32
 #: An article of more than this many tokens (estimated: words plus punctuation marks) is parsed
@@ -260,7 +261,7 @@ class RecordBuilder:
         if any(len(ent.text) > MAX_ENTITY_CHARS for ent in doc.ents):
             doc.ents = [ent for ent in doc.ents if len(ent.text) <= MAX_ENTITY_CHARS]
         sentences = list(doc.sents)
-        sentence_of_char = _sentence_lookup(doc)
+        sentence_of = sentence_of_char(doc)
         naming = self._name_entities(doc, article.id)
         entities: dict[str, EntityRecord] = {}
         meta = doc._.newskg_entity_meta or {}
@@ -271,7 +272,7 @@ class RecordBuilder:
             found = meta.get((ent.start_char, ent.end_char))
             confidence = found[2] if found is not None and len(found) > 2 else None
             result.mentions.append(
-                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of_char(ent.start_char), confidence=confidence)
+                MentionRecord(entity=eid, article=article.id, start=ent.start_char, end=ent.end_char, text=ent.text, sentence=sentence_of(ent.start_char), confidence=confidence)
             )
         result.entities = sorted(entities.values(), key=lambda e: e.id)
         claims: DocClaims | None = doc._.newskg_claims
@@ -288,10 +289,10 @@ class RecordBuilder:
         (``pipelines/gazetteers/do_not_merge.yml`` vetoes a pair of ids).
         """
         meta: dict[CharSpan, tuple[str, str]] = doc._.newskg_entity_meta or {}
-        full_people = [clean_surface(e.text) for e in doc.ents if e.label_ == "Person" and len(clean_surface(e.text).split()) > 1]
-        org_names = [clean_surface(e.text) for e in doc.ents if e.label_ == "Organization"]
+        full_people = [clean_surface(e.text) for e in doc.ents if e.label_ == EntityType.PERSON and len(clean_surface(e.text).split()) > 1]
+        org_names = [clean_surface(e.text) for e in doc.ents if e.label_ == EntityType.ORGANIZATION]
         sentences = list(doc.sents)
-        sentence_index = {sent.start: i for i, sent in enumerate(sentences)}
+        sentence_index = sentence_numbers(sentences)
         choices: dict[CharSpan, _Naming] = {}
         for ent in doc.ents:
             key = (ent.start_char, ent.end_char)
@@ -340,15 +341,15 @@ class RecordBuilder:
 
     def _name_mention(self, doc: Doc, ent: Span, surface: str, full_people: list[str], org_names: list[str]) -> _Naming:
         """The canonical name of one mention, by the curated data and the in-article rules."""
-        label = ent.label_
+        label = EntityType(ent.label_)
         res = self.resolution
         own = entity_id(label, clean_surface(ent.text) or surface)
         name, rule, evidence = surface, None, None
-        if label == "Organization":
+        if label == EntityType.ORGANIZATION:
             product = product_name(doc, ent, res)
             if product is not None:
                 owner = self.lexicon.canonical_organization(surface) or surface
-                return _Naming("Model", product, entity_id("Model", product), product_of=owner, stem=None)
+                return _Naming(EntityType.MODEL, product, entity_id(EntityType.MODEL, product), product_of=owner, stem=None)
             stripped = surface if surface in res.legal_form_names else strip_corporate_suffix(surface, res.corporate_suffixes)
             stripped_names = [strip_corporate_suffix(n, res.corporate_suffixes) for n in org_names]
             if (gazetteer := self._gazetteer_organization(surface) or self._gazetteer_organization(stripped)) is not None:
@@ -359,22 +360,22 @@ class RecordBuilder:
                 name, rule, evidence = stripped, "corporate-suffix", f"lexicons/resolution.yml corporate_suffixes: {surface[len(stripped):].strip(' ,')}"
             if name not in res.legal_form_names:
                 name = strip_corporate_suffix(name, res.corporate_suffixes)
-        elif label == "Person":
+        elif label == EntityType.PERSON:
             name = _full_name(surface, full_people)
             rule = "surname" if name != surface else None
-        elif label == "Model":
+        elif label == EntityType.MODEL:
             alias = res.canonical_model(surface)
             if alias is not None and alias != surface:
                 name, rule, evidence = alias, "model-alias", f"gazetteers/models_aliases.yml: {alias}"
             elif clean_surface(ent.text) != surface:
                 rule = "model-context"  # the model-name detector completed it ("R1" -> "DeepSeek R1")
-        elif label == "Place":
+        elif label == EntityType.PLACE:
             place = res.canonical_place(surface)
             if place is not None and place != surface:
                 name, rule, evidence = place, "place-alias", f"gazetteers/places.yml: {place}"
-        family = _family_of(name, self.lexicon) if label == "Model" else None
+        family = _family_of(name, self.lexicon) if label == EntityType.MODEL else None
         choice = _Naming(label, name, own, rule=rule, evidence=evidence, stem=family.stem if family else None)
-        if rule is None and choice.own != choice.id and label == "Model" and entity_id(label, name) != choice.id:
+        if rule is None and choice.own != choice.id and label == EntityType.MODEL and entity_id(label, name) != choice.id:
             choice.rule, choice.evidence = "glued-version", f"version split from the family stem {choice.stem!r}"
         if rule is not None and res.entities_blocked(choice.own, choice.id):
             return _Naming(label, surface, own, stem=choice.stem)
@@ -432,25 +433,25 @@ class RecordBuilder:
                     choices[key] = _Naming(target.label, target.name, choice.own, rule=rule, evidence=entry["evidence"], stem=target.stem)  # type: ignore[arg-type]
         return loose
 
-    def _curated_elsewhere(self, label: str, alias: str, target_id: str) -> bool:
+    def _curated_elsewhere(self, label: EntityType, alias: str, target_id: str) -> bool:
         """True when curated data already names ``alias`` as an entity other than the target."""
         res = self.resolution
         curated = {
-            "Organization": self.lexicon.canonical_organization(alias),
-            "Model": res.canonical_model(alias),
-            "Place": res.canonical_place(alias),
+            EntityType.ORGANIZATION: self.lexicon.canonical_organization(alias),
+            EntityType.MODEL: res.canonical_model(alias),
+            EntityType.PLACE: res.canonical_place(alias),
         }.get(label)
         return curated is not None and entity_id(label, curated) != target_id
 
-    def _attributes(self, label: str, name: str) -> dict[str, str]:
-        if label == "Model":
+    def _attributes(self, label: EntityType, name: str) -> dict[str, str]:
+        if label == EntityType.MODEL:
             family = _family_of(name, self.lexicon)
             if family is not None:
                 attrs = {"family": family.family}
                 if family.developer:
                     attrs["known_developer"] = family.developer
                 return attrs
-        if label == "Organization":
+        if label == EntityType.ORGANIZATION:
             for org in self.lexicon.organizations:
                 if org.name == name and org.kind:
                     return {"kind": org.kind}
@@ -469,30 +470,23 @@ class RecordBuilder:
         def evidence(sentence: int) -> str:
             return sentences[sentence].text.strip() if 0 <= sentence < len(sentences) else ""
 
+        def add(kind: ClaimType, claim, subject_ref: EntityRef, object_ref: EntityRef, *spans: CharSpan, **extra: object) -> None:  # type: ignore[no-untyped-def]
+            """The claim of a finding between two named entities, its span covering both and ``spans``
+            (none when an end is not a named entity, or for a model derived from itself)."""
+            subject, obj = entity_of(subject_ref), entity_of(object_ref)
+            if subject is None or obj is None or (kind == ClaimType.DERIVED_FROM and subject == obj):
+                return
+            start, end = _cover(subject_ref[:2], object_ref[:2], *spans)
+            claims.append(self._claim(kind, subject, obj, article, claim.sentence, start, end, claim.rule, evidence(claim.sentence), **extra))
+
         for rel in found.releases:
-            org, model = entity_of(rel.organization), entity_of(rel.model)
-            if org is None or model is None:
-                continue
-            start, end = _cover(rel.organization[:2], rel.model[:2], rel.cue)
-            claims.append(self._claim("RELEASED", f"released|{org}|{model}|{rel.status}", org, model, article, rel.sentence, start, end, rel.rule, evidence(rel.sentence), status=rel.status, confidence=rel.confidence))
+            add(ClaimType.RELEASED, rel, rel.organization, rel.model, rel.cue, status=ReleaseStatus(rel.status), confidence=rel.confidence)
         for dev in found.developments:
-            org, model = entity_of(dev.organization), entity_of(dev.model)
-            if org is None or model is None:
-                continue
-            start, end = _cover(dev.organization[:2], dev.model[:2])
-            claims.append(self._claim("DEVELOPS", f"develops|{org}|{model}", org, model, article, dev.sentence, start, end, dev.rule, evidence(dev.sentence), confidence=dev.confidence))
+            add(ClaimType.DEVELOPS, dev, dev.organization, dev.model, confidence=dev.confidence)
         for der in getattr(found, "derivations", []):
-            model, base = entity_of(der.model), entity_of(der.base)
-            if model is None or base is None or model == base:
-                continue
-            start, end = _cover(der.model[:2], der.base[:2], der.cue)
-            claims.append(self._claim("DERIVED_FROM", f"derived_from|{model}|{base}", model, base, article, der.sentence, start, end, der.rule, evidence(der.sentence)))
+            add(ClaimType.DERIVED_FROM, der, der.model, der.base, der.cue)
         for aff in found.affiliations:
-            person, org = entity_of(aff.person), entity_of(aff.organization)
-            if person is None or org is None:
-                continue
-            start, end = _cover(aff.person[:2], aff.organization[:2])
-            claims.append(self._claim("AFFILIATED_WITH", f"affiliated_with|{person}|{org}", person, org, article, aff.sentence, start, end, aff.rule, evidence(aff.sentence), role=aff.role))
+            add(ClaimType.AFFILIATED_WITH, aff, aff.person, aff.organization, role=aff.role)
         for att in found.attributions:
             speaker = entity_of(att.speaker)
             source_text = doc_text(doc)[att.source[0] : att.source[1]] if att.source else None
@@ -505,13 +499,19 @@ class RecordBuilder:
             start, end = _cover(*(tuple(s) for s in spans.values()))
             claims.append(
                 self._claim(
-                    "SAID", f"said|{who}|{_digest(name_key(statement))}", speaker, None, article, att.sentence, start, end, att.rule, evidence(att.sentence),
+                    ClaimType.SAID, speaker, None, article, att.sentence, start, end, att.rule, evidence(att.sentence), key={"speaker": who, "statement": _digest(name_key(statement))},
                     statement=statement, cue=doc_text(doc)[att.cue[0] : att.cue[1]], source_text=source_text, direct=att.direct, spans=spans, about=about,
                 )
             )
         return best_claims(claims)
 
-    def _claim(self, kind: str, fact: str, subject: str | None, obj: str | None, article: Article, sentence: int, start: int, end: int, rule: str, evidence: str, confidence: float | None = None, **extra: object) -> ClaimRecord:
+    def _claim(
+        self, kind: ClaimType, subject: str | None, obj: str | None, article: Article, sentence: int, start: int, end: int, rule: str, evidence: str,
+        confidence: float | None = None, key: dict[str, object] | None = None, **extra: object,
+    ) -> ClaimRecord:
+        """One report; its fact key is the registry's (:func:`kg.schema.fact_key`) of the subject, the
+        object and the qualifiers in ``extra`` (or of ``key``, for a SAID claim's speaker and digest)."""
+        fact = fact_key(kind, **(key if key is not None else {"subject": subject, "object": obj, **extra}))
         report_id = "c-" + _digest(f"{article.id}|{kind}|{fact}|{start}|{end}")
         return ClaimRecord(
             id=report_id, fact=fact, type=kind, subject=subject, object=obj, article=article.id, sentence=sentence,
@@ -559,7 +559,7 @@ _TEXT_RULES = frozenset({"surname", "longer-form", "model-context"})
 class _Naming:
     """What one mention is named: type, canonical name, and why it is not its own surface."""
 
-    label: str
+    label: EntityType
     name: str
     own: str  # the id the mention would have on its own surface
     rule: str | None = None
@@ -569,7 +569,7 @@ class _Naming:
 
     @property
     def id(self) -> str:
-        if self.label == "Model":
+        if self.label == EntityType.MODEL:
             return model_entity_id(self.name, self.stem)
         return entity_id(self.label, self.name)
 
@@ -617,12 +617,3 @@ def _cover(*spans: CharSpan | tuple[int, ...]) -> tuple[int, int]:
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
-
-def _sentence_lookup(doc: Doc):  # type: ignore[no-untyped-def]
-    starts = [sent.start_char for sent in doc.sents]
-    import bisect
-
-    def sentence_of(char: int) -> int:
-        return max(0, bisect.bisect_right(starts, char) - 1)
-
-    return sentence_of

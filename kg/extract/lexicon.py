@@ -11,13 +11,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kg.extract.component import read_files
-from kg.resources import pipelines_dir
+from kg.extract.component import alias_table, load_data, yaml_file
+from kg.schema import EntityType, ReleaseStatus
 
 
 #: The data files a lexicon is read from, relative to its directory (the last three are optional).
@@ -28,14 +25,8 @@ LEXICON_FILES = (
 )
 
 
-class LexiconError(ValueError):
-    """A lexicon data file is missing."""
-
-
 def _load_yaml(files: Mapping[str, bytes], relative: str) -> Any:
-    if relative not in files:
-        raise LexiconError(f"lexicon data file {relative} is missing")
-    return yaml.safe_load(files[relative].decode("utf-8"))
+    return yaml_file(files, relative, "lexicon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +41,7 @@ class ModelFamily:
     stem: str
     family: str
     developer: str | None
-    bare: str  # "Model", "Organization" or "none"
+    bare: EntityType | None  # what the stem alone names: a Model, an Organization ("Mistral") or nothing ("none")
     case_insensitive: bool
     requires_tail: bool
     not_before_surname: bool
@@ -81,23 +72,23 @@ class Lexicon:
 
     @property
     def release_verbs(self) -> frozenset[str]:
-        return frozenset(self.release["released"]["verbs"])
+        return frozenset(self.release[ReleaseStatus.RELEASED]["verbs"])
 
     @property
     def announce_verbs(self) -> frozenset[str]:
-        return frozenset(self.release["announced"]["verbs"])
+        return frozenset(self.release[ReleaseStatus.ANNOUNCED]["verbs"])
 
     @property
     def plan_governors(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["governors"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["governors"])
 
     @property
     def plan_modals(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["modals"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["modals"])
 
     @property
     def plan_nouns(self) -> frozenset[str]:
-        return frozenset(self.release["planned"]["nouns"])
+        return frozenset(self.release[ReleaseStatus.PLANNED]["nouns"])
 
     @property
     def release_nouns(self) -> frozenset[str]:
@@ -156,7 +147,7 @@ def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
                     stem=stem,
                     family=entry.get("family", stem),
                     developer=entry.get("developer"),
-                    bare=entry.get("bare", "none"),
+                    bare=_bare_type(stem, entry.get("bare", "none")),
                     case_insensitive=entry.get("case", "exact") == "any",
                     requires_tail=bool(entry.get("requires_tail", False)),
                     not_before_surname=bool(entry.get("not_before_surname", False)),
@@ -166,14 +157,19 @@ def _families(raw: list[dict[str, Any]]) -> tuple[ModelFamily, ...]:
     return tuple(sorted(families, key=lambda f: -len(f.stem)))
 
 
+def _bare_type(stem: str, bare: str) -> EntityType | None:
+    """The entity type a family stem names on its own (``bare`` in gazetteers/models.yml)."""
+    if bare == "none":
+        return None
+    if bare not in (EntityType.MODEL, EntityType.ORGANIZATION):
+        raise ValueError(f"gazetteers/models.yml: stem {stem!r}: bare must be Model, Organization or none, not {bare!r}")
+    return EntityType(bare)
+
+
 @cache
 def load_lexicon(directory: str | None = None) -> Lexicon:
     """Load the lexicon from ``directory`` (default: the shipped ``pipelines/``)."""
-    base = Path(directory) if directory else pipelines_dir()
-    try:
-        return lexicon_from_files(read_files(base, LEXICON_FILES))
-    except LexiconError as exc:
-        raise FileNotFoundError(f"{base}: {exc}") from None
+    return load_data(directory, LEXICON_FILES, lexicon_from_files)
 
 
 def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
@@ -183,11 +179,7 @@ def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
     organizations = tuple(
         OrganizationEntry(name=o["name"], aliases=tuple(o.get("aliases") or ()), kind=o.get("kind")) for o in orgs_raw
     )
-    alias_index: dict[str, str] = {}
-    for org in organizations:
-        for surface in (org.name, *org.aliases):
-            alias_index.setdefault(surface, org.name)
-            alias_index.setdefault(surface.lower(), org.name)
+    alias_index = alias_table((org.name, org.aliases) for org in organizations)
     grammar = _load_yaml(base, "lexicons/model_names.yml")
     not_entities = _load_yaml(base, "gazetteers/not_entities.yml")
     roles_raw = _load_yaml(base, "lexicons/roles.yml")

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from kg.extract.lexicon import Lexicon, ModelFamily, compile_alternation
+from kg.schema import EntityType
 
 
 class ModelNameMatch(NamedTuple):
@@ -22,7 +23,7 @@ class ModelNameMatch(NamedTuple):
     end: int
     text: str
     family: str
-    label: str  # "Model", or "Organization" for a bare stem that names the lab ("Mistral")
+    label: EntityType  # Model, or Organization for a bare stem that names the lab ("Mistral")
     has_tail: bool
     name: str  # the model's full name; differs from ``text`` for "DeepSeek's R1" (text "R1")
 
@@ -116,14 +117,14 @@ def find_model_names(text: str, grammar: ModelNameGrammar) -> Iterator[ModelName
         has_tail = end > stem_match.end()
         if has_tail:
             surface = text[stem_match.start() : end]
-            yield ModelNameMatch(stem_match.start(), end, surface, family.family, "Model", True, surface)
+            yield ModelNameMatch(stem_match.start(), end, surface, family.family, EntityType.MODEL, True, surface)
             continue
         possessed = _possessed_version(text, end, grammar)
         if possessed is not None:  # "DeepSeek's R1": the lab's model, named by its version alone
             start, stop = possessed
             name = f"{stem_match.group(0)} {text[start:stop]}"
-            yield ModelNameMatch(start, stop, text[start:stop], family.family, "Model", True, name)
-        if family.bare == "none" or family.requires_tail:
+            yield ModelNameMatch(start, stop, text[start:stop], family.family, EntityType.MODEL, True, name)
+        if family.bare is None or family.requires_tail:
             continue
         if family.not_before_surname and _followed_by_capitalized_word(text, end, grammar):
             continue

@@ -20,8 +20,9 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from kg.extract.naming import clean_surface
-from kg.extract.spans import doc_text
+from kg.extract.spans import doc_text, sentence_numbers
 from kg.extract.resolution_data import ResolutionData
+from kg.schema import EntityType
 
 CharSpan = tuple[int, int]
 
@@ -46,7 +47,7 @@ def find_learned_aliases(doc: Doc, data: ResolutionData) -> list[LearnedAlias]:
     """Aliases stated in ``doc``: "X (formerly Y)", "X, also known as Y", "X (XY)", "X, Y," (appositions)."""
     ents = list(doc.ents)
     starts = {ent.start_char: ent for ent in ents}
-    sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
+    sentence_of = sentence_numbers(doc.sents)
     found: list[LearnedAlias] = []
     for index, ent in enumerate(ents):
         sentence = sentence_of.get(ent.sent.start, 0)
@@ -151,7 +152,7 @@ def _apposition(ents: list[Span], index: int) -> tuple[str, CharSpan | None, str
         return None
     first, second = ents[index], ents[index + 1]
     doc = first.doc
-    if first.label_ != "Organization" or second.label_ != "Organization" or first.sent.start != second.sent.start:
+    if first.label_ != EntityType.ORGANIZATION or second.label_ != EntityType.ORGANIZATION or first.sent.start != second.sent.start:
         return None
     if doc_text(doc)[first.end_char : second.start_char] != ", ":
         return None

@@ -14,8 +14,13 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
-TYPE_PREFIX = {"Organization": "org", "Person": "person", "Model": "model", "Place": "place"}
+from kg.schema import ENTITIES, EntityType, stored_entity_types
+
+#: Entity type -> id prefix (``org`` in ``org:zhipu-ai``), for the types the graph stores: the
+#: registry's ``id_prefix`` (kg/schema.py).
+TYPE_PREFIX: Final[dict[EntityType, str]] = {t: ENTITIES[t].id_prefix for t in stored_entity_types()}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _NON_KEY = re.compile(r"[^a-z0-9.]+")
@@ -62,7 +67,8 @@ def strip_corporate_suffix(name: str, suffixes: tuple[str, ...]) -> str:
     return name
 
 
-def entity_id(entity_type: str, canonical_name: str) -> str:
+def entity_id(entity_type: EntityType | str, canonical_name: str) -> str:
+    """The stable id of an entity of a stored type: its type's id prefix and the name's key."""
     return f"{TYPE_PREFIX[entity_type]}:{name_key(canonical_name)}"
 
 
@@ -74,5 +80,5 @@ def model_entity_id(name: str, stem: str | None) -> str:
     """
     if stem and len(name) > len(stem) and name[: len(stem)].lower() == stem.lower():
         if name[len(stem)].isdigit() and not stem[-1].isdigit():
-            return f"{TYPE_PREFIX['Model']}:{name_key(stem)}-{name_key(name[len(stem):])}"
-    return entity_id("Model", name)
+            return f"{TYPE_PREFIX[EntityType.MODEL]}:{name_key(stem)}-{name_key(name[len(stem):])}"
+    return entity_id(EntityType.MODEL, name)

@@ -13,13 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kg.extract.component import read_files
-from kg.resources import pipelines_dir
+from kg.extract.component import alias_table, load_data, yaml_file
 
 PLACES_FILE = "gazetteers/places.yml"
 MODEL_ALIASES_FILE = "gazetteers/models_aliases.yml"
@@ -75,19 +71,12 @@ class ResolutionData:
 
 
 def _read(files: Mapping[str, bytes], relative: str) -> Any:
-    if relative not in files:
-        raise FileNotFoundError(f"resolution data file {relative} is missing")
-    return yaml.safe_load(files[relative].decode("utf-8"))
+    return yaml_file(files, relative, "resolution")
 
 
 def _alias_table(entries: list[dict[str, Any]]) -> dict[str, str]:
-    """surface -> canonical, for every name and alias as written and in lower case (first entry wins)."""
-    table: dict[str, str] = {}
-    for entry in entries or ():
-        for surface in (entry["name"], *(entry.get("aliases") or ())):
-            table.setdefault(surface, entry["name"])
-            table.setdefault(surface.lower(), entry["name"])
-    return table
+    """surface -> canonical, for every name and alias of a gazetteer (as written and in lower case)."""
+    return alias_table((entry["name"], entry.get("aliases") or ()) for entry in entries or ())
 
 
 def _pairs(raw: list[list[str]] | None) -> frozenset[frozenset[str]]:
@@ -102,11 +91,7 @@ def _pairs(raw: list[list[str]] | None) -> frozenset[frozenset[str]]:
 @cache
 def load_resolution_data(directory: str | None = None) -> ResolutionData:
     """Load the resolution data from ``directory`` (default: the shipped ``pipelines/``)."""
-    base = Path(directory) if directory else pipelines_dir()
-    try:
-        return resolution_data_from_files(read_files(base, RESOLUTION_FILES))
-    except FileNotFoundError as exc:
-        raise FileNotFoundError(f"{base}: {exc}") from None
+    return load_data(directory, RESOLUTION_FILES, resolution_data_from_files)
 
 
 def resolution_data_from_files(files: Mapping[str, bytes]) -> ResolutionData:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -79,10 +80,17 @@ def token_range_span(doc: Doc, tokens: Iterable[Token]) -> CharSpan | None:
     return items[0].idx, items[-1].idx + len(items[-1].text)
 
 
-def sentence_index(doc: Doc) -> dict[int, int]:
-    """Map each token index to the index of its sentence."""
-    index: dict[int, int] = {}
-    for number, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            index[i] = number
-    return index
+def range_index(starts: Sequence[int], position: int) -> int:
+    """Which of the consecutive ranges given by their sorted ``starts`` holds ``position`` (0 before the first)."""
+    return max(0, bisect_right(starts, position) - 1)
+
+
+def sentence_numbers(sentences: Iterable[Span]) -> dict[int, int]:
+    """The number of each sentence (in document order), by the index of its first token."""
+    return {sent.start: number for number, sent in enumerate(sentences)}
+
+
+def sentence_of_char(doc: Doc) -> Callable[[int], int]:
+    """A function giving the number of the sentence that holds a character offset of ``doc``."""
+    starts = [sent.start_char for sent in doc.sents]
+    return lambda char: range_index(starts, char)

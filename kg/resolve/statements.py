@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.naming import entity_id
 from kg.extract.resolution_data import ResolutionData, StatementSettings
+from kg.schema import EntityType
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -117,10 +118,10 @@ class FeatureExtractor:
         table: dict[tuple[str, ...], str] = {}
         names: list[tuple[str, str]] = []
         for org in self.lexicon.organizations:
-            names += [(surface, entity_id("Organization", org.name)) for surface in (org.name, *org.aliases)]
-        names += [(surface, entity_id("Place", name)) for surface, name in self.data.places.items()]
-        names += [(demonym, entity_id("Place", name)) for demonym, name in self.data.demonyms.items()]
-        names += [(surface, entity_id("Model", name)) for surface, name in self.data.model_aliases.items()]
+            names += [(surface, entity_id(EntityType.ORGANIZATION, org.name)) for surface in (org.name, *org.aliases)]
+        names += [(surface, entity_id(EntityType.PLACE, name)) for surface, name in self.data.places.items()]
+        names += [(demonym, entity_id(EntityType.PLACE, name)) for demonym, name in self.data.demonyms.items()]
+        names += [(surface, entity_id(EntityType.MODEL, name)) for surface, name in self.data.model_aliases.items()]
         for surface, eid in names:
             tokens = tuple(t.lower_ for t in self.nlp.make_doc(surface))
             if tokens:

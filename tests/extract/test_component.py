@@ -11,8 +11,9 @@ import spacy
 from spacy.language import Language
 
 import kg.extract.pipeline  # noqa: F401  (registers newskg's factories)
-from kg.extract.component import read_files, read_tree, write_files
-from kg.extract.lexicon import LEXICON_FILES, load_lexicon
+import kg.resources
+from kg.extract.component import alias_table, read_files, read_tree, write_files
+from kg.extract.lexicon import LEXICON_FILES, lexicon_from_files, load_lexicon
 from kg.extract.resolution_data import RESOLUTION_FILES, load_resolution_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,32 @@ def test_files_written_are_read_back_byte_for_byte(tmp_path: Path) -> None:
     write_files(tmp_path, files)
     assert read_tree(tmp_path) == files
     assert read_files(tmp_path, ["a.yml", "missing.yml"]) == {"a.yml": b"x: 1\n"}
+
+
+@pytest.mark.parametrize(("load", "names"), [(load_lexicon, LEXICON_FILES), (load_resolution_data, RESOLUTION_FILES)])
+def test_a_missing_data_file_is_named_with_its_folder(tmp_path: Path, load, names: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    write_files(tmp_path, {name: data for name, data in read_files(kg.resources.pipelines_dir(), names).items() if name != names[0]})
+    with pytest.raises(FileNotFoundError, match=rf"^{tmp_path}: \w+ data file {names[0]} is missing$"):
+        load(str(tmp_path))
+
+
+def test_alias_table_first_entry_wins_as_written_and_lower_case() -> None:
+    table = alias_table([("Nimbara Labs", ("Nimbara", "NL")), ("Nimbara Group", ("nimbara",))])
+    assert table == {"Nimbara Labs": "Nimbara Labs", "nimbara labs": "Nimbara Labs", "Nimbara": "Nimbara Labs", "nimbara": "Nimbara Labs",
+                     "NL": "Nimbara Labs", "nl": "Nimbara Labs", "Nimbara Group": "Nimbara Group", "nimbara group": "Nimbara Group"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("bare", "expected"), [("Model", "Model"), ("Organization", "Organization"), ("none", None)])
+def test_what_a_bare_model_stem_names(bare: str, expected: str | None) -> None:
+    files = dict(load_lexicon().files)
+    files["gazetteers/models.yml"] = f"- {{stem: Zentrix, bare: {bare}}}\n".encode()
+    assert [f.bare for f in lexicon_from_files(files).model_families] == [expected]
+
+
+def test_a_bare_stem_of_another_type_is_refused() -> None:
+    files = {**load_lexicon().files, "gazetteers/models.yml": b"- {stem: Zentrix, bare: Person}\n"}
+    with pytest.raises(ValueError, match="gazetteers/models.yml: stem 'Zentrix': bare must be Model, Organization or none, not 'Person'"):
+        lexicon_from_files(files)
 
 
 def test_the_lexicon_and_naming_data_keep_the_files_they_were_read_from() -> None:
