@@ -44,7 +44,7 @@ class ArticleRecord:
     content_hash: str
     text: str
     author: str | None = None
-    #: near-duplicate key of the body (:func:`kg.articles.body_hash`); articles sharing it are
+    #: near-duplicate key of the body (:func:`kg.outlets.body_hash`); articles sharing it are
     #: linked ``DUPLICATE_OF``. Optional: computed from ``text`` by the loader when absent.
     body_hash: str | None = None
     kind: Literal["article"] = "article"

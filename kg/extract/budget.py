@@ -6,7 +6,7 @@ result whatever else runs beside it. It works in the main thread of a process (t
 local worker processes, whose tasks run in their main thread); elsewhere (a Dask worker's
 thread, a nested budget) the call simply runs unbounded. Python delivers the signal between
 bytecodes, so code stuck inside one C call is stopped when that call returns: the readers and
-the tokenizer guard (:data:`kg.articles.MAX_TOKEN_CHARS`) keep such calls short.
+the tokenizer guard (:data:`kg.articles.cleaning.MAX_TOKEN_CHARS`) keep such calls short.
 """
 
 from __future__ import annotations
