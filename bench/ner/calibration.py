@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
     parser.add_argument("--model", default=None, help="a trained NER model folder instead of pipelines/ner/model")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--show-wrong", default=None, metavar="TYPE", help="list every wrong entity of TYPE (ORG, PERSON, ...)")
     parser.add_argument("--bins", default="0,0.5,0.7,0.8,0.9,0.95,0.99,1.01")
     args = parser.parse_args(argv)
     excerpts = list(read_gold(args.gold, split=args.split))
@@ -189,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nlearned calibrator on the whole split: " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(names, w)))
     worst = sorted((r for r in rows if not r["right"]), key=lambda r: -r["min"])[:15]
     print("most confident wrong entities: " + "; ".join(f"{r['type']} {r['text']!r} {r['min']:.2f}" for r in worst))
+    if args.show_wrong:
+        wrong = [r for r in rows if not r["right"] and r["type"] == args.show_wrong]
+        print(f"wrong {args.show_wrong}: " + "; ".join(f"{r['text']!r} {r['min']:.2f}" for r in wrong))
     return 0
 
 

@@ -15,6 +15,30 @@ import sys
 from pathlib import Path
 
 
+def patch_config(model: Path | None = None, exclude_base_ner: bool = False, threshold: float | None = None,
+                 person_threshold: float | None = None) -> None:
+    """Make ``kg.extract.pipeline.load_pipeline`` read the config with these settings replaced."""
+    import kg.extract.pipeline as pipeline
+
+    original = getattr(pipeline.load_config, "__wrapped__", pipeline.load_config)
+
+    def load_config(path: Path | None = None):
+        config = original(path)
+        if exclude_base_ner:
+            config["nlp"]["exclude"] = sorted({*config["nlp"].get("exclude", []), "ner"})
+        if model is not None:
+            config["components"]["newskg_ner"]["model"] = str(Path(model).resolve())
+        entities = config["components"]["newskg_entities"]
+        if threshold is not None:
+            entities["threshold"] = threshold
+        if person_threshold is not None:
+            entities["person_threshold"] = person_threshold
+        return config
+
+    load_config.__wrapped__ = original  # type: ignore[attr-defined]
+    pipeline.load_config = load_config
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     own, rest = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
@@ -26,24 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(own)
     if args.model is not None and not (args.model / "config.cfg").is_file():
         parser.error(f"{args.model}: not a spaCy model folder (no config.cfg)")
-    import kg.extract.pipeline as pipeline
-
-    original = pipeline.load_config
-
-    def load_config(path: Path | None = None):
-        config = original(path)
-        if args.exclude_base_ner:
-            config["nlp"]["exclude"] = sorted({*config["nlp"].get("exclude", []), "ner"})
-        if args.model is not None:
-            config["components"]["newskg_ner"]["model"] = str(args.model.resolve())
-        entities = config["components"]["newskg_entities"]
-        if args.threshold is not None:
-            entities["threshold"] = args.threshold
-        if args.person_threshold is not None:
-            entities["person_threshold"] = args.person_threshold
-        return config
-
-    pipeline.load_config = load_config
+    patch_config(args.model, args.exclude_base_ner, args.threshold, args.person_threshold)
     from kg.cli import app
 
     return app(rest, standalone_mode=False) or 0
