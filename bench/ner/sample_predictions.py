@@ -49,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             if ent.label_ == args.type:
                 source, _, conf = meta.get((ent.start_char, ent.end_char), ("", "", None))
                 found.append((path.name, ent.text, f"{conf} {source}", text[max(0, ent.start_char - 40) : ent.end_char + 40].replace("\n", " ")))
-    print(f"{len(found)} {args.type} mentions in {len(paths)} issues; a random {min(args.n, len(found))}:")
+    from collections import Counter
+
+    sources = Counter(conf.split(" ", 1)[1] for _, _, conf, _ in found)
+    print(f"{len(found)} {args.type} mentions in {len(paths)} issues (by source: {dict(sources.most_common())}); a random {min(args.n, len(found))}:")
     for name, ent, conf, ctx in sorted(rng.sample(found, min(args.n, len(found)))):
         print(f"  {ent!r:32} {conf if conf is not None else '':<6} {name}  …{ctx}…")
     return 0
