@@ -75,9 +75,10 @@ def test_polnear_silver_keeps_consistent_names_other_names_missing_the_rest_outs
         {"label": "DATE", "pattern": "Tuesday"},
         {"label": "NORP", "pattern": "Democrats"},
         {"label": "LOC", "pattern": "Ohio"},
+        {"label": "GPE", "pattern": "the United States"},
     ])
     (tmp_path / "a.txt").write_text("Jane Roe met Democrats in Ohio on Tuesday. Acme said no.", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Jane Roe left Acme. Velkor stayed.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Jane Roe left Acme. She moved to the United States. Velkor stayed.", encoding="utf-8")
     base.add_pipe("acme_context")  # "Acme" typed two ways by its context
     docs, counts = weak.polnear_docs(base, sorted(tmp_path.glob("*.txt")))
     first, second = docs
@@ -85,7 +86,7 @@ def test_polnear_silver_keeps_consistent_names_other_names_missing_the_rest_outs
     iob = {t.text: t.ent_iob_ for t in first}
     assert iob["Democrats"] == "" and iob["Acme"] == ""  # another name type / an inconsistent name: missing
     assert iob["Tuesday"] == "O" and iob["met"] == "O"
-    assert [(e.text, e.label_) for e in second.ents] == [("Jane Roe", "PERSON")]
+    assert [(e.text, e.label_) for e in second.ents] == [("Jane Roe", "PERSON"), ("United States", "GPE")]  # no "the"
     assert {t.text: t.ent_iob_ for t in second}["Velkor"] == "O"  # what the base model leaves alone: outside
     assert counts["polnear:PERSON"] == 2
 

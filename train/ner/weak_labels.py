@@ -22,7 +22,7 @@ writes ``OUT_DIR/train.spacy`` and ``OUT_DIR/dev.spacy`` (spaCy DocBin) from
 * ``--polnear N`` articles of PolNeAR's ``train/`` split (US political news; never dev/test), labelled
   by the base ``en_core_web_sm`` NER (silver): PERSON, ORG, GPE/LOC→GPE where the base model gives the
   same string that type in at least ``SILVER_MIN_SHARE`` of its mentions over the sample (an
-  inconsistent name is *missing*), its other name types *missing*, every other token (DATE,
+  inconsistent name is *missing*; a leading "the" is left out), its other name types *missing*, every other token (DATE,
   MONEY, ..., and capitalized words the base model leaves alone) *outside*: general news teaches that
   a capitalized word is not a name by default. This lets the domain NER cover general-news people and organizations itself (docs/ner.md).
 
@@ -293,7 +293,9 @@ def polnear_docs(base, paths: list[Path]) -> tuple[list[Doc], Counter]:
                 continue  # DATE, MONEY, CARDINAL...: outside for newskg
             vote = votes[ent.text]
             if vote[label] / sum(vote.values()) >= SILVER_MIN_SHARE:
-                ents.append(Span(doc, ent.start, ent.end, label=label))
+                # OntoNotes names keep a leading "the" ("the United States"); newskg's do not
+                start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start
+                ents.append(Span(doc, start, ent.end, label=label))
             else:
                 missing.append(ent)
         plain = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
