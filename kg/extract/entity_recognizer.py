@@ -140,7 +140,11 @@ class EntityRecognizer:
         # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
         same_span = {(c.start, c.end) for c in surnames}
         chosen = [c._replace(label="Person", source="surname") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
-        chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
+        acronyms = list(_acronym_mentions(text, chosen))
+        # "NRA" after "the Northern Robotics Alliance (NRA)" is the organization, whatever type the model gave it
+        same_span = {(c.start, c.end) for c in acronyms}
+        chosen = [c._replace(label="Organization", source="acronym") if c.source == "ner" and c.label != "Handle" and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = select_entities(chosen + surnames + acronyms)
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
 
     def _trim_lowercase_tail(self, span: Span) -> Span | None:
