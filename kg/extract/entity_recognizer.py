@@ -304,8 +304,9 @@ class EntityRecognizer:
             text = span.text
             if text.startswith("@"):
                 label = "Handle"  # a social-media handle is never an organization or person
-            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place", "Organization") and len(span) > 1 and span[0].text[:1].isupper():
-                # the name's own form says organization ("Velora Systems", "Nimbara Labs")
+            if span[-1].text in ORG_SUFFIXES and label in ("Person", "Place", "Organization") and len(span) > 1 and span[0].text[:1].isupper() and span[0].tag_ != "JJ":
+                # the name's own form says organization ("Velora Systems", "Nimbara Labs"; not an
+                # adjective and an organization word: "Chinese AI firms")
                 label, confidence = "Organization", max(confidence, RULE_CONFIDENCE["org-suffix"])
             key = {"Organization": "not_organization", "Person": "not_person", "Place": "not_place"}.get(label)
             if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
