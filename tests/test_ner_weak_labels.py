@@ -57,3 +57,49 @@ def test_the_gold_excerpts_are_held_out() -> None:
 
     chunks = weak.issue_chunks(text, [(start, start + 3)], random.Random(1), 50)
     assert chunks and all("line 50\n" not in c + "\n" for c in chunks)
+
+
+@spacy.Language.component("acme_context")
+def acme_context(doc):
+    doc.ents = [spacy.tokens.Span(doc, e.start, e.start + 1, label=e.label_) if e.text.startswith("Acme") else e for e in doc.ents]
+    return doc
+
+
+def test_polnear_silver_keeps_consistent_names_other_names_missing_the_rest_outside(tmp_path: Path) -> None:
+    base = spacy.blank("en")
+    ruler = base.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PERSON", "pattern": "Jane Roe"},
+        {"label": "ORG", "pattern": [{"TEXT": "Acme"}, {"TEXT": "."}]},
+        {"label": "PERSON", "pattern": [{"TEXT": "Acme"}, {"TEXT": "said"}]},
+        {"label": "DATE", "pattern": "Tuesday"},
+        {"label": "NORP", "pattern": "Democrats"},
+        {"label": "LOC", "pattern": "Ohio"},
+        {"label": "GPE", "pattern": "the United States"},
+    ])
+    (tmp_path / "a.txt").write_text("Jane Roe met Democrats in Ohio on Tuesday. Acme said no.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Jane Roe left Acme. She moved to the United States. Velkor stayed.", encoding="utf-8")
+    base.add_pipe("acme_context")  # "Acme" typed two ways by its context
+    docs, counts = weak.polnear_docs(base, sorted(tmp_path.glob("*.txt")))
+    first, second = docs
+    assert [(e.text, e.label_) for e in first.ents] == [("Jane Roe", "PERSON"), ("Ohio", "GPE")]
+    iob = {t.text: t.ent_iob_ for t in first}
+    assert iob["Democrats"] == "" and iob["Acme"] == ""  # another name type / an inconsistent name: missing
+    assert iob["Tuesday"] == "O" and iob["met"] == "O"
+    assert [(e.text, e.label_) for e in second.ents] == [("Jane Roe", "PERSON"), ("United States", "GPE")]  # no "the"
+    assert {t.text: t.ent_iob_ for t in second}["Velkor"] == "O"  # what the base model leaves alone: outside
+    assert counts["polnear:PERSON"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Push it to GitHub and open Windsurf.", [("GitHub", "PRODUCT"), ("Windsurf", "PRODUCT")]),
+        ("GitHub Copilot now runs in LlamaIndex.", [("GitHub Copilot", "PRODUCT"), ("LlamaIndex", "SOFTWARE")]),
+        ("Andrej Karpathy joined OpenAI.", [("Andrej Karpathy", "PERSON"), ("OpenAI", "ORG")]),
+    ],
+)
+def test_projection_of_lists_over_gazetteers(text: str, expected: list[tuple[str, str]]) -> None:
+    projector = weak.Projector()
+    projector.learn_bold([])
+    assert [(text[s:e], label) for s, e, label, _ in projector.candidates(text, {})] == expected

@@ -1,7 +1,8 @@
 """Tune newskg_entities' confidence threshold on the AI-news gold dev split (never on test).
 
     .venv/bin/python bench/ner/tune_threshold.py bench/gold/ainews2025/gold.jsonl [--split dev]
-        [--thresholds 0,0.3,0.5,0.7,0.8,0.9]
+        [--thresholds 0,0.3,0.5,0.7,0.8,0.9] [--heading-thresholds ...] [--person-thresholds ...]
+        [--model DIR] [--exclude-base-ner]
 
 Runs newskg's pipeline on the split's excerpts once per threshold (the recognizer's and the rules'
 candidates below it are dropped, rules may then take a span over) and prints exact-match P/R/F1 for
@@ -25,18 +26,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
     parser.add_argument("--thresholds", default="0,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95")
     parser.add_argument("--heading-thresholds", default=None, help="also vary heading_threshold (default: the configured one)")
+    parser.add_argument("--model", type=Path, default=None, help="a trained NER model folder instead of pipelines/ner/model")
+    parser.add_argument("--exclude-base-ner", action="store_true", help="leave the base model's ner (second opinion) out")
+    parser.add_argument("--person-thresholds", default=None, help="also vary person_threshold (default: the configured one)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from variant import patch_config
+
+    patch_config(args.model, args.exclude_base_ner)
     excerpts = list(read_gold(args.gold, split=args.split))
     nlp = load_pipeline()
     recognizer = nlp.get_pipe("newskg_entities")
     print(f"{len(excerpts)} {args.split} excerpts; threshold: " + "  ".join(f"{k:>17}" for k in (*CORE, "micro")))
     headings = [float(t) for t in args.heading_thresholds.split(",")] if args.heading_thresholds else [recognizer.heading_threshold]
-    for heading in headings:
+    people = [float(t) for t in args.person_thresholds.split(",")] if args.person_thresholds else [recognizer.person_threshold]
+    for heading, person in ((h, p) for h in headings for p in people):
         for threshold in (float(t) for t in args.thresholds.split(",")):
-            recognizer.threshold, recognizer.heading_threshold = threshold, heading
+            recognizer.threshold, recognizer.heading_threshold, recognizer.person_threshold = threshold, heading, person
             section = evaluate(excerpts, NewskgPredictor(nlp))
             cells = "  ".join(f"{section[k]['precision']:.3f}/{section[k]['recall']:.3f}/{section[k]['f1']:.3f}" for k in (*CORE, "micro"))
-            print(f"{threshold:>5.2f} (headings {heading:.2f})  {cells}", flush=True)
+            print(f"{threshold:>5.2f} (headings {heading:.2f}, people {person})  {cells}", flush=True)
     return 0
 
 

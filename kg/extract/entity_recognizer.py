@@ -154,7 +154,11 @@ class EntityRecognizer(DocByDoc):
         # "Wang" alone after "Wang Zhihong" is the person, whatever type the model gave that token
         same_span = {(c.start, c.end) for c in surnames}
         chosen = [c._replace(label=_PERSON, source="surname") if c.source == "ner" and c.label != _HANDLE and (c.start, c.end) in same_span else c for c in chosen]
-        chosen = select_entities(chosen + surnames + list(_acronym_mentions(text, chosen)))
+        acronyms = list(_acronym_mentions(text, chosen))
+        # "NRA" after "the Northern Robotics Alliance (NRA)" is the organization, whatever type the model gave it
+        same_span = {(c.start, c.end) for c in acronyms}
+        chosen = [c._replace(label=_ORG, source="acronym") if c.source == "ner" and c.label != _HANDLE and (c.start, c.end) in same_span else c for c in chosen]
+        chosen = select_entities(chosen + surnames + acronyms)
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
 
     def _trim_lowercase_tail(self, span: Span) -> Span | None:
@@ -313,8 +317,9 @@ class EntityRecognizer(DocByDoc):
             text = span.text
             if text.startswith("@"):
                 label = _HANDLE  # a social-media handle is never an organization or person
-            if span[-1].text in ORG_SUFFIXES and label in (_PERSON, _PLACE, _ORG) and len(span) > 1 and span[0].text[:1].isupper():
-                # the name's own form says organization ("Velora Systems", "Nimbara Labs")
+            if span[-1].text in ORG_SUFFIXES and label in (_PERSON, _PLACE, _ORG) and len(span) > 1 and span[0].text[:1].isupper() and span[0].tag_ != "JJ":
+                # the name's own form says organization ("Velora Systems", "Nimbara Labs"; not an
+                # adjective and an organization word: "Chinese AI firms")
                 label, confidence = _ORG, max(confidence, RULE_CONFIDENCE["org-suffix"])
             key = {_ORG: "not_organization", _PERSON: "not_person", _PLACE: "not_place"}.get(label)
             if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):

