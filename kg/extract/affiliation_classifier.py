@@ -31,6 +31,9 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.relation_classifier import Candidate, RelationClassifier
 from kg.extract.relation_classifier import features as pair_features
 from kg.extract.spans import ref
+from kg.schema import EntityType
+
+_ORG, _PERSON = EntityType.ORGANIZATION, EntityType.PERSON
 
 MAX_DISTANCE = 20
 
@@ -45,8 +48,8 @@ def candidates(doc: Doc) -> Iterator[PersonOrg]:
     """(Person, Organization) entity pairs within one sentence, at most ``MAX_DISTANCE`` tokens apart."""
     for number, sent in enumerate(doc.sents):
         ents = list(sent.ents)
-        people = [e for e in ents if e.label_ == "Person"]
-        orgs = [e for e in ents if e.label_ == "Organization"]
+        people = [e for e in ents if e.label_ == _PERSON]
+        orgs = [e for e in ents if e.label_ == _ORG]
         for person in people:
             for org in orgs:
                 if abs(person.start - org.start) <= MAX_DISTANCE:

@@ -25,6 +25,9 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import EntityRef, entity_at, ref
+from kg.schema import EntityType
+
+_ORG, _PERSON = EntityType.ORGANIZATION, EntityType.PERSON
 
 MAX_GAP = 9
 _LINKS = frozenset({"of", "at", "for", "with", "in"})
@@ -45,7 +48,7 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
     sentence_of = {i: n for n, sent in enumerate(sents) for i in range(sent.start, sent.end)}
     ents = list(doc.ents)
     for index, person in enumerate(ents):
-        if person.label_ != "Person":
+        if person.label_ != _PERSON:
             continue
         # lazily, nearest first: the rules look no further than MAX_GAP tokens (a copy of all the
         # entities before and after each person was quadratic in a sentence of thousands of names)
@@ -71,7 +74,7 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
 
 def _org_starting(doc: Doc, i: int) -> Span | None:
     if i < len(doc):
-        org = entity_at(doc[i], ("Organization",))
+        org = entity_at(doc[i], (_ORG,))
         if org is not None and org.start == i:
             return org
     return None
@@ -89,7 +92,7 @@ def _short_form(doc: Doc, person: Span, sentence_of: dict[int, int]) -> tuple[Sp
         if org is not None and org.end < len(doc) and doc[org.end].text == ")":
             return org, "person-parenthesis"
     if person.start >= 2 and doc[person.start - 1].tag_ == "POS" and person.root.dep_ not in ("compound", "nmod", "amod"):
-        org = entity_at(doc[person.start - 2], ("Organization",))
+        org = entity_at(doc[person.start - 2], (_ORG,))
         if org is not None and org.end == person.start - 1:
             return org, "possessive-person"
     return None
@@ -112,15 +115,15 @@ def _verbal(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> list[Aff
         if passive or kind == "person-subject":
             org_tokens = org_tokens + preps
         for p_token in person_tokens:
-            person = entity_at(p_token, ("Person",))
+            person = entity_at(p_token, (_PERSON,))
             if person is None:
                 continue
             for o_token in org_tokens:
-                org = entity_at(o_token, ("Organization",))
+                org = entity_at(o_token, (_ORG,))
                 role = None
                 if org is None and o_token.lemma_.lower() in ("board", "team", "staff", "lab"):
                     owner = next((c for c in o_token.children if c.dep_ in ("poss", "compound")), None)
-                    org = entity_at(owner, ("Organization",)) if owner is not None else None
+                    org = entity_at(owner, (_ORG,)) if owner is not None else None
                     role = "board member" if o_token.lemma_.lower() == "board" else None
                 if org is not None:
                     found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, "affiliation-verb"))
@@ -156,7 +159,7 @@ def _role_after(doc: Doc, person: Span, sent: Span, following: Iterable[Span], l
     for e in following:  # in order; the first organisation from i, unless it is past MAX_GAP
         if e.start - i > MAX_GAP:
             return None
-        if e.label_ == "Organization" and e.start >= i:
+        if e.label_ == _ORG and e.start >= i:
             next_org = e
             break
     if next_org is None or next_org.start - i > MAX_GAP or next_org.end > sent_end:
@@ -190,7 +193,7 @@ def _role_before(doc: Doc, person: Span, sent: Span, preceding: Iterable[Span], 
     for e in preceding:  # the nearest organisation of the sentence before the person, unless past MAX_GAP
         if e.start < sent_start or person.start - e.end > MAX_GAP:
             return None
-        if e.label_ == "Organization" and e.end <= person.start:
+        if e.label_ == _ORG and e.end <= person.start:
             org = e
             break
     if org is None:
@@ -228,7 +231,7 @@ def role_phrases(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> lis
     """
     single = frozenset(role[-1] for role in lexicon.roles)
     found: list[Affiliation] = []
-    for person in (e for e in doc.ents if e.label_ == "Person"):
+    for person in (e for e in doc.ents if e.label_ == _PERSON):
         root = person.root
         nouns: list[tuple[object, str]] = []
         stack = [c for c in root.children if c.dep_ == "appos"]
@@ -252,9 +255,9 @@ def role_phrases(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> lis
             links = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in _ROLE_LINKS]  # type: ignore[attr-defined]
             for prep in links:
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                    org = entity_at(pobj, ("Organization",))
+                    org = entity_at(pobj, (_ORG,))
                     if org is None:  # "professor at the University of Reading": the name inside the object
-                        org = next((entity_at(t, ("Organization",)) for t in pobj.subtree if entity_at(t, ("Organization",)) is not None and t.i < pobj.i + 6), None)
+                        org = next((entity_at(t, (_ORG,)) for t in pobj.subtree if entity_at(t, (_ORG,)) is not None and t.i < pobj.i + 6), None)
                     if org is None or sentence_of[org.start] != sentence_of[person.start]:
                         continue
                     left = [t for t in noun.lefts if t.dep_ in ("amod", "compound") and t.lower_ in lexicon.role_modifiers]  # type: ignore[attr-defined]

@@ -29,6 +29,10 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.schema import EntityType
+
+_ORG, _PERSON, _MODEL = EntityType.ORGANIZATION, EntityType.PERSON, EntityType.MODEL
+
 MAX_BETWEEN = 8
 
 
@@ -42,8 +46,8 @@ def candidates(doc: Doc, is_model: object = None) -> Iterator[Candidate]:
     """(Organization, Model) entity pairs within one sentence, at most 30 tokens apart."""
     for number, sent in enumerate(doc.sents):
         ents = list(sent.ents)
-        orgs = [e for e in ents if e.label_ == "Organization"]
-        models = [e for e in ents if e.label_ == "Model" and (is_model is None or is_model(e))]  # type: ignore[operator]
+        orgs = [e for e in ents if e.label_ == _ORG]
+        models = [e for e in ents if e.label_ == _MODEL and (is_model is None or is_model(e))]  # type: ignore[operator]
         for org in orgs:
             for model in models:
                 if abs(org.start - model.start) <= 30:
@@ -53,7 +57,7 @@ def candidates(doc: Doc, is_model: object = None) -> Iterator[Candidate]:
 def _word(token: Token) -> str:
     if token.like_num:
         return "<num>"
-    if token.ent_type_ in ("Organization", "Model", "Person"):
+    if token.ent_type_ in (_ORG, _MODEL, _PERSON):
         return f"<{token.ent_type_}>"
     return token.lemma_.lower()
 
@@ -91,8 +95,8 @@ def features(candidate: Candidate) -> list[str]:
         feats.extend(f"bfar={_word(t)}" for t in between if t.pos_ == "VERB")
     feats.extend(f"l={_word(t)}" for t in doc[max(first.sent.start, first.start - 2) : first.start])
     feats.extend(f"r={_word(t)}" for t in doc[second.end : min(second.sent.end, second.end + 2)])
-    other_orgs = sum(1 for e in doc.ents if e.label_ == "Organization" and first.end <= e.start and e.end <= second.start)
-    other_models = sum(1 for e in doc.ents if e.label_ == "Model" and first.end <= e.start and e.end <= second.start)
+    other_orgs = sum(1 for e in doc.ents if e.label_ == _ORG and first.end <= e.start and e.end <= second.start)
+    other_models = sum(1 for e in doc.ents if e.label_ == _MODEL and first.end <= e.start and e.end <= second.start)
     feats.append(f"orgs_between={min(other_orgs, 2)}")
     feats.append(f"models_between={min(other_models, 2)}")
     path = _path(org.root, model.root)

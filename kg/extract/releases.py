@@ -19,6 +19,9 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import CharSpan, EntityRef, entity_at, ref
+from kg.schema import EntityType, ReleaseStatus
+
+_ORG, _PERSON, _MODEL = EntityType.ORGANIZATION, EntityType.PERSON, EntityType.MODEL
 
 _SKIP_OBJECT_DEPS = frozenset({"relcl", "acl", "advcl", "appos_skip", "ccomp"})
 # prepositions that lead from an object to the models it lists ("updates including Qwen3-Max, ...")
@@ -34,7 +37,7 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     """Only models are release objects: not products, apps, features or tools that share a model
     family's name ("ChatGPT", "Claude Code", "Gemini app"); until entity types tell them apart, a
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
-    if model.label_ != "Model":
+    if model.label_ != _MODEL:
         return False
     if name_key(model.text) in _not_models(lexicon):
         return False
@@ -136,7 +139,7 @@ class Release(NamedTuple):
     sentence: int
     organization: EntityRef
     model: EntityRef
-    status: str  # released | planned | announced
+    status: ReleaseStatus
     cue: CharSpan
     rule: str
     confidence: float | None = None  # set by :func:`score_claims`; None: the rule's confidence
@@ -177,8 +180,8 @@ def find_releases(doc: Doc, lexicon: Lexicon) -> list[Release]:
 def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Release]:
     if any(child.dep_ == "neg" for child in verb.children):
         return
-    phrasal = lexicon.release["released"].get("phrasal", {})
-    needs_particle = set(lexicon.release["released"].get("needs_particle", []))
+    phrasal = lexicon.release[ReleaseStatus.RELEASED].get("phrasal", {})
+    needs_particle = set(lexicon.release[ReleaseStatus.RELEASED].get("needs_particle", []))
     particle = phrasal.get(verb.lemma_)
     if verb.lemma_ in needs_particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
         return
@@ -189,7 +192,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
         # "GPT-5 was released by OpenAI" / "GLM-4.5, released by Zhipu AI"
         agent = _agent(verb)
         org = resolve_reference(agent, lexicon) if agent is not None else None
-        if org is None or org.label != "Organization":
+        if org is None or org.label != _ORG:
             return
         model_heads = [c for c in verb.children if c.dep_ == "nsubjpass"] or ([verb.head] if verb.dep_ == "acl" else [])
         for head in model_heads:
@@ -220,7 +223,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     if len(orgs) > 1 and _respectively(verb):
         # the parse of such lists is often wrong: take the models named between verb and "respectively"
         end = next(t.i for t in verb.sent if t.lower_ == "respectively")
-        models = [ref(e) for e in verb.sent.ents if e.label_ == "Model" and verb.i < e.start and e.end <= end and is_release_object(e, lexicon)]
+        models = [ref(e) for e in verb.sent.ents if e.label_ == _MODEL and verb.i < e.start and e.end <= end and is_release_object(e, lexicon)]
         if len(orgs) != len(models):
             return
         for org, model in zip(orgs, models, strict=True):
@@ -240,7 +243,7 @@ def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
     heads = [verb, *(c for c in verb.children if c.dep_ == "advcl" and c.tag_ in ("VBG", "VBN"))]
     for head in heads:
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"):
-            if any(t.ent_type_ == "Organization" for t in prep.subtree):
+            if any(t.ent_type_ == _ORG for t in prep.subtree):
                 continue
             for clause in (c for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB"):
                 for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
@@ -257,10 +260,10 @@ def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
     """The organization(s) a release subject names: itself, its appositive or antecedent, the owner
     of a team noun ("Alibaba's Qwen team"), and coordinated subjects ("Together AI and Agentica")."""
     org = resolve_reference(subject, lexicon)
-    named = entity_at(subject, ("Model",))
+    named = entity_at(subject, (_MODEL,))
     if org is None and named is not None and named.start > 0:
         # "Alibaba Qwen released ...": the company before its team's name
-        before = entity_at(subject.doc[named.start - 1], ("Organization",))
+        before = entity_at(subject.doc[named.start - 1], (_ORG,))
         if before is not None and team_name(before, named):
             org = ref(before)
     if org is None and subject.lemma_.lower() in lexicon.release.get("team_nouns", []):
@@ -268,15 +271,15 @@ def _subject_organizations(subject: Token, lexicon: Lexicon) -> list[EntityRef]:
         for token in subject.subtree:
             if token.i >= subject.i:
                 break
-            found = entity_at(token, ("Organization",))
+            found = entity_at(token, (_ORG,))
             if found is not None:
                 org = ref(found)
                 break
-    if org is None or org.label != "Organization":
+    if org is None or org.label != _ORG:
         return []
     orgs = [org]
     for conjunct in subject.conjuncts:
-        found = entity_at(conjunct, ("Organization", "Person"))
+        found = entity_at(conjunct, (_ORG, _PERSON))
         if found is not None and all(o.start != found.start_char for o in orgs):
             orgs.append(ref(found))
     return sorted(orgs, key=lambda o: o.start)
@@ -292,7 +295,7 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
     models: list[EntityRef] = []
     for child in noun.children:
         if child.dep_ == "poss":
-            found = entity_at(child, ("Organization",))
+            found = entity_at(child, (_ORG,))
             org = ref(found) if found is not None else org
             models.extend(_models_in(child, lexicon, deep=False))
         elif child.dep_ == "compound":
@@ -302,14 +305,14 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
                 if child.lower_ == "of":
                     models.extend(_models_in(pobj, lexicon))
                 else:
-                    found = entity_at(pobj, ("Organization",))
+                    found = entity_at(pobj, (_ORG,))
                     org = ref(found) if found is not None else org
     if org is None and models:
         org = _owner_of_nominal(noun, lexicon)
     if org is None or not models:
         return
     upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent") for c in noun.children)
-    status = "planned" if upcoming else "released"
+    status = ReleaseStatus.PLANNED if upcoming else ReleaseStatus.RELEASED
     for model in models:
         yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), "nominal")
 
@@ -330,33 +333,33 @@ def _owner_of_nominal(noun: Token, lexicon: Lexicon) -> EntityRef | None:
     if subject is None:
         return None
     org = resolve_reference(subject, lexicon)
-    return org if org is not None and org.label == "Organization" else None
+    return org if org is not None and org.label == _ORG else None
 
 
-def _status(verb: Token, lexicon: Lexicon) -> str:
+def _status(verb: Token, lexicon: Lexicon) -> ReleaseStatus:
     if any(c.dep_ == "aux" and c.lower_ in lexicon.plan_modals for c in verb.children):
-        return "planned"
+        return ReleaseStatus.PLANNED
     head = verb
     for _ in range(3):
         if head.dep_ not in ("xcomp", "pcomp", "acl", "ccomp", "advcl") or head.head.i == head.i:
             break
         governor = head.head
         if governor.lemma_ in lexicon.plan_governors or governor.lemma_ in lexicon.plan_nouns:
-            return "planned"
+            return ReleaseStatus.PLANNED
         if governor.lemma_ == "go" and any(c.lower_ == "to" for c in head.children):
-            return "planned"  # "is going to release"
+            return ReleaseStatus.PLANNED  # "is going to release"
         head = governor
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) and verb.head.pos_ == "NOUN" and verb.head.lemma_ in lexicon.plan_nouns:
-        return "planned"
+        return ReleaseStatus.PLANNED
     if any(c.dep_ == "advmod" and c.lower_ in ("soon", "shortly") for c in verb.children):
-        return "planned"
+        return ReleaseStatus.PLANNED
     lemma = _cue_lemma(verb)
     if lemma in lexicon.announce_verbs and lemma not in lexicon.release_verbs:
         available = lexicon.release.get("availability")
         if available and re.search(available, verb.doc.text[verb.idx : verb.sent.end_char], re.I):
-            return "released"  # "announced Imagen 3, ... now available in Vertex AI"
-        return "announced"
-    return "released"
+            return ReleaseStatus.RELEASED  # "announced Imagen 3, ... now available in Vertex AI"
+        return ReleaseStatus.ANNOUNCED
+    return ReleaseStatus.RELEASED
 
 
 def _cue_lemma(token: Token) -> str:
@@ -402,7 +405,7 @@ def _models_in(head: Token, lexicon: Lexicon, deep: bool = True) -> list[EntityR
     stack = [head]
     while stack:
         token = stack.pop()
-        model = entity_at(token, ("Model",))
+        model = entity_at(token, (_MODEL,))
         if model is not None and model.start not in seen:
             seen.add(model.start)
             if is_release_object(model, lexicon):
@@ -426,7 +429,7 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
         for i in range(sent.start, sent.end):
             sentence_of[i] = number
     develop_verbs = frozenset(lexicon.release.get("develops", []))
-    for model in (e for e in doc.ents if e.label_ == "Model"):
+    for model in (e for e in doc.ents if e.label_ == _MODEL):
         if not is_release_object(model, lexicon):
             continue
         org = _possessor_or_compound(model)
@@ -435,10 +438,10 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
             # "OpenAI's o3-mini and o1": the possessor owns the coordinated models too
             # up to the next organization named ("Zhipu AI's GLM-4.5 and GLM-4.5-Air, Alibaba's Qwen3")
             for conjunct in sorted(model.root.conjuncts, key=lambda t: t.i):
-                other = entity_at(conjunct, ("Model",))
+                other = entity_at(conjunct, (_MODEL,))
                 if other is None or other.start <= model.start:
                     continue
-                if any(t.ent_type_ == "Organization" for t in doc[model.end : other.start]):
+                if any(t.ent_type_ == _ORG for t in doc[model.end : other.start]):
                     break
                 if is_release_object(other, lexicon):
                     found.append(Development(sentence_of[other.start], ref(org), ref(other), "possessive"))
@@ -450,7 +453,7 @@ def find_developments(doc: Doc, lexicon: Lexicon) -> list[Development]:
         if token.pos_ == "VERB" and token.lemma_ in develop_verbs and not any(c.dep_ == "neg" for c in token.children):
             subject = _subject(token)
             org = resolve_reference(subject, lexicon) if subject is not None else None
-            if org is None or org.label != "Organization":
+            if org is None or org.label != _ORG:
                 continue
             for obj in _objects(token):
                 for model in _models_in(obj, lexicon):
@@ -470,7 +473,7 @@ def _maker_after(model: Span) -> tuple[Span, str] | None:
     if word in ("from", "by"):
         j = i + 1 + (doc[i + 1].lower_ == "the")
         if j < len(doc):
-            org = entity_at(doc[j], ("Organization",))
+            org = entity_at(doc[j], (_ORG,))
             if org is not None and org.start == j:
                 return org, f"model-{word}"
     return None
@@ -488,7 +491,7 @@ def model_noun_owner(model: Span, lexicon: Lexicon) -> tuple[Span, str] | None:
     noun = doc[i]
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "nmod") and child.i < noun.i:
-            org = entity_at(child, ("Organization",))
+            org = entity_at(child, (_ORG,))
             if org is not None:
                 return org, "model-noun"
     return None
@@ -507,11 +510,11 @@ def coordinated_claims(doc: Doc, releases: list[Release], developments: list[Dev
         if named is None:
             continue
         for conjunct in named.root.conjuncts:
-            other = entity_at(conjunct, ("Model",))
+            other = entity_at(conjunct, (_MODEL,))
             if other is None or (claim.organization.start, other.start_char) in claimed or not is_release_object(other, lexicon):
                 continue
             low, high = sorted((named, other), key=lambda e: e.start)
-            if any(t.ent_type_ == "Organization" for t in doc[low.end : high.start]):
+            if any(t.ent_type_ == _ORG for t in doc[low.end : high.start]):
                 continue
             claimed.add((claim.organization.start, other.start_char))
             if isinstance(claim, Release):
@@ -533,7 +536,7 @@ def _possessor_or_compound(model: Span) -> Span | None:
         previous = doc[model.start - 1]
         if previous.tag_ == "POS" and model.start >= 2:
             previous = doc[model.start - 2]
-        org = entity_at(previous, ("Organization",))
+        org = entity_at(previous, (_ORG,))
         # "Alibaba Qwen released ...", "Tencent Hunyuan has open-sourced ...": a bare family name
         # right after the company and acting as subject is the company's team, not a model
         acting = org is not None and team_name(org, model)
@@ -545,7 +548,7 @@ def _possessor_or_compound(model: Span) -> Span | None:
         head = head.head
     for child in head.children:
         if child.dep_ == "poss":
-            org = entity_at(child, ("Organization",))
+            org = entity_at(child, (_ORG,))
             if org is not None:
                 return org
     return None
@@ -567,7 +570,7 @@ def find_derivations(doc: Doc, lexicon: Lexicon) -> list[Derivation]:
     cues = _derivation_cues(lexicon)
     found: list[Derivation] = []
     for number, sent in enumerate(doc.sents):
-        models = [e for e in sent.ents if e.label_ == "Model"]
+        models = [e for e in sent.ents if e.label_ == _MODEL]
         for derived, base in zip(models, models[1:]):
             between = doc.text[derived.end_char : base.start_char]
             if len(between) > _DERIVATION_GAP or not between.strip():
