@@ -204,19 +204,19 @@ def make_claim_finder(
     classifier_threshold: float, said_refine: bool, confidence: dict[str, float], affiliation_classifier: str | None,
     affiliation_threshold: float,
 ) -> ClaimFinder:
-    model = None
-    if classifier:
-        path = Path(classifier) if Path(classifier).is_absolute() else Path(lexicon_dir or pipelines_dir()) / classifier
-        if not path.is_file():
-            raise ValueError(f"newskg_claims: relation classifier {path} not found (train it with bench/train_relations.py, or set classifier = null)")
-        model = load_classifier(str(path))
-    affiliation_model = None
-    if affiliation_classifier:
-        path = Path(affiliation_classifier) if Path(affiliation_classifier).is_absolute() else Path(lexicon_dir or pipelines_dir()) / affiliation_classifier
-        if not path.is_file():
-            raise ValueError(f"newskg_claims: affiliation classifier {path} not found (train it with bench/train_affiliations.py, or set affiliation_classifier = null)")
-        affiliation_model = load_classifier(str(path))
+    model = _classifier(classifier, lexicon_dir, "relation", "bench/train_relations.py", "classifier")
+    affiliation_model = _classifier(affiliation_classifier, lexicon_dir, "affiliation", "bench/train_affiliations.py", "affiliation_classifier")
     return ClaimFinder(
         load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence,
         load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold,
     )
+
+
+def _classifier(setting: str | None, lexicon_dir: str | None, what: str, trainer: str, key: str) -> RelationClassifier | None:
+    """The pair classifier a config setting names (relative to the data folder), or None when it is off."""
+    if not setting:
+        return None
+    path = Path(setting) if Path(setting).is_absolute() else Path(lexicon_dir or pipelines_dir()) / setting
+    if not path.is_file():
+        raise ValueError(f"newskg_claims: {what} classifier {path} not found (train it with {trainer}, or set {key} = null)")
+    return load_classifier(str(path))
