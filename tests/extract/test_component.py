@@ -118,3 +118,22 @@ def test_extract_never_imports_resolve(module: str) -> None:
     """Extraction is per article; resolution (cross-article) may import extract, never the reverse."""
     upward = sorted(name for name in _imports(ROOT / "kg" / "extract" / module) if name == "kg.resolve" or name.startswith("kg.resolve."))
     assert upward == []
+
+
+@pytest.mark.parametrize(
+    ("what", "trainer", "key"),
+    [("relation", "bench/train_relations.py", "classifier"), ("affiliation", "bench/train_affiliations.py", "affiliation_classifier")],
+)
+def test_a_missing_pair_classifier_is_one_error_naming_the_file_and_the_fix(tmp_path: Path, what: str, trainer: str, key: str) -> None:
+    from kg.extract.claims_component import _classifier
+
+    assert _classifier(None, str(tmp_path), what, trainer, key) is None
+    with pytest.raises(ValueError, match=rf"{what} classifier .*nope\.json not found \(train it with {trainer}, or set {key} = null\)"):
+        _classifier("nope.json", str(tmp_path), what, trainer, key)
+
+
+def test_a_configured_pair_classifier_is_read_from_the_data_folder() -> None:
+    from kg.extract.claims_component import _classifier
+    from kg.extract.relation_classifier import RelationClassifier
+
+    assert isinstance(_classifier("affiliations/model.json", None, "affiliation", "x", "y"), RelationClassifier)
