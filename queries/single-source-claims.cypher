@@ -8,24 +8,53 @@
 // Nearly every claim has one outlet: the oldest are read in date order through the
 // claim_first_published index, stopping at $limit, instead of sorting them all. Claims without a
 // date sort last, so they are read only when the dated ones fall short of $limit.
+// Nearly every claim has one outlet: the oldest are read in date order through an index
+// (claim_first_published, or claim_type_first_published for one type), stopping at $limit, instead
+// of sorting them all. Claims without a date sort last: they are read only when the dated ones
+// fall short of $limit.
 CALL () {
-  MATCH (c:Claim)
-  USING INDEX c:Claim(first_published)
-  WHERE c.first_published IS NOT NULL
-    AND c.source_count = 1
-    AND ($type IS NULL OR c.type = toUpper($type))
-    AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
-  WITH c ORDER BY c.first_published, c.type, c.id LIMIT $limit
-  RETURN collect(c) AS dated
+  UNWIND CASE WHEN $type IS NULL THEN [1] ELSE [] END AS any_type
+  CALL () {
+    MATCH (c:Claim)
+    USING INDEX c:Claim(first_published)
+    WHERE c.first_published IS NOT NULL
+      AND c.source_count = 1
+      AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
+    WITH c ORDER BY c.first_published, c.type, c.id LIMIT $limit
+    RETURN c
+  }
+  RETURN c
+  UNION ALL
+  UNWIND CASE WHEN $type IS NULL THEN [] ELSE [toUpper($type)] END AS one_type
+  CALL (one_type) {
+    MATCH (c:Claim)
+    WHERE c.type = one_type AND c.first_published IS NOT NULL
+      AND c.source_count = 1
+      AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
+    WITH c ORDER BY c.type, c.first_published, c.id LIMIT $limit // one type: the index's order
+    RETURN c
+  }
+  RETURN c
 }
-CALL (dated) {
-  UNWIND CASE WHEN size(dated) < $limit THEN [dated] ELSE [] END AS short
-  MATCH (c:Claim)
-  WHERE c.first_published IS NULL
-    AND c.source_count = 1
-    AND ($type IS NULL OR c.type = toUpper($type))
-    AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
-  WITH c ORDER BY c.type, c.id LIMIT $limit
+WITH collect(c) AS dated
+CALL (dated) { // the undated claims, only when the dated ones fall short of $limit
+  CALL (dated) {
+    UNWIND CASE WHEN size(dated) < $limit AND $type IS NULL THEN [1] ELSE [] END AS any_type
+    MATCH (c:Claim)
+    WHERE c.first_published IS NULL
+      AND c.source_count = 1
+      AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
+    RETURN c
+    UNION ALL
+    UNWIND CASE WHEN size(dated) < $limit AND $type IS NOT NULL THEN [toUpper($type)] ELSE [] END AS one_type
+    MATCH (c:Claim)
+    USING INDEX c:Claim(type)
+    WHERE c.type = one_type AND c.first_published IS NULL
+      AND c.source_count = 1
+      AND NOT EXISTS { (c)-[:IN_CLUSTER]->(k:ClaimCluster) WHERE k.source_count > 1 }
+    RETURN c
+  }
+  WITH c ORDER BY c.type, c.id
   RETURN collect(c) AS undated
 }
 UNWIND (dated + undated)[..$limit] AS c
