@@ -1,11 +1,13 @@
 // name: co-mentioned
 // description: The entities most often mentioned in the same articles as a given one, one row per
-//   entity with its id (after `kg resolve`, aliases count as their canonical entity), with those
-//   articles. When the name matches several entities (an organization and a person named alike),
-//   `entity_id` tells their rows apart.
+//   entity with its id (after `kg resolve`, aliases count as their canonical entity), with how
+//   many articles they share and the oldest of them (`max_articles` at most). When the name
+//   matches several entities (an organization and a person named alike), `entity_id` tells their
+//   rows apart.
 // param: entity: string — name, alias or id, case-insensitive
 // param: type: string = null — only co-mentioned entities of this type (Organization, Person, Model, Place)
 // param: limit: int = 10 — how many entities to list
+// param: max_articles: int = 20 — how many shared articles to list per entity (oldest first)
 // example: kg query co-mentioned --param entity=GLM-4.5 --param type=Organization
 CALL () { // e = the entity named $entity (id, name or alias), found through indexes, not by a scan
   MATCH (e:Entity {id: toLower($entity)}) RETURN e
@@ -27,11 +29,12 @@ WITH e, other,
        ELSE COLLECT { UNWIND groups AS g UNWIND g AS a RETURN DISTINCT a } END AS articles
 ORDER BY size(articles) DESC, other.name, other.id
 LIMIT $limit
-// articles are sorted by date for the top entities only (a popular entity shares a million
-// (article, entity) pairs)
-WITH e, other, COLLECT { UNWIND articles AS a WITH a ORDER BY a.published, a.id RETURN a } AS articles
-// properties are read for the top entities' articles only
+// only the $max_articles oldest shared articles are listed (a hub shares tens of thousands with
+// each top entity); `articles` keeps the full count. They are sorted for the top entities only.
+WITH e, other, size(articles) AS shared,
+     COLLECT { UNWIND articles AS a WITH a ORDER BY a.published, a.id LIMIT $max_articles RETURN a } AS listed
+// properties are read for the listed articles only
 RETURN e.name AS entity, e.id AS entity_id, other.name AS co_mentioned, other.id AS id, other.type AS type,
-       size(articles) AS articles,
-       [a IN articles | {title: a.title, source: a.source, published: a.published, url: a.url}] AS sources
+       shared AS articles,
+       [a IN listed | {title: a.title, source: a.source, published: a.published, url: a.url}] AS sources
 ORDER BY articles DESC, co_mentioned, id

@@ -417,6 +417,18 @@ def test_co_mentioned(analyst_db: Driver) -> None:
     assert [r["co_mentioned"] for r in run_json("co-mentioned", entity="GLM-4.5", limit=2)] == ["Zhipu AI", "Alibaba"]
 
 
+@pytest.mark.parametrize(
+    ("max_articles", "listed"),
+    [(0, []), (1, [HARBOR_GLM]), (2, [HARBOR_GLM, OMR_GLM]), (20, [HARBOR_GLM, OMR_GLM])],
+)
+def test_co_mentioned_lists_the_oldest_shared_articles_and_counts_them_all(
+    analyst_db: Driver, max_articles: int, listed: list[str]
+) -> None:
+    rows = run_json("co-mentioned", entity="GLM-4.5", type="Organization", max_articles=max_articles)
+    assert (rows[0]["co_mentioned"], rows[0]["articles"]) == ("Zhipu AI", 2)
+    assert titles(rows[0]) == listed
+
+
 def test_shortest_connection(analyst_db: Driver) -> None:
     rows = run_json("shortest-connection", entity="Tomas Berg", other="alibaba")
     assert len(rows) == 1

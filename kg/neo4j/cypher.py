@@ -46,6 +46,11 @@ INDEX_ARTICLE_BODY_HASH: Final = "CREATE INDEX article_body_hash IF NOT EXISTS F
 CONSTRAINT_WRITE_LOCK: Final = "CREATE CONSTRAINT write_lock IF NOT EXISTS FOR (l:NewskgLock) REQUIRE l.name IS UNIQUE"
 INDEX_CLAIM_TYPE: Final = "CREATE INDEX claim_type IF NOT EXISTS FOR (c:Claim) ON (c.type)"
 INDEX_CLAIM_FIRST_PUBLISHED: Final = "CREATE INDEX claim_first_published IF NOT EXISTS FOR (c:Claim) ON (c.first_published)"
+#: The claims of one type in date order: single-source-claims reads the oldest of a type first
+#: (a rare type is not found by reading every claim).
+INDEX_CLAIM_TYPE_FIRST_PUBLISHED: Final = (
+    "CREATE INDEX claim_type_first_published IF NOT EXISTS FOR (c:Claim) ON (c.type, c.first_published)"
+)
 #: Independent outlets per claim: corroborated-claims reads the strongest claims first through it
 #: (no sort of every fact), single-source-claims seeks the claims of one outlet.
 INDEX_CLAIM_SOURCE_COUNT: Final = "CREATE INDEX claim_source_count IF NOT EXISTS FOR (c:Claim) ON (c.source_count)"

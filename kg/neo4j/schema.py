@@ -37,6 +37,7 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("article_body_hash", "range index", cypher.INDEX_ARTICLE_BODY_HASH),
     SchemaItem("claim_type", "range index", cypher.INDEX_CLAIM_TYPE),
     SchemaItem("claim_first_published", "range index", cypher.INDEX_CLAIM_FIRST_PUBLISHED),
+    SchemaItem("claim_type_first_published", "range index", cypher.INDEX_CLAIM_TYPE_FIRST_PUBLISHED),
     SchemaItem("claim_source_count", "range index", cypher.INDEX_CLAIM_SOURCE_COUNT),
     SchemaItem("entity_names", "full-text index", cypher.FULLTEXT_ENTITY_NAMES),
     SchemaItem("statements", "full-text index", cypher.FULLTEXT_STATEMENTS),
