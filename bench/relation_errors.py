@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from kg.articles import article_from_text  # noqa: E402
+from kg.articles.build import article_from_text  # noqa: E402
 from kg.eval.newskg import NewskgPredictor  # noqa: E402
 from kg.eval.relations_gold import read_gold, score_excerpt  # noqa: E402
 from kg.extract.pipeline import load_pipeline  # noqa: E402

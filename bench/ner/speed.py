@@ -18,7 +18,8 @@ from pathlib import Path
 import spacy
 
 import kg.extract.pipeline as pipeline
-from kg.articles import Article, read_articles
+from kg.articles.model import Article
+from kg.articles.readers import read_articles
 from kg.extract.extractor import extract_articles
 
 
