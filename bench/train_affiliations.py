@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from train_relations import gold_summary_ids  # noqa: E402
 
-from kg.articles import article_from_text  # noqa: E402
+from kg.articles.build import article_from_text  # noqa: E402
 from kg.extract import affiliation_classifier as ac  # noqa: E402
 from kg.extract import relation_classifier as rc  # noqa: E402
 from kg.extract.lexicon import load_lexicon  # noqa: E402
@@ -77,12 +77,11 @@ def main() -> int:
                 examples.append((ac.features(pair, lexicon), 1))
         per_doc.append(examples)
     elapsed = time.perf_counter() - started
-    train = [e for i, ex in enumerate(per_doc) if i % 10 for e in ex]
-    held = [e for i, ex in enumerate(per_doc) if not i % 10 for e in ex]
+    train, held = rc.held_out_split(per_doc)
     model = rc.train(train)
-    right = sum((model.bias + sum(model.weights.get(f, 0.0) for f in feats) >= 0) == bool(label) for feats, label in held)
+    right = sum((model.score(feats) >= 0) == bool(label) for feats, label in held)
     held_pos = [(f, y) for f, y in held if y]
-    recall = sum(model.bias + sum(model.weights.get(f, 0.0) for f in feats) >= 0 for feats, _ in held_pos) / max(1, len(held_pos))
+    recall = sum(model.score(feats) >= 0 for feats, _ in held_pos) / max(1, len(held_pos))
     positives = sum(label for ex in per_doc for _, label in ex)
     total = sum(len(ex) for ex in per_doc)
     print(f"documents: {len(docs)}; pairs: {total} ({positives} positive); pipeline {elapsed:.0f} s")

@@ -79,10 +79,9 @@ def main() -> int:
                 examples.append((rc.features(cand), 0))
         per_doc.append(examples)
     elapsed = time.perf_counter() - started
-    train = [e for i, ex in enumerate(per_doc) if i % 10 for e in ex]
-    held = [e for i, ex in enumerate(per_doc) if not i % 10 for e in ex]
+    train, held = rc.held_out_split(per_doc)
     model = rc.train(train)
-    right = sum((model.bias + sum(model.weights.get(f, 0.0) for f in feats) >= 0) == bool(label) for feats, label in held)
+    right = sum((model.score(feats) >= 0) == bool(label) for feats, label in held)
     positives = sum(label for ex in per_doc for _, label in ex)
     total = sum(len(ex) for ex in per_doc)
     print(f"summaries: {len(docs)} (excluded {len(excluded)} gold sources); pairs: {total} ({positives} positive); pipeline {elapsed:.0f} s")

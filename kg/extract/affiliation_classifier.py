@@ -20,7 +20,6 @@ dev and test are evaluation only. Weights: ``pipelines/affiliations/model.json``
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -84,8 +83,7 @@ def classified_affiliations(doc: Doc, found: list[Affiliation], classifier: Rela
         key = (pair.person.start_char, pair.organization.start_char)
         if key in claimed:
             continue
-        score = classifier.bias + sum(classifier.weights.get(f, 0.0) for f in features(pair, lexicon))
-        if 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) >= threshold:
+        if classifier.probability_of(features(pair, lexicon)) >= threshold:
             claimed.add(key)
             extra.append(Affiliation(pair.sentence, ref(pair.person), ref(pair.organization), None, "affiliation-classifier"))
     return extra

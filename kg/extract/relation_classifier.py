@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -124,9 +124,26 @@ class RelationClassifier:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: not a relation classifier model ({exc})") from None
 
+    def score(self, feats: Iterable[str]) -> float:
+        """The logit of a feature list (>= 0: the pair is predicted)."""
+        return self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+
+    def probability_of(self, feats: Iterable[str]) -> float:
+        return _sigmoid(self.score(feats))
+
     def probability(self, candidate: Candidate) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in features(candidate))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+        return self.probability_of(features(candidate))
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+
+def held_out_split(per_doc: list[list[tuple[list[str], int]]], every: int = 10) -> tuple[list[tuple[list[str], int]], list[tuple[list[str], int]]]:
+    """Training and held-out examples: every ``every``-th document's pairs are held out."""
+    train = [e for i, ex in enumerate(per_doc) if i % every for e in ex]
+    held = [e for i, ex in enumerate(per_doc) if not i % every for e in ex]
+    return train, held
 
 
 @cache
@@ -150,8 +167,7 @@ def train(examples: list[tuple[list[str], int]], *, epochs: int = 15, rate: floa
         step = rate / (1 + epoch)
         for i in order:
             feats, label = examples[i]
-            score = bias + sum(weights.get(f, 0.0) for f in feats)
-            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+            p = _sigmoid(bias + sum(weights.get(f, 0.0) for f in feats))
             gradient = (p - label) * weight_of[label]
             bias -= step * gradient
             for f in feats:
