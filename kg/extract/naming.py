@@ -43,7 +43,9 @@ def name_key(name: str) -> str:
     """Normalized key: ASCII, lowercase, runs of other characters to one hyphen, dots kept in versions.
 
     Bounded: a key over :data:`MAX_KEY_CHARS` ends in a hash of the whole key instead."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    # a Unicode dash ("GPT‑5.1" with U+2011) is a hyphen, not a character to drop ("gpt5.1")
+    dashed = "".join("-" if unicodedata.category(ch) == "Pd" else ch for ch in name)
+    ascii_name = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode("ascii").lower()
     key = _NON_KEY.sub("-", ascii_name).strip("-.")
     key = re.sub(r"(?<![0-9])\.|\.(?![0-9])", "-", key)  # dots only between digits ("4.5")
     key = re.sub(r"-{2,}", "-", key).strip("-")

@@ -35,3 +35,8 @@ def test_clean_surface(surface: str, expected: str) -> None:
 def test_versions_keep_their_dots_and_other_dots_go() -> None:
     assert name_key("Wan 2.2") == "wan-2.2"
     assert name_key("Character.AI") == "character-ai"
+
+
+@pytest.mark.parametrize("name", ["GPT\u20115.1", "GPT\u20105.1", "GPT\u20135.1", "GPT-5.1"])
+def test_unicode_dashes_key_like_a_hyphen(name: str) -> None:
+    assert name_key(name) == "gpt-5.1"
