@@ -393,6 +393,10 @@ def _refine(
     cue_tokens = _tokens_in(doc, att.cue)
     if not cue_tokens or not any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in cue_tokens):
         return None
+    if not _cue_is_uttered(cue_tokens, lemmas):
+        return None  # "is tipped to ask", "hope to raise", "When asked whether ...": no statement made
+    if att.rule == "tagger":
+        att = _parser_source(att, cue_tokens, lemmas, lexicon)
     source_tokens = _tokens_in(doc, att.source)
     if not source_tokens:
         return None
@@ -406,13 +410,16 @@ def _refine(
     if content is None:
         return None
     if att.direct:
-        content = _with_final_punct(text, content)
+        content = _first_quote_paragraph(text, _with_final_punct(text, content))
     else:
         content = _clip_to_sentence(doc, content, att.cue)
         content = _clean_end(text, content) if content is not None else None
         if content is None:
             return None
         content = _without_other_voices(text, content)
+        content = _without_speaker_acts(doc, text, content, cue_tokens, lemmas | frozenset(lexicon.reporting.get("speaker_acts", ())))
+        if content is None:
+            return None
     words = text[content[0] : content[1]].split()
     content_tokens = _tokens_in(doc, content)
     if not words or (len(words) == 1 and words[0].lower().strip(".,;:!?") in _BARE_WORDS):
@@ -431,6 +438,97 @@ def _refine(
     if not att.direct and _subordinate_only(content_tokens):
         return None  # "while ChatGPT has message limits": the main clause is missing
     return att._replace(content=content, source=source)
+
+
+#: Cue verbs whose infinitive content is a statement of intent or a demand made to someone
+#: ("vowed to", "urged X to", "called on X to"); after others ("hope to", "plan to") it is no statement.
+_INTENT_SPEECH = frozenset({"urge", "pledge", "vow", "promise", "threaten", "call", "ask", "encourage", "demand", "propose", "agree", "refuse", "decline", "tell", "warn", "advise", "insist", "recommend", "order", "invite"})
+#: Verbs whose infinitive complement is not (yet) said: "is tipped to ask", "is expected to say",
+#: "seemed to imply", "plans to announce", "is going to say" (not "went on to say", "was quick to note").
+_NOT_YET = frozenset({"expect", "tip", "set", "seem", "appear", "plan", "want", "intend", "hope", "prepare", "schedule", "tend", "try", "aim", "need", "wish", "like", "love", "prefer", "refuse", "decline", "fail", "forget"})
+_ASKED = frozenset({"ask", "question", "press", "quiz", "challenge"})
+
+
+def _cue_is_uttered(cue: list[Token], lemmas: frozenset[str]) -> bool:
+    """False for a cue that reports no utterance: an infinitive under a verb that is no speech
+    ("is tipped to ask", "seemed to imply", "is expected to say": not said yet, or a guess), an
+    intention cue that is no speech act ("hope to raise", "want to"), or the question put to
+    someone else ("When asked whether ..., X responded": the asker is not named)."""
+    verb = next((t for t in reversed(cue) if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lemmas), None)
+    if verb is None:
+        return True
+    to_infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    head = verb.head
+    if to_infinitive and verb.dep_ == "xcomp" and (head.lemma_.lower() in _NOT_YET or head.lemma_.lower() == "go" and head.tag_ == "VBG"):
+        return False
+    if any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children) and verb.lemma_.lower() not in _INTENT_SPEECH:
+        if not any(c.dep_ in ("ccomp", "dobj") for c in verb.children):
+            return False  # "Organisers hope to raise £250,000": an intention, not a statement
+    if verb.lemma_.lower() in _ASKED and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        if verb.tag_ == "VBN" and any(c.lower_ in ("when", "if", "once", "after") for c in verb.children):
+            return False
+    return True
+
+
+def _parser_source(att: Attribution, cue: list[Token], lemmas: frozenset[str], lexicon: Lexicon) -> Attribution:
+    """A tagger attribution with the parser's subject of its cue verb as source when the tagger
+    paired the cue with another clause's source ("some say X, while others report Y": "some" says
+    X; "one user shares ..., and another user cautioned": "another user" cautions). Kept as tagged
+    when the parser finds no nominal subject in the cue's sentence or the subject is a relative or
+    wh-word."""
+    verb = next((t for t in reversed(cue) if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in lemmas), None)
+    if verb is None or att.source is None:
+        return att
+    head = _source_head(verb)
+    if head is None or head.pos_ not in ("NOUN", "PROPN", "PRON") or head.tag_ in ("WP", "WDT", "WP$") or head.sent != verb.sent:
+        return att
+    if att.source[0] <= head.idx < att.source[1]:
+        return att
+    source = _noun_phrase(head)
+    if _overlaps(source, att.content) or _overlaps(source, att.cue):
+        return att
+    return att._replace(source=source, speaker=resolve_reference(head, lexicon))
+
+
+def _without_speaker_acts(doc: Doc, text: str, span: CharSpan, cue: list[Token], acts: frozenset[str]) -> CharSpan | None:
+    """A reported content without the speaker's next act coordinated after it ("noted that X and
+    discussed Y", "reported X and sought assistance", "announced X, and linked the repo"): a verb
+    without a subject of its own, conjoined to the cue verb, or inside the content conjoined to its
+    clause while being a speech or posting verb or in the cue's tense where its clause is not."""
+    tokens = _tokens_in(doc, span)
+    if not tokens:
+        return span
+    inside = {t.i for t in tokens}
+    cue_ids = {t.i for t in cue}
+    cue_tags = {t.tag_ for t in cue if t.pos_ in ("VERB", "AUX")}
+    for token in tokens:
+        if token.dep_ != "conj" or token.pos_ not in ("VERB", "AUX") or token.i == tokens[0].i:
+            continue
+        if any(c.dep_ in SUBJECT_DEPS for c in token.children):
+            continue
+        head = token.head
+        speaker_act = head.i in cue_ids or (
+            head.i in inside and (token.lemma_.lower() in acts or (token.tag_ in cue_tags and token.tag_ != head.tag_ and head.tag_ not in ("VBG", "VB")))
+        )
+        if not speaker_act:
+            continue
+        cut = token.left_edge
+        while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
+            cut = doc[cut.i - 1]
+        return statement_span(text, span[0], cut.idx, direct=False)
+    return span
+
+
+def _first_quote_paragraph(text: str, span: CharSpan) -> CharSpan:
+    """A direct content up to the end of its first quoted paragraph: a quotation that runs on over
+    paragraphs opens each one with a new mark ('... reporters. "I think ...'); the content never
+    holds a quote mark of its own."""
+    piece = text[span[0] : span[1]]
+    for index, char in enumerate(piece):
+        opening = piece[index - 1 : index].isspace() and piece[index + 1 : index + 2].strip() != ""
+        if char in "“\"" and opening and piece[:index].rstrip()[-1:] in _FINAL_PUNCT:
+            return span[0], span[0] + len(piece[:index].rstrip())
+    return span
 
 
 def _balanced_source(text: str, span: CharSpan) -> CharSpan:
@@ -457,9 +555,20 @@ def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], ob
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     if any(t.lemma_.lower() in object_lemmas for t in cue):
-        return all(t.lemma_.lower() not in _VAGUE_OBJECTS for t in roots)
+        return all(t.lemma_.lower() not in _VAGUE_OBJECTS and not _pronoun_object(t, inside) for t in roots)
     # "noted the strength of China's ecosystem": a finding, with its complement
     return any(t.lemma_.lower() in property_nouns and any(c.dep_ in ("prep", "acl", "relcl") and c.i in inside for c in t.children) for t in roots)
+
+
+def _pronoun_object(root: Token, inside: set[int]) -> bool:
+    """An object that is a bare noun owned by a pronoun or pointed at ("confirmed its
+    cancellation", "denied their claims", "praised this approach"): it says nothing without the
+    sentence before."""
+    dependents = [c for c in root.children if c.i in inside and not c.is_punct]
+    return bool(dependents) and all(c.dep_ in ("poss", "det") and c.lower_ in _POINTING for c in dependents)
+
+
+_POINTING = frozenset({"its", "their", "his", "her", "this", "that", "these", "those", "such"})
 
 
 #: Verbs that take a clause, never a plain noun phrase: a long "object" of theirs is a clause the
