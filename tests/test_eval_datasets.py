@@ -407,3 +407,22 @@ def test_ainews_on_the_corpus(tmp_path: Path) -> None:
             assert 0.0 <= section[entity_type][figure] <= 1.0
     assert section["Organization"]["n_gold"] > 0
     assert isinstance(section["Model"]["top_misses"], list)
+
+
+@pytest.mark.parametrize(
+    ("text", "gold", "predicted"),
+    [
+        # PolNeAR's gold keeps the quote marks and the comma or period inside them; newskg's
+        # prediction is the text between the marks: one convention form for both
+        ('"We expect a crowd," said Tom.', '"We expect a crowd,"', "We expect a crowd"),
+        ('He said: "It is ready." Then', '"It is ready."', "It is ready."),
+        ('He said: “It is ready.” Then', "“It is ready.”", "It is ready."),
+        ("He said that prices rose 5%. Then", "that prices rose 5%.", "that prices rose 5%"),
+        ("Tom Bell, the director, said so.", "Tom Bell, the director,", "Tom Bell, the director"),
+    ],
+)
+def test_polnear_convention_is_one_form_for_gold_and_prediction(text: str, gold: str, predicted: str) -> None:
+    role = "source" if text.startswith("Tom Bell") else "content"
+    from_gold = polnear.in_form(text, *span_of(text, gold), role, "convention")
+    from_prediction = polnear.in_form(text, *span_of(text, predicted), role, "convention")
+    assert from_gold is not None and from_gold == from_prediction

@@ -338,6 +338,8 @@ SPEAKER_TYPES = frozenset(CLAIMS[ClaimType.SAID].subject_types)
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "to", "and", "or", "vs", "vs.", "with", "by", "at", "as", "is", "&", "via", "from", "into"})
 _TRAILING_WORDS = frozenset({"and", "or", "but", "with", "of", "to", "the", "a", "an", "that", "as", "about", "for", "in", "on", "while"})
 _OPENERS = {"(": ")", "[": "]"}
+#: Prepositions that may end a sentence ("easy to work with"): kept at a content's end when its sentence ends there.
+_STRANDED = frozenset({"with", "of", "to", "about", "for", "in", "on"})
 #: A straight single quote used as a quote mark (not an apostrophe: "don't", "users'").
 _SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'(?=[A-Za-z])|(?<=[A-Za-z.,!?])'(?![A-Za-z])(?<!s')")
 
@@ -397,6 +399,8 @@ def _refine(
         return None  # "is tipped to ask", "hope to raise", "When asked whether ...": no statement made
     if att.rule == "tagger":
         att = _parser_source(att, cue_tokens, lemmas, lexicon)
+    if _across_semicolon(text, att.source, att.cue) or (not att.direct and _across_semicolon(text, att.content, att.cue)):
+        return None  # "Comments note X; others mention ...": the content or source of another clause
     source_tokens = _tokens_in(doc, att.source)
     if not source_tokens:
         return None
@@ -413,11 +417,13 @@ def _refine(
         content = _first_quote_paragraph(text, _with_final_punct(text, content))
     else:
         content = _clip_to_sentence(doc, content, att.cue)
+        content = _after_lead_in(text, content, att.cue) if content is not None else None
         content = _clean_end(text, content) if content is not None else None
         if content is None:
             return None
         content = _without_other_voices(text, content)
         content = _without_speaker_acts(doc, text, content, cue_tokens, lemmas | frozenset(lexicon.reporting.get("speaker_acts", ())))
+        content = _without_cut_clause(doc, text, content) if content is not None else None
         if content is None:
             return None
     words = text[content[0] : content[1]].split()
@@ -437,7 +443,9 @@ def _refine(
         return None
     if not att.direct and _subordinate_only(content_tokens):
         return None  # "while ChatGPT has message limits": the main clause is missing
-    return att._replace(content=content, source=source)
+    if not att.direct and (_other_clause(content_tokens, cue_tokens, lemmas) or _in_cue_modifier(content_tokens, cue_tokens)):
+        return None  # "..., and the government has asked X to ...", "Addressing claims that X, he told ..."
+    return att._replace(content=content, source=source, cue=_cue_without_time(doc, att.cue, cue_tokens))
 
 
 #: Cue verbs whose infinitive content is a statement of intent or a demand made to someone
@@ -480,11 +488,22 @@ def _parser_source(att: Attribution, cue: list[Token], lemmas: frozenset[str], l
     if verb is None or att.source is None:
         return att
     head = _source_head(verb)
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        head = verb.head  # "..., with one user asserting that ...": the noun the participle hangs on
+    elif verb.tag_ == "VBG" and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        # "A member argued [brains aren't capable, suggesting ...]": a participle inside another
+        # speech verb's content speaks with that verb's subject
+        speech = next((a.head for a in verb.ancestors if a.dep_ == "ccomp" and a.head.lemma_.lower() in lemmas), None)
+        if speech is not None:
+            head = _source_head(speech) or head
     if head is None or head.pos_ not in ("NOUN", "PROPN", "PRON") or head.tag_ in ("WP", "WDT", "WP$") or head.sent != verb.sent:
         return att
     if att.source[0] <= head.idx < att.source[1]:
         return att
     source = _noun_phrase(head)
+    if head.i == verb.head.i and verb.dep_ == "acl":
+        phrase = [t for t in head.subtree if t.i < verb.left_edge.i and not t.is_space]
+        source = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
     if _overlaps(source, att.content) or _overlaps(source, att.cue):
         return att
     return att._replace(source=source, speaker=resolve_reference(head, lexicon))
@@ -519,6 +538,37 @@ def _without_speaker_acts(doc: Doc, text: str, span: CharSpan, cue: list[Token],
     return span
 
 
+def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
+    """A reported content without a last coordinated clause that has a subject of its own and is
+    cut off inside ("complained that squatters took the land, and the government has asked"):
+    that clause is someone else's and lost its object."""
+    tokens = _tokens_in(doc, span)
+    if len(tokens) < 2:
+        return span
+    last = tokens[-1]
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside]
+    for root in roots[1:]:
+        # a second top clause, coordinated outside the content with a subject of its own
+        if root.dep_ == "conj" and root.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in root.children) and root.left_edge.i > tokens[0].i:
+            cut = root.left_edge
+            while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
+                cut = doc[cut.i - 1]
+            return statement_span(text, span[0], cut.idx, direct=False)
+    cut_off = any(c.i > last.i and c.i not in inside and not c.is_punct for t in tokens for c in t.children)
+    if not cut_off:
+        return span
+    for token in tokens[1:]:
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.head.i in inside and any(c.dep_ in SUBJECT_DEPS for c in token.children):
+            if not any(c.i > last.i for t in token.subtree for c in [t] if t.i not in inside):
+                continue
+            cut = token.left_edge
+            while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
+                cut = doc[cut.i - 1]
+            return statement_span(text, span[0], cut.idx, direct=False)
+    return span
+
+
 def _first_quote_paragraph(text: str, span: CharSpan) -> CharSpan:
     """A direct content up to the end of its first quoted paragraph: a quotation that runs on over
     paragraphs opens each one with a new mark ('... reporters. "I think ...'); the content never
@@ -529,6 +579,83 @@ def _first_quote_paragraph(text: str, span: CharSpan) -> CharSpan:
         if char in "“\"" and opening and piece[:index].rstrip()[-1:] in _FINAL_PUNCT:
             return span[0], span[0] + len(piece[:index].rstrip())
     return span
+
+
+def _across_semicolon(text: str, a: CharSpan | None, b: CharSpan | None) -> bool:
+    """True when a semicolon separates two spans of one attribution (different clauses)."""
+    if a is None or b is None:
+        return False
+    between = text[min(a[1], b[1]) : max(a[0], b[0])]
+    return ";" in between
+
+
+def _after_lead_in(text: str, span: CharSpan, cue: CharSpan) -> CharSpan | None:
+    """A reported content that starts at a line's start and takes in the line's lead-in before
+    ": " ("Hackathon kicks off Saturday: The hackathon is likely to ..., according to a member")
+    starts after the lead-in."""
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    if text[line_start : span[0]].strip(" -*#>•") != "":
+        return span
+    colon = text.find(": ", span[0], span[1])
+    if colon < 0 or "\n" in text[span[0] : colon] or len(text[span[0] : colon].split()) > 12:
+        return span
+    return statement_span(text, colon + 1, span[1], direct=False)
+
+
+def _other_clause(tokens: list[Token], cue: list[Token], lemmas: frozenset[str]) -> bool:
+    """True when the content is governed by another clause than the cue's: between its top token
+    and the cue verb lies a verb with a subject of its own ("complained that X, and the government
+    has asked [authorities to resolve it]"), or the content holds its own attribution at its top
+    ("announced: [Pranav Nair announced Y]")."""
+    if not tokens:
+        return False
+    inside = {t.i for t in tokens}
+    cue_ids = {t.i for t in cue}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    for root in roots:
+        if root.lemma_.lower() in lemmas and root.pos_ == "VERB" and any(c.dep_ in SUBJECT_DEPS and c.i in inside for c in root.children):
+            if root.i == tokens[0].i or tokens[0].head.i == root.i or root.left_edge.i == tokens[0].i:
+                return True
+        ancestors = list(root.ancestors)
+        if not any(a.i in cue_ids for a in ancestors) or root.dep_ in SUBJECT_DEPS:
+            continue  # not under the cue, or a clause the parser read as a subject ("said [the endpoint handles images], and ...")
+        for ancestor in ancestors:
+            if ancestor.i in cue_ids:
+                break
+            if ancestor.i not in inside and ancestor.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS and c.i not in inside for c in ancestor.children):
+                return True
+    return False
+
+
+def _in_cue_modifier(tokens: list[Token], cue: list[Token]) -> bool:
+    """True when a content written before its cue lies in a modifier of the cue verb ("Addressing
+    claims that the law was unenforceable, Mr Michael told ..."): those are someone else's words."""
+    if not tokens or not cue or tokens[-1].i >= cue[0].i:
+        return False
+    cue_ids = {t.i for t in cue}
+    root = next((t for t in tokens if t.head.i not in {x.i for x in tokens} or t.head.i == t.i), None)
+    if root is None:
+        return False
+    for ancestor in [root, *root.ancestors]:
+        if ancestor.head.i in cue_ids and ancestor.i not in cue_ids:
+            return ancestor.dep_ in ("advcl", "prep", "npadvmod")
+    return False
+
+
+_TIME_PREPS = frozenset({"on", "at", "in", "during", "last", "this", "after", "before", "earlier", "later"})
+
+
+def _cue_without_time(doc: Doc, cue: CharSpan, tokens: list[Token]) -> CharSpan:
+    """A cue without a time phrase after its verb ("had said on Thursday lunchtime" -> "had said")."""
+    verb_positions = [k for k, t in enumerate(tokens) if t.pos_ in ("VERB", "AUX")]
+    if not verb_positions:
+        return cue
+    last = verb_positions[-1]
+    rest = tokens[last + 1 :]
+    if rest and rest[0].lower_ in _TIME_PREPS and rest[0].dep_ in ("prep", "npadvmod", "advmod") and len(rest) >= 2:
+        end = tokens[last]
+        return cue[0], end.idx + len(end.text)
+    return cue
 
 
 def _balanced_source(text: str, span: CharSpan) -> CharSpan:
@@ -602,7 +729,9 @@ def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
 _OTHER_VOICE = re.compile(
     r",?\s+(?:with|while|whereas|and|but)\s+(?:(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b|@\w)"
     # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
-    r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b",
+    r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b"
+    # a semicolon starts another clause, in summaries mostly someone else's
+    r"|\s*;\s",
     re.IGNORECASE,
 )
 
@@ -666,6 +795,8 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if len(source) > 1 and source[-1].lower_ in ("who", "which", "that", "whose"):
         return False  # "A user who": a source cut inside its relative clause
     lower = root.lower_
+    if lower in ("it", "there") and any(c.dep_ == "auxpass" for c in root.head.children):
+        return False  # "It was shared that ..., and suggested ...": the expletive of a passive
     if lower in ("it", "this", "there") and _passive(cue):
         return False  # "It was noted that ...", "It is considered ...": no one named
     if any(t.tag_ == "VBN" and t.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in t.children) for t in cue):
@@ -774,7 +905,8 @@ def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
             return None
         start, end = trimmed
         words = text[start:end].split()
-        if len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
+        at_sentence_end = text[end : end + 1] in (".", "!", "?") or end >= len(text)
+        if len(words) > 1 and words[-1].lower() in _TRAILING_WORDS and not (at_sentence_end and words[-1].lower() in _STRANDED):
             end = start + text[start:end].rstrip().rfind(" ")
             continue
         if end == cut:
