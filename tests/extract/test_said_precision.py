@@ -14,7 +14,7 @@ from spacy.language import Language
 from kg.articles.model import Article
 from kg.articles.readers import read_articles
 
-from kg.extract.attribution import _clean_end, _in_heading, _snap_to_quotation, _tokens_in, statement_span
+from kg.extract.attribution import _across_semicolon, _clean_end, _in_heading, _snap_to_quotation, _tokens_in, _without_other_voices, statement_span
 from kg.extract.extractor import extract_articles, extract_text
 
 
@@ -64,6 +64,21 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         "Rate limit woes hit the course: Several users reported errors.",
         "Another member responded that while the app has message limits.",
         "Another member confirmed the likelihood.",
+        # not said (yet): an infinitive under a guess or a plan, an intention, the one asked
+        "Lena Varga is tipped to ask the board on Monday to approve the merger.",
+        "Organisers hope to raise at least 250,000 euros from the concert.",
+        "When asked whether the patch was ready, Dana Reyes shrugged.",
+        # a content owned by a pronoun says nothing on its own
+        "Another member confirmed its compatibility.",
+        # non-agent subjects: an announcement, a reception, requests, commentary
+        "The new model is now live in the editor, as per this announcement.",
+        "Overall reception indicates the adapter produces realistic motion.",
+        "Multiple requests ask for the exact prompt and seed to reproduce the images.",
+        "Commentary here criticizes the lack of technical detail.",
+        # the expletive of a passive is no speaker, even when a later verb has no subject of its own
+        "It was shared that one can check the quota with this link, and suggested the student plan instead.",
+        # a heading whose content is another attribution
+        "- Kernel Tricks announced: Omar Haddad announced a faster scheduler for small GPUs.",
     ],
 )
 def test_not_a_statement(nlp: Language, text: str) -> None:
@@ -99,6 +114,37 @@ def test_not_a_statement(nlp: Language, text: str) -> None:
         ("A user asked if the plan covers GPUs, indicating interest in hardware.", ("A user", "asked", "if the plan covers GPUs")),
         # an evaluative verb's object is a statement
         ("Jonas Weber criticized the hasty release of the model.", ("Jonas Weber", "criticized", "the hasty release of the model")),
+        # the speaker's next act is not part of what was said
+        ("A member noted that this is a well-known issue and discussed the difficulties of detection.", ("A member", "noted", "that this is a well-known issue")),
+        ("A user reported that the build fails on Windows and sought assistance from the team.", ("A user", "reported", "that the build fails on Windows")),
+        # nor is a coordinated clause with a subject of its own
+        (
+            "Ranch managers have complained that settlers took most of the land, and the ministry has asked the police to resolve the dispute.",
+            ("Ranch managers", "have complained", "that settlers took most of the land"),
+        ),
+        # the speaker of a participle is the noun it hangs on, or the subject of the speech verb around it
+        (
+            "Forum users sparred over naming, with one user asserting that long names are confusing.",
+            ("one user", "asserting", "that long names are confusing"),
+        ),
+        (
+            "A member argued human brains aren't capable of continual learning, suggesting they spread learning over a lifetime.",
+            ("A member", "suggesting", "they spread learning over a lifetime"),
+        ),
+        # "some" says what follows "say", not the "others" of the next clause
+        (
+            "Some say the folders are very helpful for organization, while others report that the summaries fail.",
+            ("Some", "say", "the folders are very helpful for organization"),
+        ),
+        # a lead-in before ": " is not part of the content
+        (
+            "- Hackathon kicks off Saturday: The hackathon is likely to start around 9:30 AM on Saturday, according to a member.",
+            ("a member", "according to", "The hackathon is likely to start around 9:30 AM on Saturday"),
+        ),
+        # a preposition that ends the sentence stays
+        ("The member emphasized that the code is easy to understand and work with.", ("The member", "emphasized", "that the code is easy to understand and work with")),
+        # "went on to say" is said; the cue loses a trailing time phrase
+        ("Dana Reyes went on to say that the plan would fail.", ("Dana Reyes", "went on to say", "that the plan would fail")),
     ],
 )
 def test_statement(nlp: Language, text: str, expected: tuple[str, str, str]) -> None:
@@ -117,6 +163,45 @@ def test_statement(nlp: Language, text: str, expected: tuple[str, str, str]) -> 
 )
 def test_direct_quote_span(nlp: Language, text: str, content: str) -> None:
     assert [c for _, _, c in said(nlp, text)] == [content]
+
+
+def test_a_quotation_over_paragraphs_is_cut_at_its_first_paragraph(nlp: Language) -> None:
+    # a quotation running on over paragraphs opens each with a new mark and closes only the last
+    text = 'Ken Marsh met the press in Leeds. He said: "We were all surprised by the figures. "Nobody expected the plant to close so soon."'
+    contents = [c for _, _, c in said(nlp, text)]
+    assert any(c.startswith("We were all surprised by the figures") and "Nobody" not in c for c in contents), contents
+    assert not any('"' in c for c in contents), contents
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "expected"),
+    [
+        ("Comments note X; others mention Y", "Comments note X", "mention", True),
+        ("Comments note X, others mention Y", "Comments note X", "mention", False),
+        ("A user asks why; no fix is offered", "A user", "asks", False),
+    ],
+)
+def test_across_semicolon(text: str, first: str, second: str, expected: bool) -> None:
+    a = (text.index(first), text.index(first) + len(first))
+    b = (text.index(second), text.index(second) + len(second))
+    assert _across_semicolon(text, a, b) is expected and _across_semicolon(text, b, a) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a semicolon hands over to another clause, in summaries mostly someone else's
+        ("asking why the app loops its answer; no technical explanation is offered", "asking why the app loops its answer"),
+        ("asking why the app loops its answer, and when", "asking why the app loops its answer, and when"),
+    ],
+)
+def test_semicolon_ends_a_reported_content(text: str, expected: str) -> None:
+    assert text[slice(*_without_other_voices(text, (0, len(text))))] == expected
+
+
+def test_cue_drops_a_trailing_time_phrase(nlp: Language) -> None:
+    text = 'Ken Marsh met the press in Leeds on Friday. "We have seen the offers from the rival clubs," he had said on Thursday lunchtime.'
+    assert [cue for _, cue, _ in said(nlp, text)] == ["had said"]
 
 
 def test_gerund_in_a_preposition_is_not_the_content(nlp: Language) -> None:
