@@ -395,6 +395,8 @@ def _refine(
     cue_tokens = _tokens_in(doc, att.cue)
     if not cue_tokens or not any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in cue_tokens):
         return None
+    if any(t.dep_ == "prt" and t.head.i in {c.i for c in cue_tokens} and t.head.lemma_.lower() in lemmas and lexicon.phrasal_cues.get(t.head.lemma_.lower()) != t.lower_ for t in cue_tokens):
+        return None  # "have called off a demonstration", "called up": an act, not speech
     if not _cue_is_uttered(cue_tokens, lemmas):
         return None  # "is tipped to ask", "hope to raise", "When asked whether ...": no statement made
     if att.rule == "tagger":
@@ -413,6 +415,8 @@ def _refine(
     content = statement_span(text, *(_snap_to_quotation(doc, att.content) if att.direct else att.content), direct=att.direct)
     if content is None:
         return None
+    if att.direct and _cue_has_own_clause(doc, att.cue, content, cue_tokens):
+        return None  # "Land owners claim X." paired with a quotation of another sentence
     if att.direct:
         content = _first_quote_paragraph(text, _with_final_punct(text, content))
     else:
@@ -527,7 +531,7 @@ def _without_speaker_acts(doc: Doc, text: str, span: CharSpan, cue: list[Token],
             continue
         head = token.head
         speaker_act = head.i in cue_ids or (
-            head.i in inside and (token.lemma_.lower() in acts or (token.tag_ in cue_tags and token.tag_ != head.tag_ and head.tag_ not in ("VBG", "VB")))
+            head.i in inside and token.tag_ in cue_tags and (token.lemma_.lower() in acts or (token.tag_ != head.tag_ and head.tag_ not in ("VBG", "VB")))
         )
         if not speaker_act:
             continue
@@ -548,7 +552,7 @@ def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
     last = tokens[-1]
     inside = {t.i for t in tokens}
     roots = [t for t in tokens if t.head.i not in inside]
-    for root in roots[1:]:
+    for root in roots[1:] if roots and roots[0].pos_ in ("VERB", "AUX") else []:
         # a second top clause, coordinated outside the content with a subject of its own
         if root.dep_ == "conj" and root.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in root.children) and root.left_edge.i > tokens[0].i:
             cut = root.left_edge
@@ -567,6 +571,16 @@ def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
                 cut = doc[cut.i - 1]
             return statement_span(text, span[0], cut.idx, direct=False)
     return span
+
+
+def _cue_has_own_clause(doc: Doc, cue: CharSpan, content: CharSpan, tokens: list[Token]) -> bool:
+    """True when a quotation lies outside the cue's sentence while the cue verb has a reported
+    clause of its own there ("The Tories say Labour's plans have failed." is not the source of the
+    quotation before it)."""
+    sentence = next((s for s in doc.sents if s.start_char <= cue[0] < s.end_char), None)
+    if sentence is None or (sentence.start_char <= content[0] < sentence.end_char) or (content[0] < sentence.start_char < content[1]):
+        return False
+    return any(c.dep_ == "ccomp" and not any(q in c.text for q in QUOTE_CHARS) for t in tokens for c in t.children)
 
 
 def _first_quote_paragraph(text: str, span: CharSpan) -> CharSpan:
@@ -887,6 +901,13 @@ def _clean_end(text: str, span: CharSpan) -> CharSpan | None:
             if unbalanced and end < len(text) and text[end] == closer:
                 end += 1
                 piece = text[start:end]
+            elif unbalanced and piece.rfind(opener) > len(piece) - 80:
+                # a quoted phrase the content stopped inside ('it is actually a "profoundly civil
+                # measure ... fear".'): taken to its closing mark, on the same line, nearby
+                close = text.find(closer, end, end + 250)
+                if close > end and "\n" not in text[end:close] and not text[close - 1].isspace():
+                    end = close + 1
+                    piece = text[start:end]
         cut = end
         for opener, closer in _OPENERS.items():
             if piece.count(opener) > piece.count(closer):

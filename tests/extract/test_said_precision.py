@@ -77,6 +77,8 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         "Commentary here criticizes the lack of technical detail.",
         # the expletive of a passive is no speaker, even when a later verb has no subject of its own
         "It was shared that one can check the quota with this link, and suggested the student plan instead.",
+        # a particle that makes the verb an act: "called off"
+        "Dock workers have called off a strike planned for the weekend.",
         # a heading whose content is another attribution
         "- Kernel Tricks announced: Omar Haddad announced a faster scheduler for small GPUs.",
     ],
@@ -143,6 +145,16 @@ def test_not_a_statement(nlp: Language, text: str) -> None:
         ),
         # a preposition that ends the sentence stays
         ("The member emphasized that the code is easy to understand and work with.", ("The member", "emphasized", "that the code is easy to understand and work with")),
+        # a coordinated verb in the content's own form stays ("would empower ... and create")
+        (
+            "Shadow minister Lena Varga said the policy would empower local clubs and create a lasting legacy.",
+            ("Shadow minister Lena Varga", "said", "the policy would empower local clubs and create a lasting legacy"),
+        ),
+        # a quoted phrase the content stopped inside is taken to its closing mark
+        (
+            'Ken Marsh defended the card. He writes that it is actually a "profoundly civil measure because it protects people from fear".',
+            ("He", "writes", 'that it is actually a "profoundly civil measure because it protects people from fear"'),
+        ),
         # "went on to say" is said; the cue loses a trailing time phrase
         ("Dana Reyes went on to say that the plan would fail.", ("Dana Reyes", "went on to say", "that the plan would fail")),
     ],
@@ -197,6 +209,13 @@ def test_across_semicolon(text: str, first: str, second: str, expected: bool) ->
 )
 def test_semicolon_ends_a_reported_content(text: str, expected: str) -> None:
     assert text[slice(*_without_other_voices(text, (0, len(text))))] == expected
+
+
+def test_a_quotation_of_another_sentence_is_not_the_content_of_a_cue_with_its_own_clause(nlp: Language) -> None:
+    text = '"Critics of the plan say it will fail," said one speaker. Land owners claim the institute has made mistakes in its maps.'
+    found = said(nlp, text)
+    assert ("Land owners", "claim", "the institute has made mistakes in its maps") in found, found
+    assert not any(source == "Land owners" and "Critics" in content for source, _, content in found), found
 
 
 def test_cue_drops_a_trailing_time_phrase(nlp: Language) -> None:
