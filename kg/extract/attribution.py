@@ -395,7 +395,7 @@ def _refine(
     cue_tokens = _tokens_in(doc, att.cue)
     if not cue_tokens or not any(t.lemma_.lower() in lemmas or t.lower_ in lemmas for t in cue_tokens):
         return None
-    if any(t.dep_ == "prt" and t.head.i in {c.i for c in cue_tokens} and t.head.lemma_.lower() in lemmas and lexicon.phrasal_cues.get(t.head.lemma_.lower()) != t.lower_ for t in cue_tokens):
+    if any(c.dep_ == "prt" and t.lemma_.lower() in lemmas and lexicon.phrasal_cues.get(t.lemma_.lower()) != c.lower_ for t in cue_tokens for c in t.children):
         return None  # "have called off a demonstration", "called up": an act, not speech
     if not _cue_is_uttered(cue_tokens, lemmas):
         return None  # "is tipped to ask", "hope to raise", "When asked whether ...": no statement made
