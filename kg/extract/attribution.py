@@ -415,8 +415,6 @@ def _refine(
     content = statement_span(text, *(_snap_to_quotation(doc, att.content) if att.direct else att.content), direct=att.direct)
     if content is None:
         return None
-    if att.direct and _cue_has_own_clause(doc, att.cue, content, cue_tokens):
-        return None  # "Land owners claim X." paired with a quotation of another sentence
     if att.direct:
         content = _first_quote_paragraph(text, _with_final_punct(text, content))
     else:
@@ -447,7 +445,8 @@ def _refine(
         return None
     if not att.direct and _subordinate_only(content_tokens):
         return None  # "while ChatGPT has message limits": the main clause is missing
-    if not att.direct and (_other_clause(content_tokens, cue_tokens, lemmas) or _in_cue_modifier(content_tokens, cue_tokens)):
+    lead_in = ":" in text[att.cue[1] : content[0]]
+    if not att.direct and (_other_clause(content_tokens, cue_tokens, lemmas, lead_in) or _in_cue_modifier(content_tokens, cue_tokens)):
         return None  # "..., and the government has asked X to ...", "Addressing claims that X, he told ..."
     return att._replace(content=content, source=source, cue=_cue_without_time(doc, att.cue, cue_tokens))
 
@@ -573,16 +572,6 @@ def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
     return span
 
 
-def _cue_has_own_clause(doc: Doc, cue: CharSpan, content: CharSpan, tokens: list[Token]) -> bool:
-    """True when a quotation lies outside the cue's sentence while the cue verb has a reported
-    clause of its own there ("The Tories say Labour's plans have failed." is not the source of the
-    quotation before it)."""
-    sentence = next((s for s in doc.sents if s.start_char <= cue[0] < s.end_char), None)
-    if sentence is None or (sentence.start_char <= content[0] < sentence.end_char) or (content[0] < sentence.start_char < content[1]):
-        return False
-    return any(c.dep_ == "ccomp" and not any(q in c.text for q in QUOTE_CHARS) for t in tokens for c in t.children)
-
-
 def _first_quote_paragraph(text: str, span: CharSpan) -> CharSpan:
     """A direct content up to the end of its first quoted paragraph: a quotation that runs on over
     paragraphs opens each one with a new mark ('... reporters. "I think ...'); the content never
@@ -616,28 +605,37 @@ def _after_lead_in(text: str, span: CharSpan, cue: CharSpan) -> CharSpan | None:
     return statement_span(text, colon + 1, span[1], direct=False)
 
 
-def _other_clause(tokens: list[Token], cue: list[Token], lemmas: frozenset[str]) -> bool:
+def _other_clause(tokens: list[Token], cue: list[Token], lemmas: frozenset[str], lead_in: bool = False) -> bool:
     """True when the content is governed by another clause than the cue's: between its top token
     and the cue verb lies a verb with a subject of its own ("complained that X, and the government
-    has asked [authorities to resolve it]"), or the content holds its own attribution at its top
-    ("announced: [Pranav Nair announced Y]")."""
+    has asked [authorities to resolve it]"), or, after a lead-in colon, the content holds its own
+    attribution at its top ("Quantization announced: [Pranav Nair announced Y]"; without the colon
+    a nested attribution is part of what was said, as PolNeAR annotates it)."""
     if not tokens:
         return False
     inside = {t.i for t in tokens}
     cue_ids = {t.i for t in cue}
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    for root in roots:
-        if root.lemma_.lower() in lemmas and root.pos_ == "VERB" and any(c.dep_ in SUBJECT_DEPS and c.i in inside for c in root.children):
-            if root.i == tokens[0].i or tokens[0].head.i == root.i or root.left_edge.i == tokens[0].i:
-                return True
-        ancestors = list(root.ancestors)
-        if not any(a.i in cue_ids for a in ancestors) or root.dep_ in SUBJECT_DEPS:
-            continue  # not under the cue, or a clause the parser read as a subject ("said [the endpoint handles images], and ...")
-        for ancestor in ancestors:
-            if ancestor.i in cue_ids:
-                break
-            if ancestor.i not in inside and ancestor.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS and c.i not in inside for c in ancestor.children):
-                return True
+    return any((lead_in and _own_attribution(root, tokens, inside, lemmas)) or _under_another_subject(root, inside, cue_ids) for root in roots)
+
+
+def _own_attribution(root: Token, tokens: list[Token], inside: set[int], lemmas: frozenset[str]) -> bool:
+    """The content opens with an attribution of its own ("[Pranav Nair announced Y]")."""
+    if root.lemma_.lower() in lemmas and root.pos_ == "VERB" and any(c.dep_ in SUBJECT_DEPS and c.i in inside for c in root.children):
+        return root.i == tokens[0].i or tokens[0].head.i == root.i or root.left_edge.i == tokens[0].i
+    return False
+
+
+def _under_another_subject(root: Token, inside: set[int], cue_ids: set[int]) -> bool:
+    """Between the content's top token and the cue verb lies a verb with a subject of its own."""
+    ancestors = list(root.ancestors)
+    if not any(a.i in cue_ids for a in ancestors) or root.dep_ in SUBJECT_DEPS:
+        return False  # not under the cue, or a clause the parser read as a subject ("said [the endpoint handles images], and ...")
+    for ancestor in ancestors:
+        if ancestor.i in cue_ids:
+            break
+        if ancestor.i not in inside and ancestor.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS and c.i not in inside for c in ancestor.children):
+            return True
     return False
 
 
