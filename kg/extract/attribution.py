@@ -426,6 +426,7 @@ def _refine(
         content = _without_other_voices(text, content)
         content = _without_speaker_acts(doc, text, content, cue_tokens, lemmas | frozenset(lexicon.reporting.get("speaker_acts", ())))
         content = _without_cut_clause(doc, text, content) if content is not None else None
+        content = _clean_end(text, content) if content is not None else None  # a bracket the cuts left open
         if content is None:
             return None
     words = text[content[0] : content[1]].split()
@@ -457,6 +458,9 @@ _INTENT_SPEECH = frozenset({"urge", "pledge", "vow", "promise", "threaten", "cal
 #: Verbs whose infinitive complement is not (yet) said: "is tipped to ask", "is expected to say",
 #: "seemed to imply", "plans to announce", "is going to say" (not "went on to say", "was quick to note").
 _NOT_YET = frozenset({"expect", "tip", "set", "seem", "appear", "plan", "want", "intend", "hope", "prepare", "schedule", "tend", "try", "aim", "need", "wish", "like", "love", "prefer", "refuse", "decline", "fail", "forget"})
+#: Speech cues that state nothing when negated ("did not confirm whether", "would not say");
+#: a negated belief or denial ("did not believe", "did not deny") still states a view.
+_UNSAID_WHEN_NEGATED = frozenset({"say", "confirm", "comment", "reveal", "disclose", "specify", "elaborate", "mention", "explain", "respond", "answer", "tell", "announce", "share", "indicate", "clarify"})
 _ASKED = frozenset({"ask", "question", "press", "quiz", "challenge"})
 
 
@@ -475,6 +479,8 @@ def _cue_is_uttered(cue: list[Token], lemmas: frozenset[str]) -> bool:
     if any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children) and verb.lemma_.lower() not in _INTENT_SPEECH:
         if not any(c.dep_ in ("ccomp", "dobj") for c in verb.children):
             return False  # "Organisers hope to raise £250,000": an intention, not a statement
+    if verb.lemma_.lower() in _UNSAID_WHEN_NEGATED and any(c.dep_ == "neg" for c in verb.children):
+        return False  # "did not confirm whether ...", "didn't say": nothing was stated
     if verb.lemma_.lower() in _ASKED and not any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         if verb.tag_ == "VBN" and any(c.lower_ in ("when", "if", "once", "after") for c in verb.children):
             return False
@@ -499,7 +505,7 @@ def _parser_source(att: Attribution, cue: list[Token], lemmas: frozenset[str], l
         speech = next((a.head for a in verb.ancestors if a.dep_ == "ccomp" and a.head.lemma_.lower() in lemmas), None)
         if speech is not None:
             head = _source_head(speech) or head
-    if head is None or head.pos_ not in ("NOUN", "PROPN", "PRON") or head.tag_ in ("WP", "WDT", "WP$") or head.sent != verb.sent:
+    if head is None or not (head.pos_ in ("NOUN", "PROPN", "PRON") or head.lower_ == "one") or head.tag_ in ("WP", "WDT", "WP$") or head.sent != verb.sent:
         return att
     if att.source[0] <= head.idx < att.source[1]:
         return att
@@ -743,7 +749,7 @@ _OTHER_VOICE = re.compile(
     # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
     r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b"
     # a semicolon starts another clause, in summaries mostly someone else's
-    r"|\s*;\s",
+    r"|\s*;\s(?=[^\"“”]*(?:[\"“][^\"“”]*[\"”][^\"“”]*)*$)",
     re.IGNORECASE,
 )
 

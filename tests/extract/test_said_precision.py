@@ -77,6 +77,11 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         "Commentary here criticizes the lack of technical detail.",
         # the expletive of a passive is no speaker, even when a later verb has no subject of its own
         "It was shared that one can check the quota with this link, and suggested the student plan instead.",
+        # a negated speech act states nothing
+        "One user suggested a reset, but did not confirm whether it would stop the popups.",
+        # more non-agent subjects
+        "Suggestions included more memory, noting that dataset size saturates around 8k samples.",
+        "This unification promises to streamline the handling of closures.",
         # a particle that makes the verb an act: "called off"
         "Dock workers have called off a strike planned for the weekend.",
         # a heading whose content is another attribution
@@ -132,6 +137,10 @@ def test_not_a_statement(nlp: Language, text: str) -> None:
         (
             "A member argued human brains aren't capable of continual learning, suggesting they spread learning over a lifetime.",
             ("A member", "suggesting", "they spread learning over a lifetime"),
+        ),
+        (
+            "Others debated whether learning after the mid-20s is real learning, with one noting that incentive plays a big role.",
+            ("one", "noting", "that incentive plays a big role"),
         ),
         # "some" says what follows "say", not the "others" of the next clause
         (
@@ -205,6 +214,8 @@ def test_across_semicolon(text: str, first: str, second: str, expected: bool) ->
         # a semicolon hands over to another clause, in summaries mostly someone else's
         ("asking why the app loops its answer; no technical explanation is offered", "asking why the app loops its answer"),
         ("asking why the app loops its answer, and when", "asking why the app loops its answer, and when"),
+        # not a semicolon inside a quoted phrase
+        ("that the “This is not X; this is Y” pattern is strong; others disagree", "that the “This is not X; this is Y” pattern is strong"),
     ],
 )
 def test_semicolon_ends_a_reported_content(text: str, expected: str) -> None:
