@@ -37,6 +37,8 @@ RULES = {
     "own_attribution": ("_own_attribution", lambda *a, **k: False),
     "under_another_subject": ("_under_another_subject", lambda *a, **k: False),
     "in_cue_modifier": ("_in_cue_modifier", lambda *a, **k: False),
+    "quote_before_own_clause": ("_quote_before_own_clause", lambda *a, **k: False),
+    "source_in_lead_in": ("_source_in_lead_in", lambda *a, **k: False),
     "first_quote_paragraph": ("_first_quote_paragraph", lambda text, span: span),
     "pronoun_object": ("_pronoun_object", lambda *a, **k: False),
     "other_voices": ("_without_other_voices", lambda text, span: span),

@@ -415,6 +415,8 @@ def _refine(
     content = statement_span(text, *(_snap_to_quotation(doc, att.content) if att.direct else att.content), direct=att.direct)
     if content is None:
         return None
+    if att.direct and _quote_before_own_clause(doc, att.cue, content, cue_tokens):
+        return None  # the quotation before is the previous speaker's
     if att.direct:
         content = _first_quote_paragraph(text, _with_final_punct(text, content))
     else:
@@ -808,7 +810,7 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     entity = entity_at(root)
     if entity is not None and entity.label_ in NON_SPEAKER_LABELS:
         return False
-    if _in_heading(text, att.source[0]):
+    if _in_heading(text, att.source[0]) or _source_in_lead_in(text, att.source, att.cue):
         return False
     if len(source) > 1 and source[-1].lower_ in ("who", "which", "that", "whose"):
         return False  # "A user who": a source cut inside its relative clause
@@ -828,6 +830,25 @@ def _is_speaker(doc: Doc, text: str, att: Attribution, source: list[Token], cue:
     if lower in non_speakers or root.lemma_.lower() in non_speakers:
         return False
     return True
+
+
+def _source_in_lead_in(text: str, source: CharSpan, cue: CharSpan) -> bool:
+    """True when the source lies in a line's lead-in before its first ": " and the cue after it
+    ("Dataset troubles found by user: A member reported ..."): the lead-in is a heading, whatever
+    its case."""
+    line_start = text.rfind("\n", 0, source[0]) + 1
+    colon = text.find(": ", line_start, cue[0])
+    return colon >= 0 and source[1] <= colon + 1 and "\n" not in text[source[0] : cue[0]]
+
+
+def _quote_before_own_clause(doc: Doc, cue: CharSpan, content: CharSpan, tokens: list[Token]) -> bool:
+    """True when a quotation ends before the sentence of a cue whose verb has a reported clause
+    of its own there ('"His administration is now in crisis." On Sunday, X told the BBC she
+    believed ...': the quotation is the previous speaker's)."""
+    sentence = next((s for s in doc.sents if s.start_char <= cue[0] < s.end_char), None)
+    if sentence is None or content[1] > sentence.start_char + 1:
+        return False
+    return any(c.dep_ == "ccomp" and c.i >= sentence.start and not any(w.text in QUOTE_CHARS for w in c.subtree) for t in tokens for c in t.children)
 
 
 def _in_lead_in(text: str, content: CharSpan, cue: CharSpan) -> bool:

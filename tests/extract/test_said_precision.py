@@ -14,7 +14,7 @@ from spacy.language import Language
 from kg.articles.model import Article
 from kg.articles.readers import read_articles
 
-from kg.extract.attribution import _across_semicolon, _clean_end, _in_heading, _snap_to_quotation, _tokens_in, _without_other_voices, statement_span
+from kg.extract.attribution import _across_semicolon, _clean_end, _source_in_lead_in, _in_heading, _snap_to_quotation, _tokens_in, _without_other_voices, statement_span
 from kg.extract.extractor import extract_articles, extract_text
 
 
@@ -82,6 +82,8 @@ def said(nlp: Language, text: str) -> list[tuple[str | None, str, str]]:
         # more non-agent subjects
         "Suggestions included more memory, noting that dataset size saturates around 8k samples.",
         "This unification promises to streamline the handling of closures.",
+        "The new models can reach a context of 512k tokens, according to this Hugging Face dataset.",
+        "The shift in strategy suggests they might be losing on some benchmarks.",
         # a particle that makes the verb an act: "called off"
         "Dock workers have called off a strike planned for the weekend.",
         # a heading whose content is another attribution
@@ -220,6 +222,30 @@ def test_across_semicolon(text: str, first: str, second: str, expected: bool) ->
 )
 def test_semicolon_ends_a_reported_content(text: str, expected: str) -> None:
     assert text[slice(*_without_other_voices(text, (0, len(text))))] == expected
+
+
+def test_a_quotation_before_a_cue_with_its_own_clause_is_the_previous_speakers(nlp: Language) -> None:
+    text = (
+        'Bob Neill, leader of the assembly group, said: "He has behaved badly in his office. "His administration is now in crisis." '
+        "On Sunday, Deputy Mayor Lena Varga told the Politics Show she believed the mayor would say sorry on Tuesday."
+    )
+    found = said(nlp, text)
+    assert ("Deputy Mayor Lena Varga", "told", "she believed the mayor would say sorry on Tuesday") in found, found
+    assert not any(source == "Deputy Mayor Lena Varga" and "crisis" in content for source, _, content in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "expected"),
+    [
+        ("- Dataset troubles found by user: A member reported a bug.", "Dataset troubles found by user", "reported", True),
+        ("- Dataset troubles found by user: A member reported a bug.", "A member", "reported", False),
+        ('Mr Law added: "I think so."', "Mr Law", "added", False),
+    ],
+)
+def test_source_in_lead_in(text: str, source: str, cue: str, expected: bool) -> None:
+    s = (text.index(source), text.index(source) + len(source))
+    c = (text.index(cue), text.index(cue) + len(cue))
+    assert _source_in_lead_in(text, s, c) is expected
 
 
 def test_cue_drops_a_trailing_time_phrase(nlp: Language) -> None:
