@@ -406,6 +406,8 @@ def _refine(
     source_tokens = _tokens_in(doc, att.source)
     if not source_tokens:
         return None
+    if any(t.dep_ == "acl" and t.tag_ == "VBD" for t in source_tokens):
+        return None  # "A member asked to check X, and staff replied": a clause misread as the subject's modifier
     if not _is_speaker(doc, text, att, source_tokens, cue_tokens, non_speakers):
         return None
     if att.speaker is None and len(source_tokens) == 1 and lexicon.family_of(source_tokens[0].text) is not None:
@@ -439,6 +441,8 @@ def _refine(
         _is_clause(content_tokens, cue_tokens) or _is_claim_object(att, cue_tokens, content_tokens, object_lemmas, property_nouns) or _misparsed_clause(cue_tokens, words)
     )):
         return None  # "Members dismissed the idea", "Bill Gates said which"
+    if not att.direct and content_tokens and content_tokens[0].tag_ == "VBG" and content_tokens[0].lemma_.lower() in _GLOSS_VERBS:
+        return None  # "reported X, [sparking a discussion on ...]": the writer's gloss
     if content_tokens and content_tokens[0].tag_ in ("MD", "VBD", "VBZ", "VBP") and content_tokens[0].lower_ not in ("let", "do", "does", "did"):
         return None  # "could be enough ...": a clause whose subject was left out
     if att.direct and len(words) < 4 and not _is_clause(content_tokens):
@@ -512,6 +516,8 @@ def _parser_source(att: Attribution, cue: list[Token], lemmas: frozenset[str], l
     if att.source[0] <= head.idx < att.source[1]:
         return att
     source = _noun_phrase(head)
+    if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in head.subtree if t.i != verb.i and not _in_subtree(t, verb)):
+        return att  # "A member asked to check X, and staff replied": a subject phrase holding a clause is a misparse
     if head.i == verb.head.i and verb.dep_ == "acl":
         phrase = [t for t in head.subtree if t.i < verb.left_edge.i and not t.is_space]
         source = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
@@ -707,12 +713,17 @@ def _is_claim_object(att: Attribution, cue: list[Token], tokens: list[Token], ob
     return any(t.lemma_.lower() in property_nouns and any(c.dep_ in ("prep", "acl", "relcl") and c.i in inside for c in t.children) for t in roots)
 
 
+#: Participles with which newsletters add their own gloss to a report ("..., sparking a debate").
+_GLOSS_VERBS = frozenset({"spark", "prompt", "lead", "fuel", "trigger", "raise", "draw", "generate"})
+
+
 def _pronoun_object(root: Token, inside: set[int]) -> bool:
-    """An object that is a bare noun owned by a pronoun or pointed at ("confirmed its
-    cancellation", "denied their claims", "praised this approach"): it says nothing without the
-    sentence before."""
+    """An object that is a noun owned by a pronoun or pointed at, with at most adjectives
+    ("confirmed its cancellation", "confirmed its improved organization", "praised this
+    approach"): it says nothing without the sentence before."""
     dependents = [c for c in root.children if c.i in inside and not c.is_punct]
-    return bool(dependents) and all(c.dep_ in ("poss", "det") and c.lower_ in _POINTING for c in dependents)
+    pointing = [c for c in dependents if c.dep_ in ("poss", "det") and c.lower_ in _POINTING]
+    return bool(pointing) and all(c in pointing or c.dep_ in ("amod", "compound", "advmod") for c in dependents)
 
 
 _POINTING = frozenset({"its", "their", "his", "her", "this", "that", "these", "those", "such"})
@@ -749,7 +760,7 @@ def _is_clause(tokens: list[Token], cue: Sequence[Token] = ()) -> bool:
 _OTHER_VOICE = re.compile(
     r",?\s+(?:with|while|whereas|and|but)\s+(?:(?:one|some|another|others|other|many|most|several|a few|speculation|the rest)\b|@\w)"
     # the writer's gloss on a report, as newsletter summaries add it: "..., indicating interest in ..."
-    r"|,\s+(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting)\b"
+    r"|(?:,\s+|\s*[—–]\s*)(?:indicating|implying|signaling|signalling|reflecting|underscoring|hinting|sparking|prompting|fueling|fuelling|triggering)\b"
     # a semicolon starts another clause, in summaries mostly someone else's
     r"|\s*;\s(?=[^\"“”]*(?:[\"“][^\"“”]*[\"”][^\"“”]*)*$)",
     re.IGNORECASE,
