@@ -55,12 +55,9 @@ INDEX_CLAIM_TYPE_FIRST_PUBLISHED: Final = (
 #: (no sort of every fact), single-source-claims seeks the claims of one outlet.
 INDEX_CLAIM_SOURCE_COUNT: Final = "CREATE INDEX claim_source_count IF NOT EXISTS FOR (c:Claim) ON (c.source_count)"
 #: The order of the contradictions `kg resolve` stores (``CONTRADICTS``, see ``contradiction_rank``):
-#: the contradictions query reads them most reported first and stops when its page is full, all
-#: kinds together (``rank``) or one kind (``kind_rank``, a prefix search).
+#: the contradictions query reads those of each kind most reported first (a prefix search) and
+#: stops when its page is full.
 INDEX_CONTRADICTION_RANK: Final = "CREATE INDEX contradiction_rank IF NOT EXISTS FOR ()-[r:CONTRADICTS]-() ON (r.rank)"
-INDEX_CONTRADICTION_KIND_RANK: Final = (
-    "CREATE INDEX contradiction_kind_rank IF NOT EXISTS FOR ()-[r:CONTRADICTS]-() ON (r.kind_rank)"
-)
 # Full-text indexes only index STRING and LIST<STRING> values: name is a string, aliases a list.
 FULLTEXT_ENTITY_NAMES: Final = (
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.aliases]"
@@ -372,25 +369,26 @@ RANK_SUBJECT_CHARS: Final = 200
 
 def contradiction_rank(r: str = "r", a: str = "a", b: str = "b") -> str:
     """Cypher expression: the sort key of the stored contradiction ``r`` from claim ``a`` to claim
-    ``b``, the order of queries/contradictions.cypher as one string: outlets of both sides
-    (descending), their articles (descending), kind, subject (the statement, else the subject's
-    name), then the claim ids. The counts change as articles are loaded: the loader rewrites the
-    key of a claim's contradictions whenever it recounts the claim."""
+    ``b``: its kind, then the order of queries/contradictions.cypher as one string: outlets of both
+    sides (descending), their articles (descending), subject (the statement, else the subject's
+    name), the claim ids. The counts change as articles are loaded: the loader rewrites the key of
+    a claim's contradictions whenever it recounts the claim."""
     sep = f"'{RANK_SEPARATOR}'"
     subject = (f"CASE {r}.kind WHEN 'speaker' THEN {a}.statement "
                f"ELSE head(COLLECT {{ MATCH ({a})-[:SUBJECT]->(s:Entity) RETURN s.name }}) END")
     return (
-        f"right('0000000000' + toString(1000000000 - coalesce({a}.source_count, 0) - coalesce({b}.source_count, 0)), 10)"
+        f"{r}.kind + {sep}"
+        f" + right('0000000000' + toString(1000000000 - coalesce({a}.source_count, 0) - coalesce({b}.source_count, 0)), 10)"
         f" + right('0000000000000' + toString(1000000000000 - coalesce({a}.article_count, 0) - coalesce({b}.article_count, 0)), 13)"
-        f" + {r}.kind + {sep} + left(coalesce({subject}, ''), {RANK_SUBJECT_CHARS}) + {sep} + {a}.id + {sep} + {b}.id"
+        f" + left(coalesce({subject}, ''), {RANK_SUBJECT_CHARS}) + {sep} + {a}.id + {sep} + {b}.id"
     )
 
 
-#: Set ``rank`` and ``kind_rank`` of the contradictions ``r`` (from ``a`` to ``b``) in scope.
+#: Set ``rank`` of the contradictions ``r`` (from ``a`` to ``b``) in scope, where it changed.
 SET_CONTRADICTION_RANK: Final = (
     f"WITH r, a, b, {contradiction_rank()} AS rank\n"
     "WHERE r.rank IS NULL OR r.rank <> rank\n"
-    f"SET r.rank = rank, r.kind_rank = r.kind + '{RANK_SEPARATOR}' + rank\n"
+    "SET r.rank = rank\n"
 )
 
 #: Statement tail after the claim counts change: the sort keys of the claim's stored contradictions.

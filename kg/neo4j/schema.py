@@ -40,7 +40,6 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("claim_type_first_published", "range index", cypher.INDEX_CLAIM_TYPE_FIRST_PUBLISHED),
     SchemaItem("claim_source_count", "range index", cypher.INDEX_CLAIM_SOURCE_COUNT),
     SchemaItem("contradiction_rank", "range index", cypher.INDEX_CONTRADICTION_RANK),
-    SchemaItem("contradiction_kind_rank", "range index", cypher.INDEX_CONTRADICTION_KIND_RANK),
     SchemaItem("entity_names", "full-text index", cypher.FULLTEXT_ENTITY_NAMES),
     SchemaItem("statements", "full-text index", cypher.FULLTEXT_STATEMENTS),
 )
