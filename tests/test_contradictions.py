@@ -242,3 +242,19 @@ def test_the_page_finds_what_the_query_finds(disputed: Driver, neo4j_settings: N
     assert sorted((x.kind, x.subject, x.object, x.side_a, x.side_b) for x in found) == sorted(
         (r["kind"], r["subject"], r["object"], r["side_a"], r["side_b"]) for r in expected
     )
+
+
+def test_the_cli_says_when_the_graph_was_never_resolved(clean_db: Driver, neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch, extractor: FeatureExtractor) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    for key, value in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USER", neo4j_settings.user), ("NEO4J_PASSWORD", neo4j_settings.password), ("NEO4J_DATABASE", neo4j_settings.database)):
+        monkeypatch.setenv(key, value)
+    GraphLoader(clean_db, neo4j_settings.database).load_lines(document())
+    unresolved = CliRunner().invoke(app, ["query", "contradictions", "--format", "json"])
+    assert unresolved.exit_code == 0 and json.loads(unresolved.stdout) == []
+    assert "run `kg resolve`" in unresolved.stderr
+    resolve(clean_db, neo4j_settings, extractor)
+    resolved = CliRunner().invoke(app, ["query", "contradictions", "--format", "json", "--param", "kind=role", "--param", "days=0"])
+    assert resolved.exit_code == 0 and json.loads(resolved.stdout) == [] and resolved.stderr == ""  # resolved, none this close
