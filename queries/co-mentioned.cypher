@@ -25,8 +25,11 @@ WHERE x <> e
 WITH e, e_canonical, x, collect(a) AS articles
 WHERE $type IS NULL OR toLower(x.type) = toLower($type)
 // after `kg resolve`, an alias node counts as its canonical entity: one row per entity
-OPTIONAL MATCH (x)-[:ALIAS_OF]->(canonical:Entity)
-WITH e, e_canonical, coalesce(canonical, x) AS other, collect(articles) AS groups
+// (the link count comes from the node's degree, without reading links: most entities are no alias)
+WITH e, e_canonical, x, articles,
+     CASE WHEN COUNT { (x)-[:ALIAS_OF]->() } = 0 THEN [] ELSE [(x)-[:ALIAS_OF]->(canonical:Entity) | canonical] END AS canonicals
+UNWIND CASE canonicals WHEN [] THEN [x] ELSE canonicals END AS other
+WITH e, e_canonical, other, collect(articles) AS groups
 WHERE other <> e AND NOT other IN e_canonical
 WITH e, other,
      CASE size(groups) WHEN 1 THEN head(groups)
