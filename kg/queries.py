@@ -450,20 +450,19 @@ def run(driver: Driver, database: str, cypher: str, params: Mapping[str, Any] | 
         return execute(partial(_work, cypher=cypher, params=dict(params or {})))
 
 
-#: Library queries that list what ``kg resolve`` stored: when one returns nothing, this statement
-#: tells whether that is because the graph was never resolved (True: nothing stored, claims loaded).
-_NEEDS_RESOLVE: dict[str, str] = {
-    "contradictions": "RETURN NOT EXISTS { ()-[:CONTRADICTS]->() } AND EXISTS { (:Claim) } AS unresolved",
-}
+#: Library queries that list what ``kg resolve`` stores, with the statement (kg/resolve/cypher.py)
+#: that tells whether an empty answer is because the graph was never resolved.
+_NEEDS_RESOLVE: dict[str, str] = {"contradictions": "NO_STORED_CONTRADICTIONS"}
 
 
 def empty_result_hint(driver: Driver, database: str, name: str) -> str | None:
     """Why the library query ``name`` returned no rows, when the graph can say: a query that lists
     what ``kg resolve`` stores, on a graph never resolved since claims were loaded."""
-    check = _NEEDS_RESOLVE.get(name)
-    if check is None:
+    if name not in _NEEDS_RESOLVE:
         return None
-    records, _, _ = driver.execute_query(check, database_=database)
+    from kg.resolve import cypher as resolve_cypher
+
+    records, _, _ = driver.execute_query(getattr(resolve_cypher, _NEEDS_RESOLVE[name]), database_=database)
     if records and records[0]["unresolved"]:
         return f"{name}: nothing stored yet: run `kg resolve` (it finds what this query lists), then query again"
     return None
