@@ -450,7 +450,7 @@ def run(driver: Driver, database: str, cypher: str, params: Mapping[str, Any] | 
         return execute(partial(_work, cypher=cypher, params=dict(params or {})))
 
 
-#: Library queries that list what ``kg resolve`` stores, with the statement (kg/resolve/cypher.py)
+#: Library queries that list what ``kg resolve`` stores, with the statement (kg/neo4j/cypher.py)
 #: that tells whether an empty answer is because the graph was never resolved.
 _NEEDS_RESOLVE: dict[str, str] = {"contradictions": "NO_STORED_CONTRADICTIONS"}
 
@@ -460,9 +460,9 @@ def empty_result_hint(driver: Driver, database: str, name: str) -> str | None:
     what ``kg resolve`` stores, on a graph never resolved since claims were loaded."""
     if name not in _NEEDS_RESOLVE:
         return None
-    from kg.resolve import cypher as resolve_cypher
+    from kg.neo4j import cypher
 
-    records, _, _ = driver.execute_query(getattr(resolve_cypher, _NEEDS_RESOLVE[name]), database_=database)
+    records, _, _ = driver.execute_query(getattr(cypher, _NEEDS_RESOLVE[name]), database_=database)
     if records and records[0]["unresolved"]:
         return f"{name}: nothing stored yet: run `kg resolve` (it finds what this query lists), then query again"
     return None

@@ -391,6 +391,10 @@ SET_CONTRADICTION_RANK: Final = (
     "SET r.rank = rank\n"
 )
 
+#: Whether the graph has claims but no stored contradictions (never resolved since they were
+#: loaded): ``kg query contradictions`` says so when it lists nothing.
+NO_STORED_CONTRADICTIONS: Final = "RETURN NOT EXISTS { ()-[:CONTRADICTS]->() } AND EXISTS { (:Claim) } AS unresolved"
+
 #: Statement tail after the claim counts change: the sort keys of the claim's stored contradictions.
 _SYNC_CONTRADICTIONS: Final = (
     "WITH c\n"

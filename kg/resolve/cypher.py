@@ -181,10 +181,6 @@ RETURN a.id AS a, b.id AS b, 'speaker' AS kind
 #: The stored contradictions.
 READ_CONTRADICTIONS: Final = "MATCH (a:Claim)-[r:CONTRADICTS]->(b:Claim) RETURN a.id AS a, b.id AS b, r.kind AS kind"
 
-#: Whether the graph has claims but no stored contradictions (never resolved since they were
-#: loaded): ``kg query contradictions`` says so when it lists nothing.
-NO_STORED_CONTRADICTIONS: Final = "RETURN NOT EXISTS { ()-[:CONTRADICTS]->() } AND EXISTS { (:Claim) } AS unresolved"
-
 # -- writing ---------------------------------------------------------------------------------------
 
 WRITE_ALIAS_LINKS: Final = """
