@@ -62,31 +62,33 @@ CALL (one_kind) {
       AND NOT (s1:Organization AND s2:Organization AND (s1.name STARTS WITH s2.name + ' ' OR s2.name STARTS WITH s1.name + ' '))
     RETURN a.statement AS subject, null AS object, s1.name + ' said it' AS side_a, s2.name + ' said it' AS side_b
   }
-  WITH r.kind AS kind, subject, object, a, b, side_a, side_b
+  // each side's reports, read once, in date order: the "same articles" check here, the outlets,
+  // evidence and sources of the page below
+  WITH r.kind AS kind, subject, object, a, b, side_a, side_b,
+       COLLECT { MATCH (a)<-[:SUPPORTS]-(ev)-[:IN]->(x)
+                 WITH ev, x ORDER BY x.published, x.id, ev.start RETURN [ev, x] } AS reports_a,
+       COLLECT { MATCH (b)<-[:SUPPORTS]-(ev)-[:IN]->(x)
+                 WITH ev, x ORDER BY x.published, x.id, ev.start RETURN [ev, x] } AS reports_b
   // two sides reported by exactly the same articles are no disagreement: checked in the page's order,
   // only until the page is full (every pair's reports would be read otherwise)
-  WHERE COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
-     <> COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article) RETURN DISTINCT x.id AS id ORDER BY id }
+  WHERE COLLECT { UNWIND reports_a AS report RETURN DISTINCT report[1].id AS id ORDER BY id }
+     <> COLLECT { UNWIND reports_b AS report RETURN DISTINCT report[1].id AS id ORDER BY id }
   LIMIT $limit
-  RETURN kind, subject, object, a, b, side_a, side_b
+  RETURN kind, subject, object, a, b, side_a, side_b, reports_a, reports_b
 }
 // the page in the documented order, from the claims as they are now
-WITH kind, subject, object, a, b, side_a, side_b
+WITH kind, subject, object, a, b, side_a, side_b, reports_a, reports_b
 ORDER BY a.source_count + b.source_count DESC, a.article_count + b.article_count DESC, kind, subject, a.id, b.id
 LIMIT $limit
-WITH kind, subject, object, side_a, side_b, a, b,
-     COLLECT { MATCH (a)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
-               RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_a,
-     COLLECT { MATCH (b)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
-               RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_b,
-     COLLECT { MATCH (a)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
-               WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
-               RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_a,
-     COLLECT { MATCH (b)<-[:SUPPORTS]-(ev:Evidence)-[:IN]->(x:Article)
-               WITH ev, x ORDER BY x.published, x.id, ev.start LIMIT 5
-               RETURN '“' + ev.text + '” (' + coalesce(x.source, x.outlet, 'unknown outlet') + ', ' + coalesce(toString(x.published), 'undated') + ')' } AS evidence_b,
-     COLLECT { UNWIND [a, b] AS c
-               MATCH (c)<-[:SUPPORTS]-(:Evidence)-[:IN]->(x:Article)
-               WITH DISTINCT x ORDER BY x.published, x.id
-               RETURN {title: x.title, source: coalesce(x.source, x.outlet), published: x.published, url: x.url} } AS sources
-RETURN kind, subject, object, side_a, outlets_a, evidence_a, side_b, outlets_b, evidence_b, sources
+RETURN kind, subject, object, side_a,
+       COLLECT { UNWIND reports_a AS report WITH report[1] AS x
+                 RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_a,
+       [report IN reports_a[..5] | '“' + report[0].text + '” (' + coalesce(report[1].source, report[1].outlet, 'unknown outlet') + ', '
+                                   + coalesce(toString(report[1].published), 'undated') + ')'] AS evidence_a,
+       side_b,
+       COLLECT { UNWIND reports_b AS report WITH report[1] AS x
+                 RETURN DISTINCT coalesce(x.outlet, trim(x.source), 'unknown outlet') AS outlet ORDER BY outlet } AS outlets_b,
+       [report IN reports_b[..5] | '“' + report[0].text + '” (' + coalesce(report[1].source, report[1].outlet, 'unknown outlet') + ', '
+                                   + coalesce(toString(report[1].published), 'undated') + ')'] AS evidence_b,
+       COLLECT { UNWIND reports_a + reports_b AS report WITH DISTINCT report[1] AS x ORDER BY x.published, x.id
+                 RETURN {title: x.title, source: coalesce(x.source, x.outlet), published: x.published, url: x.url} } AS sources
