@@ -450,6 +450,24 @@ def run(driver: Driver, database: str, cypher: str, params: Mapping[str, Any] | 
         return execute(partial(_work, cypher=cypher, params=dict(params or {})))
 
 
+#: Library queries that list what ``kg resolve`` stores, with the statement (kg/neo4j/cypher.py)
+#: that tells whether an empty answer is because the graph was never resolved.
+_NEEDS_RESOLVE: dict[str, str] = {"contradictions": "NO_STORED_CONTRADICTIONS"}
+
+
+def empty_result_hint(driver: Driver, database: str, name: str) -> str | None:
+    """Why the library query ``name`` returned no rows, when the graph can say: a query that lists
+    what ``kg resolve`` stores, on a graph never resolved since claims were loaded."""
+    if name not in _NEEDS_RESOLVE:
+        return None
+    from kg.neo4j import cypher
+
+    records, _, _ = driver.execute_query(getattr(cypher, _NEEDS_RESOLVE[name]), database_=database)
+    if records and records[0]["unresolved"]:
+        return f"{name}: nothing stored yet: run `kg resolve` (it finds what this query lists), then query again"
+    return None
+
+
 def run_named(driver: Driver, database: str, query: NamedQuery, raw: Mapping[str, str] | None = None) -> QueryResult:
     """Bind and run a library query (always read-only)."""
     return run(driver, database, query.cypher, bind(query, raw or {}))

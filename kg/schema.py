@@ -299,6 +299,7 @@ class Relationship(StrEnum):
     ALIAS_OF = "ALIAS_OF"
     IN_CLUSTER = "IN_CLUSTER"
     IN_FAMILY = "IN_FAMILY"
+    CONTRADICTS = "CONTRADICTS"
     SAID_ABOUT = "SAID_ABOUT"
     CO_MENTIONED = "CO_MENTIONED"
 
@@ -330,6 +331,7 @@ RELATIONSHIPS: Final[MappingProxyType[Relationship, RelationshipSpec]] = Mapping
             RelationshipSpec(Relationship.ALIAS_OF, "resolve", "(:Entity)-[:ALIAS_OF]->(:Entity)  alias -> canonical", "alias of", "#9aa3b5"),
             RelationshipSpec(Relationship.IN_CLUSTER, "resolve", "(:Claim)-[:IN_CLUSTER]->(:ClaimCluster)"),
             RelationshipSpec(Relationship.IN_FAMILY, "resolve", "(:Model)-[:IN_FAMILY]->(:ModelFamily)"),
+            RelationshipSpec(Relationship.CONTRADICTS, "resolve", "(:Claim)-[:CONTRADICTS {kind, rank}]->(:Claim)  facts reports may disagree on"),
             RelationshipSpec(Relationship.SAID_ABOUT, "view", "speaker -> each entity a statement names", "said about", "#c0437e"),
             RelationshipSpec(Relationship.CO_MENTIONED, "view", "entities named in the same articles (on request)", "co-mentioned", "#b9c0cc"),
         )

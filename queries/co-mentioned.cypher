@@ -16,14 +16,21 @@ CALL () { // e = the entity named $entity (id, name or alias), found through ind
   WITH e WHERE toLower(e.name) = toLower($entity) OR any(alias IN coalesce(e.aliases, []) WHERE toLower(alias) = toLower($entity))
   RETURN e
 }
-MATCH (e)<-[:MENTIONS]-(a:Article)-[:MENTIONS]->(x:Entity)
-WHERE x <> e AND ($type IS NULL OR toLower(x.type) = toLower($type))
+// what e is an alias of, read once (not once per co-mentioned entity: e may be a hub)
+WITH e, [(e)-[:ALIAS_OF]->(c:Entity) | c] AS e_canonical
+// MENTIONS always runs from an article to an entity: no label is checked on the (many) rows
+MATCH (e)<-[:MENTIONS]-(a)-[:MENTIONS]->(x)
+WHERE x <> e
 // one MENTIONS per article and entity: the list's size is the number of articles
-WITH e, x, collect(a) AS articles
+WITH e, e_canonical, x, collect(a) AS articles
+WHERE $type IS NULL OR toLower(x.type) = toLower($type)
 // after `kg resolve`, an alias node counts as its canonical entity: one row per entity
-OPTIONAL MATCH (x)-[:ALIAS_OF]->(canonical:Entity)
-WITH e, coalesce(canonical, x) AS other, collect(articles) AS groups
-WHERE other <> e AND NOT EXISTS { (e)-[:ALIAS_OF]->(other) }
+// (the link count comes from the node's degree, without reading links: most entities are no alias)
+WITH e, e_canonical, x, articles,
+     CASE WHEN COUNT { (x)-[:ALIAS_OF]->() } = 0 THEN [] ELSE [(x)-[:ALIAS_OF]->(canonical:Entity) | canonical] END AS canonicals
+UNWIND CASE canonicals WHEN [] THEN [x] ELSE canonicals END AS other
+WITH e, e_canonical, other, collect(articles) AS groups
+WHERE other <> e AND NOT other IN e_canonical
 WITH e, other,
      CASE size(groups) WHEN 1 THEN head(groups)
        ELSE COLLECT { UNWIND groups AS g UNWIND g AS a RETURN DISTINCT a } END AS articles

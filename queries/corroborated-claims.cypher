@@ -17,6 +17,8 @@
 // cluster counts as one fact), the short statements of claims in no cluster (the only ones the
 // content check can drop) and the other claims in no cluster, the last two read through the
 // claim_source_count index, strongest first.
+// SUBJECT always ends at an entity and IN_CLUSTER at a cluster, so `EXISTS { (c)-[:SUBJECT]->() }` is
+// answered from the claim's degree, without reading its (many) links or checking a label.
 CALL () {
   UNWIND ['clusters', 'short statements'] AS part
   CALL (part) {
@@ -39,7 +41,7 @@ CALL () {
       WHERE c.source_count >= $min_sources AND c.type = 'SAID'
         AND ($type IS NULL OR c.type = toUpper($type))
         AND size(coalesce(c.statement, '')) <= 40
-        AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
+        AND NOT EXISTS { (c)-[:IN_CLUSTER]->() }
       WITH c
       ORDER BY c.source_count DESC, c.article_count DESC, c.first_published, c.type, c.id
       RETURN c AS fact, [c] AS members, c AS rep
@@ -47,7 +49,7 @@ CALL () {
     WITH fact, members, rep
     // a statement is cited only with a speaker and a content clause (kg/outlets.py, CONTENTLESS_STATEMENT)
     WHERE rep.type <> 'SAID'
-       OR (EXISTS { (rep)-[:SUBJECT]->(:Entity) }
+       OR (EXISTS { (rep)-[:SUBJECT]->() }
            AND (size(coalesce(fact.statement, rep.statement, '')) > 40 OR NOT coalesce(fact.statement, rep.statement, '') =~ '(?is)\\W*(?:(?:\\w+\\W*){0,2}|(?:\\b(?:a|about|all|also|am|an|and|any|anything|are|as|at|be|been|being|but|by|can|comment|could|did|do|does|everything|for|from|had|has|have|he|her|here|him|i|if|in|into|is|it|its|just|may|me|might|more|no|not|nothing|now|of|on|one|ones|only|or|s|she|should|so|some|something|still|such|than|that|the|them|then|there|these|they|this|those|thus|to|too|us|very|was|we|well|were|what|whatever|when|which|whichever|who|whom|whose|will|with|would|yes|you)\\b\\W*)*)'))
     RETURN fact, members, rep
     LIMIT $limit
@@ -57,8 +59,8 @@ CALL () {
   MATCH (c:Claim)
   WHERE c.source_count >= $min_sources
     AND ($type IS NULL OR c.type = toUpper($type))
-    AND NOT EXISTS { (c)-[:IN_CLUSTER]->(:ClaimCluster) }
-    AND (c.type <> 'SAID' OR (size(coalesce(c.statement, '')) > 40 AND EXISTS { (c)-[:SUBJECT]->(:Entity) }))
+    AND NOT EXISTS { (c)-[:IN_CLUSTER]->() }
+    AND (c.type <> 'SAID' OR (size(coalesce(c.statement, '')) > 40 AND EXISTS { (c)-[:SUBJECT]->() }))
   WITH c
   ORDER BY c.source_count DESC, c.article_count DESC, c.first_published, c.type, c.id
   LIMIT $limit

@@ -150,6 +150,10 @@ def query_command(
     driver, settings = _connect("query", uri, user, password, database)
     try:
         result = q.run(driver, settings.database, statement, params, write=write)
+        if title is not None and not result.rows:
+            hint = q.empty_result_hint(driver, settings.database, title)
+            if hint:
+                typer.echo(hint, err=True)
     except (Neo4jError, DriverError) as exc:
         raise _database_error("query", exc) from None
     finally:

@@ -30,7 +30,8 @@ def resolve_command(
     database: str | None = _DATABASE,
 ) -> None:
     """Merge entities across articles (ALIAS_OF), group reports of one fact or one statement
-    (ClaimCluster, with counted independent sources), link models to families and known developers.
+    (ClaimCluster, with counted independent sources), link models to families and known developers,
+    and store the facts reports may disagree on (CONTRADICTS, read by `kg query contradictions`).
 
     To undo one merge for good, list the pair in pipelines/gazetteers/do_not_merge.yml and run
     `kg resolve` again; `--clear` removes every merge at once.
@@ -44,7 +45,7 @@ def resolve_command(
         resolver = GraphResolver(driver, settings.database, model=model)
         if clear:
             resolver.clear()
-            typer.echo("resolution layer removed: no ALIAS_OF links, claim clusters, model families or gazetteer DEVELOPS edges remain")
+            typer.echo("resolution layer removed: no ALIAS_OF links, claim clusters, model families, gazetteer DEVELOPS edges or stored contradictions remain")
             return
         if not show:
             from kg.progress import Progress

@@ -54,6 +54,10 @@ INDEX_CLAIM_TYPE_FIRST_PUBLISHED: Final = (
 #: Independent outlets per claim: corroborated-claims reads the strongest claims first through it
 #: (no sort of every fact), single-source-claims seeks the claims of one outlet.
 INDEX_CLAIM_SOURCE_COUNT: Final = "CREATE INDEX claim_source_count IF NOT EXISTS FOR (c:Claim) ON (c.source_count)"
+#: The order of the contradictions `kg resolve` stores (``CONTRADICTS``, see ``contradiction_rank``):
+#: the contradictions query reads those of each kind most reported first (a prefix search) and
+#: stops when its page is full.
+INDEX_CONTRADICTION_RANK: Final = "CREATE INDEX contradiction_rank IF NOT EXISTS FOR ()-[r:CONTRADICTS]-() ON (r.rank)"
 # Full-text indexes only index STRING and LIST<STRING> values: name is a string, aliases a list.
 FULLTEXT_ENTITY_NAMES: Final = (
     "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.aliases]"
@@ -355,7 +359,53 @@ def _sync_derived() -> str:
     return "\n".join(clauses) + "\n"
 
 
-_SYNC_DERIVED: Final = _sync_derived()
+#: Separates the parts of a contradiction's sort key; below every character of a name or statement,
+#: so the key sorts as its parts would one after the other.
+RANK_SEPARATOR: Final = "\\u0001"
+#: Characters of the subject (a name, or the statement) in the sort key: a range index entry has a
+#: size limit; two subjects alike in their first 200 characters are ordered by claim ids instead.
+RANK_SUBJECT_CHARS: Final = 200
+
+
+def contradiction_rank(r: str = "r", a: str = "a", b: str = "b") -> str:
+    """Cypher expression: the sort key of the stored contradiction ``r`` from claim ``a`` to claim
+    ``b``: its kind, then the order of queries/contradictions.cypher as one string: outlets of both
+    sides (descending), their articles (descending), subject (the statement, else the subject's
+    name), the claim ids. The counts change as articles are loaded: the loader rewrites the key of
+    a claim's contradictions whenever it recounts the claim."""
+    sep = f"'{RANK_SEPARATOR}'"
+    subject = (f"CASE {r}.kind WHEN 'speaker' THEN {a}.statement "
+               f"ELSE head(COLLECT {{ MATCH ({a})-[:SUBJECT]->(s:Entity) RETURN s.name }}) END")
+    return (
+        f"{r}.kind + {sep}"
+        f" + right('0000000000' + toString(1000000000 - coalesce({a}.source_count, 0) - coalesce({b}.source_count, 0)), 10)"
+        f" + right('0000000000000' + toString(1000000000000 - coalesce({a}.article_count, 0) - coalesce({b}.article_count, 0)), 13)"
+        f" + left(coalesce({subject}, ''), {RANK_SUBJECT_CHARS}) + {sep} + {a}.id + {sep} + {b}.id"
+    )
+
+
+#: Set ``rank`` of the contradictions ``r`` (from ``a`` to ``b``) in scope, where it changed.
+SET_CONTRADICTION_RANK: Final = (
+    f"WITH r, a, b, {contradiction_rank()} AS rank\n"
+    "WHERE r.rank IS NULL OR r.rank <> rank\n"
+    "SET r.rank = rank\n"
+)
+
+#: Whether the graph has claims but no stored contradictions (never resolved since they were
+#: loaded): ``kg query contradictions`` says so when it lists nothing.
+NO_STORED_CONTRADICTIONS: Final = "RETURN NOT EXISTS { ()-[:CONTRADICTS]->() } AND EXISTS { (:Claim) } AS unresolved"
+
+#: Statement tail after the claim counts change: the sort keys of the claim's stored contradictions.
+_SYNC_CONTRADICTIONS: Final = (
+    "WITH c\n"
+    "CALL (c) {\n"
+    "  MATCH (c)-[r:CONTRADICTS]-(:Claim)\n"
+    "  WITH r, startNode(r) AS a, endNode(r) AS b\n"
+    + SET_CONTRADICTION_RANK
+    + "}\n"
+)
+
+_SYNC_DERIVED: Final = _sync_derived() + _SYNC_CONTRADICTIONS
 
 
 #: The independence key of a report's article ``a`` (kg/outlets.py): the normalized outlet of the

@@ -39,6 +39,7 @@ SCHEMA: tuple[SchemaItem, ...] = (
     SchemaItem("claim_first_published", "range index", cypher.INDEX_CLAIM_FIRST_PUBLISHED),
     SchemaItem("claim_type_first_published", "range index", cypher.INDEX_CLAIM_TYPE_FIRST_PUBLISHED),
     SchemaItem("claim_source_count", "range index", cypher.INDEX_CLAIM_SOURCE_COUNT),
+    SchemaItem("contradiction_rank", "range index", cypher.INDEX_CONTRADICTION_RANK),
     SchemaItem("entity_names", "full-text index", cypher.FULLTEXT_ENTITY_NAMES),
     SchemaItem("statements", "full-text index", cypher.FULLTEXT_STATEMENTS),
 )

@@ -11,6 +11,9 @@ The resolution layer sits on top of what the loader writes and never changes it:
 * ``(:Model)-[:IN_FAMILY]->(:ModelFamily {id, name, developer})`` and
   ``(:Organization)-[:DEVELOPS {basis: 'gazetteer'}]->(:Model)``: background knowledge from
   ``pipelines/gazetteers/models.yml``, never counted as a report;
+* ``(:Claim)-[:CONTRADICTS {kind, rank}]->(:Claim)``: two facts that reports may disagree on
+  (``kind`` release, role, affiliation or speaker), the candidates the ``contradictions`` query
+  checks (its time window, the claims' current reports) and lists, in ``rank`` order;
 * ``content_lemmas`` / ``features_version`` on ``:Said`` claims: cached statement features.
 
 Batch statements take ``$rows`` or ``$ids`` and ``UNWIND`` them.
@@ -22,6 +25,8 @@ from typing import Final
 
 # Shared with the loader, which keeps the layer correct between runs.
 from kg.neo4j.cypher import DELETE_EMPTY_FAMILIES, DISSOLVE_SMALL_CLUSTERS, RECOUNT_CLUSTERS  # noqa: F401
+from kg.neo4j.cypher import SET_CONTRADICTION_RANK
+from kg.outlets import CONTENTLESS_MAX_CHARS, CONTENTLESS_STATEMENT
 
 GAZETTEER_BASIS: Final = "gazetteer"
 
@@ -126,6 +131,56 @@ RETURN k.id AS id, k.type AS type, k.key AS key, k.rule AS rule, k.source_count 
        collect({claim: c.id, subject: s.name, object: o.name, statement: c.statement, score: r.score, outlets: outlets}) AS members
 """
 
+#: Pairs of claims that reports may disagree on, as ``kg resolve`` stores them (``CONTRADICTS``):
+#: the rules of queries/contradictions.cypher without what changes between runs (the reports'
+#: dates, checked by the query with its ``days``). A released model and a plan or announcement of
+#: it by the same organization (``a`` the release); one person given two roles at one
+#: organization or two organizations (aliases of one entity aside); one statement (same words,
+#: case and spacing aside, with a content clause: kg/outlets.py) attributed to two speakers that
+#: are not one (aliases, one surname, an organization and its longer-named part).
+READ_CONTRADICTION_CANDIDATES: Final = (
+    """
+MATCH (o:Entity)<-[:SUBJECT]-(a:Claim:Released {status: 'released'})-[:OBJECT]->(m:Entity)
+MATCH (o)<-[:SUBJECT]-(b:Claim:Released)-[:OBJECT]->(m)
+WHERE b.status IN ['planned', 'announced']
+RETURN a.id AS a, b.id AS b, 'release' AS kind
+UNION ALL
+MATCH (p:Entity)<-[:SUBJECT]-(a:Claim:Affiliation)-[:OBJECT]->(o1:Entity)
+MATCH (p)<-[:SUBJECT]-(b:Claim:Affiliation)-[:OBJECT]->(o2:Entity)
+WHERE a.id < b.id
+  AND ((o1 = o2 AND a.role IS NOT NULL AND b.role IS NOT NULL AND toLower(a.role) <> toLower(b.role)) OR o1 <> o2)
+  AND NOT EXISTS { (o1)-[:ALIAS_OF]-(o2) }
+  AND NOT EXISTS { (o1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(o2) }
+RETURN a.id AS a, b.id AS b, CASE WHEN o1 = o2 THEN 'role' ELSE 'affiliation' END AS kind
+UNION ALL
+MATCH (a:Claim:Said)-[:SUBJECT]->(s1:Entity)
+WHERE a.statement IS NOT NULL
+// statements equal once spaces are collapsed are also equal with every space removed: that cheap
+// key groups them first, and only statements that share it are checked and compared word by word
+WITH toLower(trim(replace(a.statement, ' ', ''))) AS rough, collect([a, s1]) AS said
+WHERE size(said) > 1
+UNWIND said AS pair
+WITH pair[0] AS a, pair[1] AS s1
+"""
+    + f"WHERE (size(a.statement) > {CONTENTLESS_MAX_CHARS} OR NOT a.statement =~ '{CONTENTLESS_STATEMENT.replace(chr(92), chr(92) * 2)}')\n"
+    + """WITH toLower(trim(reduce(t = '', w IN split(a.statement, ' ') | CASE WHEN w = '' THEN t ELSE t + ' ' + w END))) AS text,
+     collect([a, s1]) AS said
+WHERE size(said) > 1
+UNWIND said AS x
+UNWIND said AS y
+WITH x[0] AS a, x[1] AS s1, y[0] AS b, y[1] AS s2
+WHERE a.id < b.id AND s1 <> s2
+  AND NOT EXISTS { (s1)-[:ALIAS_OF]-(s2) }
+  AND NOT EXISTS { (s1)-[:ALIAS_OF]->(:Entity)<-[:ALIAS_OF]-(s2) }
+  AND NOT (s1:Person AND s2:Person AND last(split(s1.name, ' ')) = last(split(s2.name, ' ')))
+  AND NOT (s1:Organization AND s2:Organization AND (s1.name STARTS WITH s2.name + ' ' OR s2.name STARTS WITH s1.name + ' '))
+RETURN a.id AS a, b.id AS b, 'speaker' AS kind
+"""
+)
+
+#: The stored contradictions.
+READ_CONTRADICTIONS: Final = "MATCH (a:Claim)-[r:CONTRADICTS]->(b:Claim) RETURN a.id AS a, b.id AS b, r.kind AS kind"
+
 # -- writing ---------------------------------------------------------------------------------------
 
 WRITE_ALIAS_LINKS: Final = """
@@ -203,7 +258,28 @@ DELETE r
 
 # -- undoing everything ----------------------------------------------------------------------------
 
+WRITE_CONTRADICTIONS: Final = (
+    """
+UNWIND $rows AS row
+MATCH (a:Claim {id: row.a})
+MATCH (b:Claim {id: row.b})
+MERGE (a)-[r:CONTRADICTS {kind: row.kind}]->(b)
+"""
+    + SET_CONTRADICTION_RANK
+)
+
+DELETE_CONTRADICTIONS: Final = """
+UNWIND $rows AS row
+MATCH (:Claim {id: row.a})-[r:CONTRADICTS {kind: row.kind}]->(:Claim {id: row.b})
+DELETE r
+"""
+
+#: The sort key of every stored contradiction, rewritten where it changed (an entity renamed by a
+#: later load: the loader rewrites the keys of the claims it recounts, not of renamed entities).
+REFRESH_CONTRADICTION_RANKS: Final = "MATCH (a:Claim)-[r:CONTRADICTS]->(b:Claim)\n" + SET_CONTRADICTION_RANK
+
 CLEAR_ALIAS_LINKS: Final = "MATCH ()-[r:ALIAS_OF]->() DELETE r"
+CLEAR_CONTRADICTIONS: Final = "MATCH ()-[r:CONTRADICTS]->() DELETE r"
 CLEAR_CLUSTERS: Final = "MATCH (k:ClaimCluster) DETACH DELETE k"
 CLEAR_FAMILIES: Final = "MATCH (f:ModelFamily) DETACH DELETE f"
 CLEAR_MODEL_FAMILY_PROPERTY: Final = "MATCH (m:Model) WHERE m.family IS NOT NULL REMOVE m.family"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.extract.lexicon import Lexicon, ModelFamily, load_lexicon
 from kg.extract.naming import entity_id, name_key
+from kg.neo4j.schema import ensure_schema
 from kg.neo4j.session import quiet_session, read_rows, run_counters
 from kg.resolve import cypher
 from kg.extract.resolution_data import ResolutionData, load_resolution_data
@@ -70,6 +71,9 @@ class ResolveSummary:
     developer_links: int = 0
     developer_links_added: int = 0
     developer_links_removed: int = 0
+    contradictions: int = 0
+    contradictions_added: int = 0
+    contradictions_removed: int = 0
     features_computed: int = 0
     rules: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -83,6 +87,7 @@ class ResolveSummary:
                 f"({self.clustered_claims} claims); {self.clusters_added} added, {self.clusters_removed} removed",
                 f"model families: {self.families} ({self.family_links_added} links added, {self.family_links_removed} removed); "
                 f"gazetteer DEVELOPS: {self.developer_links} ({self.developer_links_added} added, {self.developer_links_removed} removed)",
+                f"contradictions: {self.contradictions} candidate pairs ({self.contradictions_added} added, {self.contradictions_removed} removed)",
                 f"statements lemmatized: {self.features_computed}; {self.seconds:.1f}s",
             ]
         )
@@ -155,7 +160,7 @@ class GraphResolver:
     # -- public ------------------------------------------------------------------------------------
 
     #: The steps of :meth:`resolve`, for progress display.
-    STEPS = ("entity links", "model families", "claim clusters", "writing clusters")
+    STEPS = ("entity links", "model families", "claim clusters", "writing clusters", "contradictions")
 
     def resolve(self, on_step: Callable[[str], None] | None = None) -> ResolveSummary:
         """Bring the resolution layer up to date with the loaded graph; returns what changed.
@@ -163,6 +168,7 @@ class GraphResolver:
         started = time.perf_counter()
         summary = ResolveSummary()
         done = on_step or (lambda _step: None)
+        ensure_schema(self.driver, self.database)  # the indexes the stored contradictions are read through
         with self._session() as session:
             links = self._entity_links(session)
             self._write_links(session, links, summary)
@@ -174,6 +180,8 @@ class GraphResolver:
             done(self.STEPS[2])
             self._write_clusters(session, clusters, summary)
             done(self.STEPS[3])
+            self._write_contradictions(session, summary)
+            done(self.STEPS[4])
         summary.alias_links = len(links)
         for link in links:
             summary.rules[link.rule] = summary.rules.get(link.rule, 0) + 1
@@ -186,7 +194,7 @@ class GraphResolver:
     def clear(self) -> None:
         """Remove the whole resolution layer (the loaded articles, entities and claims stay)."""
         with self._session() as session:
-            for statement in (cypher.CLEAR_ALIAS_LINKS, cypher.CLEAR_CLUSTERS, cypher.CLEAR_FAMILIES, cypher.CLEAR_MODEL_FAMILY_PROPERTY, cypher.CLEAR_GAZETTEER_DEVELOPERS):
+            for statement in (cypher.CLEAR_ALIAS_LINKS, cypher.CLEAR_CLUSTERS, cypher.CLEAR_FAMILIES, cypher.CLEAR_MODEL_FAMILY_PROPERTY, cypher.CLEAR_GAZETTEER_DEVELOPERS, cypher.CLEAR_CONTRADICTIONS):
                 session.execute_write(run_counters, statement)
 
     def alias_links(self) -> list[dict[str, Any]]:
@@ -364,6 +372,25 @@ class GraphResolver:
             members = [{"cluster": c.id, "claim": m, "score": c.scores.get(m), "via": c.via.get(m, [])} for c in batch for m in c.members]
             self._run_write(session, cypher.LINK_CLUSTER_MEMBERS, rows=members)
             self._run_write(session, cypher.RECOUNT_CLUSTERS, ids=[c.id for c in batch])
+
+    # -- contradictions ----------------------------------------------------------------------------
+
+    def _write_contradictions(self, session: Session, summary: ResolveSummary) -> None:
+        """Store the pairs of claims that reports may disagree on (after the alias links, which
+        they respect), writing only the difference, and bring every pair's sort key up to date."""
+        wanted = {(r["a"], r["b"], r["kind"]) for r in self._run_read(session, cypher.READ_CONTRADICTION_CANDIDATES)}
+        current = {(r["a"], r["b"], r["kind"]) for r in self._run_read(session, cypher.READ_CONTRADICTIONS)}
+        stale = [{"a": a, "b": b, "kind": k} for a, b, k in sorted(current - wanted)]
+        new = [{"a": a, "b": b, "kind": k} for a, b, k in sorted(wanted - current)]
+        for batch in _batches(stale, self.batch_size):
+            self._run_write(session, cypher.DELETE_CONTRADICTIONS, rows=list(batch))
+        for batch in _batches(new, self.batch_size):
+            self._run_write(session, cypher.WRITE_CONTRADICTIONS, rows=list(batch))
+        if current & wanted:
+            self._run_write(session, cypher.REFRESH_CONTRADICTION_RANKS)
+        summary.contradictions = len(wanted)
+        summary.contradictions_added = len(new)
+        summary.contradictions_removed = len(stale)
 
     # -- plumbing ----------------------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ def test_every_resolve_statement_takes_data_as_parameters() -> None:
     assert len(statements) > 20
     for statement in statements:
         assert "{{" not in statement and "}}" not in statement and "%s" not in statement
-        assert not re.search(r"UNWIND (?![$]|named)", statement), statement
+        # data comes in as parameters; a list collected by the statement itself (`said`) is no data
+        assert not re.search(r"UNWIND (?![$]|named\b|said\b)", statement), statement
 
 
 def test_resolve_with_the_database_down_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -233,7 +233,7 @@ def test_cli_explains_every_merge(resolved: tuple[Driver, str, ResolveSummary], 
     again = runner.invoke(app, ["resolve"])
     assert again.exit_code == 0, again.output
     steps = [line for line in again.stderr.splitlines() if line.startswith("kg resolve: ")]
-    assert [line.split(",")[0] for line in steps] == [f"kg resolve: {n}/4 steps ({100 * n // 4}%)" for n in range(1, 5)]
+    assert [line.split(",")[0] for line in steps] == [f"kg resolve: {n}/5 steps ({100 * n // 5}%)" for n in range(1, 6)]
     quiet = runner.invoke(app, ["resolve", "--quiet"])
     assert quiet.exit_code == 0 and "kg resolve: " not in quiet.stderr
 
