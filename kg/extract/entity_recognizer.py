@@ -68,6 +68,21 @@ ORG_SUFFIXES = frozenset({
 #: server and team names, so only these make a base-model name an organization on their own.
 GENERAL_ORG_SUFFIXES = ORG_SUFFIXES - {"AI", "Lab", "Labs", "Research", "Intelligence", "Computing"}
 DATA_DIR = "data"  # the lexicon's files, under the component's folder
+#: Lowercase words inside personal names ("Ludwig van Beethoven", "Ahmad al Dahle").
+NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "al", "el", "bin", "ibn", "le", "la", "du", "dos", "das", "do", "ter", "y"})
+#: Prefixes after which a personal name has an inner capital ("McCarthy", "LeCun", "O'Neil", "DeAndre").
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Le|La|Du|Van|Von)(?=[A-Z])")
+#: A program's error or warning type ("ValueError", "RuntimeWarning"): never an entity.
+_ERROR_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:Error|Exception|Warning)$")
+
+
+def _person_word(word: str) -> bool:
+    """A word of a personal name: "Sam", "Jean-Luc", "O'Neil", "LeCun", "J.", "François", "van"."""
+    if word in NAME_PARTICLES or re.fullmatch(r"[A-Z]\.", word):
+        return True
+    core = _NAME_PREFIX.sub("", word)
+    parts = re.split(r"[-'’]", core)
+    return all(p[:1].isupper() and p.isalpha() and (len(p) == 1 or p[1:].islower()) for p in parts if p) and bool(parts[0])
 
 
 class EntityCandidate(NamedTuple):
@@ -126,7 +141,7 @@ class EntityRecognizer(DocByDoc):
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> EntityRecognizer:
         self.lexicon = lexicon_from_files(read_tree(Path(path) / DATA_DIR))
         self.grammar = ModelNameGrammar(self.lexicon)
-        for derived in ("org_regex", "not_model_regex", "people_regex", "results_line_regexes"):
+        for derived in ("org_regex", "not_model_regex", "people_regex", "results_line_regexes", "_organization_surfaces"):
             self.__dict__.pop(derived, None)  # compiled from the old lexicon
         return self
 
@@ -140,6 +155,7 @@ class EntityRecognizer(DocByDoc):
         text = doc_text(doc)
         recognized = [c for c in self._statistical(doc) if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
+        recognized = [c for c in recognized if c.label in OTHER_TYPES or self.plausible(text, c)]
         recognized = self._second_opinion(doc, recognized)
         headings = heading_regions(text)
         kept = [c for c in recognized if c.label in OTHER_TYPES or c.confidence >= self._threshold_at(c, headings)]
@@ -160,6 +176,42 @@ class EntityRecognizer(DocByDoc):
         chosen = [c._replace(label=_ORG, source="acronym") if c.source == "ner" and c.label != _HANDLE and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + acronyms)
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+
+    def plausible(self, text: str, cand: EntityCandidate) -> bool:
+        """Whether a recognized Organization/Person/Model/Place has the form of a name of its type.
+
+        * never a fragment: a name ending in "-" ("deepseek-" of "deepseek-ai/Janus"), with an
+          unclosed bracket ("O(1"), a "#channel" name ("#gpt-4-discussions") or a program's error
+          ("ValueError");
+        * a Person's words are personal-name words (capitalized, no inner capital except after
+          Mc/Mac/O'/De/Le/...: "LeCun", not "XPeng" or "LlamaCloud"; particles "de", "van", "al"),
+          and its surname (any word after the first, or a one-word name) is no common word of AI
+          news ("Will Provide", "Lucas Critique", "Mac Studio", "Polaris Alpha Soars");
+        * a one-word Organization that is a common word of AI news and no listed organization
+          ("Expire", "Bench")."""
+        surface = text[cand.start : cand.end]
+        if surface.endswith("-") or surface.count("(") != surface.count(")") or text[cand.start - 1 : cand.start] == "#":
+            return False
+        if _ERROR_NAME.match(surface):
+            return False
+        common = self.lexicon.common_words
+        words = surface.split()
+        if cand.label == _PERSON and cand.source != "people-gazetteer":
+            if not all(_person_word(w) for w in words):
+                return False
+            return not any(w.lower() in common for w in (words[1:] or words) if w not in NAME_PARTICLES)
+        if cand.label == _ORG and len(words) == 1 and surface.lower() in common:
+            return self.lexicon.canonical_organization(surface) is not None
+        return True
+
+    @cached_property
+    def _organization_surfaces(self) -> frozenset[str]:
+        """Listed organizations' names and aliases as written, less the stems that alone name a model."""
+        surfaces = {s for org in self.lexicon.organizations for s in (org.name, *org.aliases)}
+        return frozenset(surfaces - {f.stem for f in self.lexicon.model_families if f.bare == _MODEL})
+
+    def _listed_organization(self, text: str) -> bool:
+        return text in self._organization_surfaces
 
     def _trim_lowercase_tail(self, span: Span) -> Span | None:
         """Drop trailing lowercase words that are no model variant ("Mistral Large 3 next month")."""
@@ -321,6 +373,10 @@ class EntityRecognizer(DocByDoc):
                 # the name's own form says organization ("Velora Systems", "Nimbara Labs"; not an
                 # adjective and an organization word: "Chinese AI firms")
                 label, confidence = _ORG, max(confidence, RULE_CONFIDENCE["org-suffix"])
+            if label in (_MODEL, _PERSON) and self._listed_organization(text):
+                # a listed organization's own name ("Ai2", "Mistral AI") is the organization, unless
+                # the model-name gazetteer says the name alone is a model ("Gemini")
+                label = _ORG
             key = {_ORG: "not_organization", _PERSON: "not_person", _PLACE: "not_place"}.get(label)
             if not any(ch.isalpha() for ch in text) or (key and text in excluded.get(key, ())):
                 continue
@@ -377,10 +433,24 @@ def heading_regions(text: str) -> list[tuple[int, int]]:
         colon = body.find(": ")
         if body and not body.endswith((".", "?", "!")) and len(body.split()) <= 12 and _title_case(body):
             regions.append((offset + start, offset + start + len(body)))
+        elif _topic_list(body):
+            regions.append((offset + start, offset + start + len(body)))
         elif 0 < colon and len(body[:colon].split()) <= 12 and _title_case(body[:colon]):
             regions.append((offset + start, offset + start + colon))
         offset += len(line) + 1
     return regions
+
+
+def _topic_list(line: str) -> bool:
+    """A list of topics, as under a Discord channel line of a newsletter recap ("BobNet Clarification,
+    Formatting Tools in Tinygrad, ARM vs x86 Architecture"): three or more short comma-separated items,
+    most of them capitalized, and no sentence end."""
+    if line.endswith((".", "?", "!", ":")):
+        return False
+    items = [i.strip() for i in line.split(", ")]
+    if len(items) < 3 or not all(0 < len(i.split()) <= 7 for i in items):
+        return False
+    return sum(i[:1].isupper() or i[:1].isdigit() for i in items) >= 0.75 * len(items)
 
 
 def _title_case(text: str) -> bool:
