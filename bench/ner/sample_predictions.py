@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unit", choices=("entity", "mention"), default="entity")
     parser.add_argument("--tsv", type=Path, default=None, help="write the drawn predictions here")
     parser.add_argument("--verdicts", type=Path, default=None, help="a judged TSV whose verdicts are copied")
+    parser.add_argument("--survival", type=Path, default=None,
+                        help="a judged TSV of an earlier run: count its entities (file, type, name) still found, by verdict")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--exclude-base-ner", action="store_true")
     args = parser.parse_args(argv)
@@ -100,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     judged_n = sum(1 for r in drawn if r["verdict"] in ("ok", "wrong"))
     if judged_n:
         print(f"  precision by hand: {sum(1 for r in drawn if r['verdict'] == 'ok')}/{judged_n}")
+    if args.survival is not None:
+        now = {(r["file"], r["type"], r["name"]) for r in found}
+        with args.survival.open(encoding="utf-8", newline="") as f:
+            earlier = [r for r in csv.DictReader(f, delimiter="\t") if r.get("verdict")]
+        for verdict in ("ok", "wrong"):
+            rows = [r for r in earlier if r["verdict"] == verdict]
+            kept = [r for r in rows if (r["file"], r["type"], r["name"]) in now]
+            print(f"  of {args.survival.name}'s {len(rows)} {verdict}: {len(kept)} still found")
+            for r in rows:
+                if (verdict == "ok") != ((r["file"], r["type"], r["name"]) in now):
+                    print(f"    {'lost' if verdict == 'ok' else 'kept'}: {r['type']} {r['name']!r} ({r['note']})")
     if args.tsv is not None:
         with args.tsv.open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, COLUMNS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)

@@ -77,12 +77,21 @@ _ERROR_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:Error|Exception|Warning)$")
 
 
 def _person_word(word: str) -> bool:
-    """A word of a personal name: "Sam", "Jean-Luc", "O'Neil", "LeCun", "J.", "François", "van"."""
-    if word in NAME_PARTICLES or re.fullmatch(r"[A-Z]\.", word):
+    """A word of a personal name: "Sam", "Jean-Luc", "O'Neil", "LeCun", "K.J.", "François", "van", "al-Assad"."""
+    if word in NAME_PARTICLES or re.fullmatch(r"(?:[A-Z]\.)+", word):
         return True
     core = _NAME_PREFIX.sub("", word)
-    parts = re.split(r"[-'’]", core)
-    return all(p[:1].isupper() and p.isalpha() and (len(p) == 1 or p[1:].islower()) for p in parts if p) and bool(parts[0])
+    parts = [p for p in re.split(r"[-'’]", core) if p]
+    return bool(parts) and all(
+        (p[:1].isupper() and p.isalpha() and (len(p) == 1 or p[1:].islower())) or (i == 0 and p in NAME_PARTICLES and len(parts) > 1)
+        for i, p in enumerate(parts)
+    )
+
+
+def _base_ner_spans(doc: Doc) -> frozenset[tuple[int, int, EntityType]]:
+    """The base model's generic NER entities (if it ran) as (start_char, end_char, newskg type)."""
+    base = doc.spans["newskg_base_ner"] if "newskg_base_ner" in doc.spans else []
+    return frozenset((s.start_char, s.end_char, BASE_NER_TYPES[s.label_]) for s in base if s.label_ in BASE_NER_TYPES)
 
 
 class EntityCandidate(NamedTuple):
@@ -107,13 +116,16 @@ class EntityRecognizer(DocByDoc):
     written by ``to_disk`` as its YAML files under ``data/`` and read back by ``from_disk``."""
 
     def __init__(
-        self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD, heading_threshold: float = DEFAULT_HEADING_THRESHOLD, person_threshold: float | None = None
+        self, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD, heading_threshold: float = DEFAULT_HEADING_THRESHOLD, person_threshold: float | None = None,
+        rule_threshold: float | None = None, model_threshold: float | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.grammar = ModelNameGrammar(lexicon)
         self.threshold = threshold
         self.heading_threshold = heading_threshold
         self.person_threshold = person_threshold
+        self.rule_threshold = rule_threshold
+        self.model_threshold = model_threshold
 
     @cached_property
     def org_regex(self) -> re.Pattern[str]:
@@ -155,14 +167,15 @@ class EntityRecognizer(DocByDoc):
         text = doc_text(doc)
         recognized = [c for c in self._statistical(doc) if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         recognized = [c for c in recognized if not SPAN_BREAKS.search(text, c.start, c.end)]
-        recognized = [c for c in recognized if c.label in OTHER_TYPES or self.plausible(text, c)]
-        recognized = self._second_opinion(doc, recognized)
+        agreed = _base_ner_spans(doc)
+        recognized = [c for c in recognized if c.label in OTHER_TYPES or self.plausible(text, c, agreed)]
+        recognized = self._second_opinion(doc, self._one_sense(text, recognized))
         headings = heading_regions(text)
         kept = [c for c in recognized if c.label in OTHER_TYPES or c.confidence >= self._threshold_at(c, headings)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
-        rules = [c for c in rules if c.confidence >= self.threshold and not _overlaps_any(c, blocking)]
+        rules = [c for c in rules if c.confidence >= self._rule_threshold(c) and not _overlaps_any(c, blocking)]
         rules = [c for c in rules if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(kept + rules)
         core = [c for c in chosen if c.label not in OTHER_TYPES]
@@ -177,7 +190,7 @@ class EntityRecognizer(DocByDoc):
         chosen = select_entities(chosen + surnames + acronyms)
         return select_entities(chosen + list(_repeated_mentions(text, chosen)))
 
-    def plausible(self, text: str, cand: EntityCandidate) -> bool:
+    def plausible(self, text: str, cand: EntityCandidate, agreed: frozenset[tuple[int, int, EntityType]] = frozenset()) -> bool:
         """Whether a recognized Organization/Person/Model/Place has the form of a name of its type.
 
         * never a fragment: a name ending in "-" ("deepseek-" of "deepseek-ai/Janus"), with an
@@ -186,9 +199,12 @@ class EntityRecognizer(DocByDoc):
         * a Person's words are personal-name words (capitalized, no inner capital except after
           Mc/Mac/O'/De/Le/...: "LeCun", not "XPeng" or "LlamaCloud"; particles "de", "van", "al"),
           and its surname (any word after the first, or a one-word name) is no common word of AI
-          news ("Will Provide", "Lucas Critique", "Mac Studio", "Polaris Alpha Soars");
-        * a one-word Organization that is a common word of AI news and no listed organization
-          ("Expire", "Bench")."""
+          news ("Will Provide", "Lucas Critique", "Mac Studio", "Polaris Alpha Soars") unless the
+          base model's generic NER reads the same span as a person too ("John Major", "Nick Price":
+          general news has many such surnames);
+        * a one-word Organization that is a common word of AI news, no listed organization and not
+          an organization for the base model's NER either ("Expire", "Bench"; not "Arsenal").
+        ``agreed``: the base model's (start, end, type) spans (:func:`_base_ner_spans`)."""
         surface = text[cand.start : cand.end]
         if surface.endswith("-") or surface.count("(") != surface.count(")") or text[cand.start - 1 : cand.start] == "#":
             return False
@@ -199,9 +215,11 @@ class EntityRecognizer(DocByDoc):
         if cand.label == _PERSON and cand.source != "people-gazetteer":
             if not all(_person_word(w) for w in words):
                 return False
-            return not any(w.lower() in common for w in (words[1:] or words) if w not in NAME_PARTICLES)
+            if (cand.start, cand.end, _PERSON) in agreed:
+                return True
+            return not any(w.lower() in common for w in (words[1:] or words) if w.lower() not in NAME_PARTICLES)
         if cand.label == _ORG and len(words) == 1 and surface.lower() in common:
-            return self.lexicon.canonical_organization(surface) is not None
+            return self.lexicon.canonical_organization(surface) is not None or (cand.start, cand.end, _ORG) in agreed
         return True
 
     @cached_property
@@ -265,13 +283,41 @@ class EntityRecognizer(DocByDoc):
         people = {(s.start_char, s.end_char) for s in base if s.label_ == "PERSON" and len(s) > 1 and all(t.is_alpha and t.is_title for t in s)}
         out = []
         for c in candidates:
-            if c.confidence < self.threshold and (c.start, c.end) in people and c.label != _PERSON:
+            surface = text[c.start : c.end]
+            if c.label == _ORG and (c.start, c.end) in people and not self._listed_organization(surface) and surface.split()[-1] not in ORG_SUFFIXES \
+                    and self.plausible(text, c._replace(label=_PERSON)):
+                # the base model reads a full personal name the AI-news model took for an organization
+                # ("tinygrad (George Hotz) Discord"): a person's name is not an organization's
+                c = c._replace(label=_PERSON, source="ner+agreement")
+            elif c.confidence < self.threshold and (c.start, c.end) in people and c.label != _PERSON:
                 # the AI-news model is unsure what this name is, the base model reads a full personal name
                 c = c._replace(label=_PERSON, confidence=floor, source="ner+agreement")
             elif c.confidence < floor and (c.start, c.end, c.label) in agreed and " " in text[c.start : c.end]:
                 c = c._replace(confidence=floor, source="ner+agreement")
             out.append(c)
         return out
+
+    def _one_sense(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
+        """One sense per article, towards the look-alike types: where the recognizer gives a name
+        (the same words) a look-alike type (Product, Software, ...) more often than an
+        Organization/Person/Model/Place type, summed over its mentions weighted by confidence, every
+        mention of it takes that look-alike type ("LangChain" as Software eleven times and once as
+        an Organization in a long recap)."""
+        votes: dict[str, dict[EntityType, float]] = {}
+        for c in candidates:
+            if c.source == "ner":
+                tally = votes.setdefault(text[c.start : c.end], {})
+                tally[c.label] = tally.get(c.label, 0.0) + c.confidence
+        sense: dict[str, EntityType] = {}
+        for surface, tally in votes.items():
+            other = max((lab for lab in tally if lab in OTHER_TYPES), key=tally.__getitem__, default=None)
+            core = sum(v for lab, v in tally.items() if lab not in OTHER_TYPES)
+            if other is not None and core > 0 and tally[other] > core:
+                sense[surface] = other
+        if not sense:
+            return candidates
+        return [c._replace(label=sense[text[c.start : c.end]], source="ner+one-sense")
+                if c.source == "ner" and c.label not in OTHER_TYPES and text[c.start : c.end] in sense else c for c in candidates]
 
     def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]]) -> float:
         """Headings and "Title: text" bullet titles are context, not sentences: a stricter threshold there.
@@ -280,7 +326,17 @@ class EntityRecognizer(DocByDoc):
             return max(self.threshold, self.heading_threshold)
         if cand.label == _PERSON and self.person_threshold is not None:
             return self.person_threshold
+        if cand.label == _MODEL and self.model_threshold is not None:
+            return self.model_threshold
         return self.threshold
+
+    def _rule_threshold(self, cand: EntityCandidate) -> float:
+        """Rule detections have fixed confidences (``RULE_CONFIDENCE``): ``rule_threshold`` (default
+        ``threshold``) says which rules run; people's rules use ``person_threshold`` when it is lower."""
+        threshold = self.threshold if self.rule_threshold is None else self.rule_threshold
+        if cand.label == _PERSON and self.person_threshold is not None:
+            return min(threshold, self.person_threshold)
+        return threshold
 
     def _complete_model_names(self, text: str, candidates: list[EntityCandidate]) -> list[EntityCandidate]:
         """A recognized model name the grammar reads further ("Gemini 3 Deep" + " Think") is extended."""
@@ -573,9 +629,11 @@ def _overlaps_any(cand: EntityCandidate, others: list[EntityCandidate]) -> bool:
     "newskg_entities_v1",
     assigns=["doc.ents", "doc.spans", "doc._.newskg_entity_meta"],
     requires=["doc.ents", "doc._.newskg_ner_scores", "token.tag"],
-    default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD, "person_threshold": None}
+    default_config={"lexicon_dir": None, "threshold": DEFAULT_THRESHOLD, "heading_threshold": DEFAULT_HEADING_THRESHOLD, "person_threshold": None,
+                    "rule_threshold": None, "model_threshold": None}
 )
 def make_entity_recognizer(
-    nlp: Language, name: str, lexicon_dir: str | None, threshold: float, heading_threshold: float, person_threshold: float | None
+    nlp: Language, name: str, lexicon_dir: str | None, threshold: float, heading_threshold: float, person_threshold: float | None,
+    rule_threshold: float | None, model_threshold: float | None,
 ) -> EntityRecognizer:
-    return EntityRecognizer(load_lexicon(lexicon_dir), threshold, heading_threshold, person_threshold)
+    return EntityRecognizer(load_lexicon(lexicon_dir), threshold, heading_threshold, person_threshold, rule_threshold, model_threshold)
