@@ -183,7 +183,7 @@ class EntityRecognizer(DocByDoc):
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
-        rules = [c for c in rules if c.confidence >= self._rule_threshold(c) and not _overlaps_any(c, blocking)]
+        rules = [c for c in rules if c.confidence >= self._rule_threshold(c) and not _overlaps_any(c, blocking) and self.plausible(text, c, agreed)]
         rules = [c for c in rules if c.label != _MODEL or not self.is_not_model(text[c.start : c.end])]
         chosen = select_entities(kept + rules)
         core = [c for c in chosen if c.label not in OTHER_TYPES]
