@@ -78,6 +78,8 @@ NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van
 _NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|D’|De|Di|Da|Le|La|Du|Van|Von)(?=[A-Z])")
 #: A program's error or warning type ("ValueError", "RuntimeWarning"): never an entity.
 _ERROR_NAME = re.compile(r"^[A-Z][A-Za-z]*(?:Error|Exception|Warning)$")
+#: An acronym: one word of capitals (and digits): "NCCL", "GAE", "AI2".
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
 #: A plural acronym is a common noun ("LLMs", "GPUs", "BCIs").
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 #: A name before "license" is a licence's ("MIT license", "Apache 2.0 licence").
@@ -212,6 +214,8 @@ class EntityRecognizer(DocByDoc):
           a person too ("John Major", "Nick Price": general news has many such surnames);
         * a one-word Organization that is a common word of AI news, no listed organization and not
           an organization for the base model's NER either ("Expire", "Bench"; not "Arsenal");
+        * a bare acronym typed Organization by the recognizer alone ("GAE", "NCCL", "DDR") unless it
+          is sure (``SURE``), listed, or an organization for the base NER too;
         * nor a plural acronym ("LLMs") or a licence's name ("MIT" of "MIT licenses").
         ``agreed``: the base model's (start, end, type) spans (:func:`_base_ner_spans`)."""
         surface = text[cand.start : cand.end]
@@ -228,6 +232,10 @@ class EntityRecognizer(DocByDoc):
                 return True
             return not any(w.lower() in common for w in (words[1:] or words) if w.lower() not in NAME_PARTICLES)
         if cand.label == _ORG and len(words) == 1 and surface.lower() in common:
+            return self.lexicon.canonical_organization(surface) is not None or (cand.start, cand.end, _ORG) in agreed
+        if cand.label == _ORG and cand.source == "ner" and _ACRONYM.match(surface) and cand.confidence < SURE:
+            # a bare acronym names a method, a format or a library as often as an organization
+            # ("GAE", "NCCL", "DDR"): the recognizer must be sure, or the gazetteer / base NER agree
             return self.lexicon.canonical_organization(surface) is not None or (cand.start, cand.end, _ORG) in agreed
         return True
 

@@ -344,3 +344,18 @@ def test_a_topic_list_line_is_a_heading(line: str, heading: bool) -> None:
     from kg.extract.entity_recognizer import heading_regions
 
     assert (heading_regions("Intro text here.\n" + line) == [(17, 17 + len(line))]) == heading
+
+
+@pytest.mark.parametrize(
+    ("confidence", "base", "kept"),
+    [
+        (0.95, [], False),  # "GAE" the method: a bare acronym the recognizer alone is not sure of
+        (0.995, [], True),
+        (0.95, [("GAE", "ORG")], True),  # the base NER reads an organization too
+    ],
+)
+def test_a_bare_acronym_organization_needs_a_sure_recognizer_or_agreement(
+    nlp: Language, confidence: float, base: list[tuple[str, str]], kept: bool
+) -> None:
+    found = _recognize_with_model_labels(nlp, "Training improved with GAE today.", [("GAE", "ORG")], scores={"GAE": confidence}, base=base)
+    assert (("GAE", "Organization") in found) == kept
