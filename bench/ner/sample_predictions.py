@@ -1,7 +1,8 @@
 """Random Organization/Person/Model predictions of newskg's pipeline on long 2025 AI-news issues, for a hand check.
 
     .venv/bin/python bench/ner/sample_predictions.py [--types Organization,Person,Model] [--n 200]
-        [--seed 1] [--issues 6] [--unit entity|mention] [--tsv FILE] [--verdicts FILE]
+        [--seed 1] [--issues 6] [--unit entity|mention] [--tsv FILE] [--verdicts FILE] [--markdown FILE]
+    .venv/bin/python bench/ner/sample_predictions.py --render JUDGED.tsv   # a judged TSV as a Markdown table
         [--model DIR] [--exclude-base-ner]
 
 Draws ``--issues`` issues of 2025 (seeded), extracts each whole body (Discord/Reddit recaps included)
@@ -48,6 +49,15 @@ def read_verdicts(path: Path | None) -> dict[tuple[str, str, str, str, str], tup
         }
 
 
+def to_markdown(rows: list[dict[str, str]]) -> str:
+    """The predictions and their verdicts as a Markdown table: file, offsets, type, name; no article text."""
+    lines = ["| # | file | start | end | type | name | confidence | source | verdict | note |", "| --- " * 10 + "|"]
+    for i, r in enumerate(rows, 1):
+        cells = [str(i), r["file"], r["start"], r["end"], r["type"], r["name"].replace("|", "\\|"), r["confidence"], r["source"], r.get("verdict") or "?", r.get("note") or ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--types", default="Organization,Person,Model")
@@ -57,11 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unit", choices=("entity", "mention"), default="entity")
     parser.add_argument("--tsv", type=Path, default=None, help="write the drawn predictions here")
     parser.add_argument("--verdicts", type=Path, default=None, help="a judged TSV whose verdicts are copied")
+    parser.add_argument("--markdown", type=Path, default=None,
+                        help="write the drawn predictions with their verdicts as a Markdown table (no context: no article text)")
     parser.add_argument("--survival", type=Path, default=None,
                         help="a judged TSV of an earlier run: count its entities (file, type, name) still found, by verdict")
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--exclude-base-ner", action="store_true")
+    parser.add_argument("--render", type=Path, default=None, help="only print a judged TSV as a Markdown table (no extraction)")
     args = parser.parse_args(argv)
+    if args.render is not None:
+        with args.render.open(encoding="utf-8", newline="") as f:
+            print(to_markdown(list(csv.DictReader(f, delimiter="\t"))), end="")
+        return 0
     types = set(args.types.split(","))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from variant import patch_config
@@ -113,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 if (verdict == "ok") != ((r["file"], r["type"], r["name"]) in now):
                     print(f"    {'lost' if verdict == 'ok' else 'kept'}: {r['type']} {r['name']!r} ({r['note']})")
+    if args.markdown is not None:
+        args.markdown.write_text(to_markdown(drawn), encoding="utf-8")
     if args.tsv is not None:
         with args.tsv.open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, COLUMNS, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
