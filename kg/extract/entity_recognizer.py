@@ -181,7 +181,7 @@ class EntityRecognizer(DocByDoc):
         recognized = [c for c in recognized if c.label in OTHER_TYPES or self.plausible(text, c, agreed)]
         recognized = self._second_opinion(doc, self._one_sense(text, recognized))
         headings = heading_regions(text)
-        kept = [c for c in recognized if c.label in OTHER_TYPES or c.confidence >= self._threshold_at(c, headings)]
+        kept = [c for c in recognized if c.label in OTHER_TYPES or c.confidence >= self._threshold_at(c, headings, agreed)]
         kept = self._complete_organization_names(text, self._complete_model_names(text, self._split_organization_prefix(text, kept)))
         blocking = kept
         rules = [*self._model_names(text), *self._gazetteer(text), *self._people(text), *self._results_tables(text), *self._base_organizations(doc)]
@@ -336,13 +336,14 @@ class EntityRecognizer(DocByDoc):
         return [c._replace(label=sense[text[c.start : c.end]], source="ner+one-sense")
                 if c.source == "ner" and c.label not in OTHER_TYPES and text[c.start : c.end] in sense else c for c in candidates]
 
-    def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]]) -> float:
+    def _threshold_at(self, cand: EntityCandidate, headings: list[tuple[int, int]], agreed: frozenset[tuple[int, int, EntityType]] = frozenset()) -> float:
         """Headings and "Title: text" bullet titles are context, not sentences: a stricter threshold there.
         Full personal names have their own (lower) threshold: the AI-news training data has few of
-        them; a one-word "person" ("Kiro", "Iceberg") needs ``threshold``."""
+        them; a one-word "person" ("Kiro", "Iceberg") needs ``threshold``, unless the base model's
+        NER reads it as a person too ("chief scientist, Okafor, told")."""
         if any(start <= cand.start and cand.end <= end for start, end in headings):
             return max(self.threshold, self.heading_threshold)
-        if cand.label == _PERSON and self.person_threshold is not None and " " in cand.name.strip():
+        if cand.label == _PERSON and self.person_threshold is not None and (" " in cand.name.strip() or (cand.start, cand.end, _PERSON) in agreed):
             return self.person_threshold
         if cand.label == _MODEL and self.model_threshold is not None:
             return self.model_threshold
