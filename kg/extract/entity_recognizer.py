@@ -198,7 +198,8 @@ class EntityRecognizer(DocByDoc):
         same_span = {(c.start, c.end) for c in acronyms}
         chosen = [c._replace(label=_ORG, source="acronym") if c.source == "ner" and c.label != _HANDLE and (c.start, c.end) in same_span else c for c in chosen]
         chosen = select_entities(chosen + surnames + acronyms)
-        return select_entities(chosen + list(_repeated_mentions(text, chosen)))
+        # a repetition is checked like the mention it repeats: "MIT" of "MIT licenses" is a licence's name
+        return select_entities(chosen + [c for c in _repeated_mentions(text, chosen) if self.plausible(text, c, agreed)])
 
     def plausible(self, text: str, cand: EntityCandidate, agreed: frozenset[tuple[int, int, EntityType]] = frozenset()) -> bool:
         """Whether a recognized Organization/Person/Model/Place has the form of a name of its type.
@@ -233,7 +234,7 @@ class EntityRecognizer(DocByDoc):
             return not any(w.lower() in common for w in (words[1:] or words) if w.lower() not in NAME_PARTICLES)
         if cand.label == _ORG and len(words) == 1 and surface.lower() in common:
             return self.lexicon.canonical_organization(surface) is not None or (cand.start, cand.end, _ORG) in agreed
-        if cand.label == _ORG and cand.source == "ner" and _ACRONYM.match(surface) and cand.confidence < SURE:
+        if cand.label == _ORG and cand.source in ("ner", "repeat") and _ACRONYM.match(surface) and cand.confidence < SURE:
             # a bare acronym names a method, a format or a library as often as an organization
             # ("GAE", "NCCL", "DDR"): the recognizer must be sure, or the gazetteer / base NER agree
             return self.lexicon.canonical_organization(surface) is not None or (cand.start, cand.end, _ORG) in agreed

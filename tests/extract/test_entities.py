@@ -306,6 +306,8 @@ def test_a_full_stop_glued_to_a_model_name_is_not_part_of_its_name(nlp: Language
         ("It raised a ValueError on load.", [("ValueError", "MODEL")], [], []),
         ("Many BCIs read signals.", [("BCIs", "MODEL")], [], []),
         ("Both ship under MIT licenses.", [("MIT", "ORG")], [], []),
+        # a repetition is checked like a mention: the later "MIT" is the licence's
+        ("MIT researchers built it. Both ship under MIT licenses.", [("MIT", "ORG")], [], [("MIT", "Organization")]),
         ("Try the Q4 quant on x86 boxes.", [("Q4", "MODEL"), ("x86", "MODEL")], [], []),
         # a full personal name the base NER reads, taken for an organization, is the person
         ("tinygrad (Orlan Vesk) Discord", [("Orlan Vesk", "ORG")], [("Orlan Vesk", "PERSON")], [("Orlan Vesk", "Person")]),
