@@ -17,11 +17,12 @@ from kg.extract.component import alias_table, load_data, yaml_file
 from kg.schema import EntityType, ReleaseStatus
 
 
-#: The data files a lexicon is read from, relative to its directory (the last three are optional).
+#: The data files a lexicon is read from, relative to its directory (from results_tables.yml on, optional).
 LEXICON_FILES = (
     "gazetteers/organizations.yml", "gazetteers/models.yml", "gazetteers/not_entities.yml", "lexicons/model_names.yml",
     "lexicons/release_verbs.yml", "lexicons/reporting_verbs.yml", "lexicons/roles.yml", "lexicons/anaphors.yml",
-    "lexicons/results_tables.yml", "gazetteers/people.yml",
+    "lexicons/results_tables.yml", "gazetteers/people.yml", "lexicons/common_words.txt",
+    *(f"gazetteers/lookalike/{kind}.txt" for kind in ("product", "software", "benchmark", "hardware")),
 )
 
 
@@ -67,6 +68,11 @@ class Lexicon:
     org_alias_index: dict[str, str] = field(default_factory=dict)
     results_lines: tuple[str, ...] = ()  # regexes of results-table lines; named groups team*
     people: tuple[str, ...] = ()  # well-known people of AI news (gazetteers/people.yml)
+    #: words AI news writes in lower case far more often than capitalized (lexicons/common_words.txt,
+    #: made by train/ner/common_words.py): never a surname or a one-word organization
+    common_words: frozenset[str] = frozenset()
+    #: look-alike names (gazetteers/lookalike/{product,software,benchmark,hardware}.txt), lower case -> kind
+    lookalikes: dict[str, str] = field(default_factory=dict)
     #: the bytes of the data files it was read from (what a component's ``to_disk`` writes)
     files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
@@ -201,8 +207,29 @@ def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
         org_alias_index=alias_index,
         results_lines=_results_lines(base),
         people=tuple(str(n) for n in (_load_yaml(base, "gazetteers/people.yml") or [])) if "gazetteers/people.yml" in base else (),
+        common_words=_word_list(base, "lexicons/common_words.txt"),
+        lookalikes=_lookalikes(base),
         files=dict(files),
     )
+
+
+def _lookalikes(base: Mapping[str, bytes]) -> dict[str, str]:
+    """lower-case name -> look-alike kind ("product", ...), the first list naming it winning."""
+    table: dict[str, str] = {}
+    for relative in (f for f in LEXICON_FILES if f.startswith("gazetteers/lookalike/")):
+        kind = relative.rsplit("/", 1)[1].removesuffix(".txt")
+        for line in (base[relative].decode("utf-8").splitlines() if relative in base else []):
+            if line.strip() and not line.startswith("#"):
+                table.setdefault(line.strip().lower(), kind)
+    return table
+
+
+def _word_list(base: Mapping[str, bytes], relative: str) -> frozenset[str]:
+    """The words of an optional one-word-a-line file (``#`` starts a comment line)."""
+    if relative not in base:
+        return frozenset()
+    lines = base[relative].decode("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _results_lines(base: Mapping[str, bytes]) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ writes ``OUT_DIR/train.spacy`` and ``OUT_DIR/dev.spacy`` (spaCy DocBin) from
   - the summaries' ``**bold**`` names whose slug is one of the summary's labels, gathered over all
     summaries into one dictionary and projected onto the issues too;
   - newskg's gazetteers (organizations, places, model families with the model-name grammar);
-  - curated lists of the confusable types (``train/ner/lists/*.txt``: PRODUCT, SOFTWARE, BENCHMARK,
+  - curated lists of the confusable types (``pipelines/gazetteers/lookalike/*.txt``: PRODUCT, SOFTWARE, BENCHMARK,
     HARDWARE) and regular expressions for hardware numbers and social-media HANDLEs;
   - tokens that no source labels are *outside* when they are lowercase or a capitalized common word
     (one the corpus also writes in lower case), and *missing* otherwise (an unlabelled name teaches
@@ -48,7 +48,9 @@ from spacy.tokens import Doc, DocBin, Span
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 AINEWS = CORPUS / "ainews"
-LISTS = Path(__file__).resolve().parent / "lists"
+LISTS = Path(__file__).resolve().parent / "lists"  # outside.txt
+#: The look-alike lists (PRODUCT, SOFTWARE, BENCHMARK, HARDWARE), shared with newskg_entities.
+LOOKALIKE = ROOT / "pipelines" / "gazetteers" / "lookalike"
 EXCERPTS = ROOT / "bench" / "gold" / "ainews2025" / "excerpts.jsonl"
 MARGIN = 2000
 LINES_PER_CHUNK = 12
@@ -92,9 +94,7 @@ def norm(text: str) -> str:
 
 def load_lists() -> dict[str, list[str]]:
     out = {}
-    for path in sorted(LISTS.glob("*.txt")):
-        if path.stem == "outside":
-            continue
+    for path in sorted(LOOKALIKE.glob("*.txt")):
         names = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
         out[path.stem.upper()] = names
     return out
