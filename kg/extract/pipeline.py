@@ -28,6 +28,7 @@ from kg.extract.base_model import (  # noqa: F401  (load_config: re-exported for
 )
 from kg.extract.claims_component import ClaimFinder
 from kg.extract.domain_ner import ModelLoadError
+from kg.extract.fast_base import accelerate
 from kg.extract.lexicon import load_lexicon
 from kg.resources import pipelines_dir
 
@@ -36,6 +37,7 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
     """Load the base model named in the config (or ``model``/``$NEWSKG_SPACY_MODEL``) with newskg's components."""
     config = load_config(config_path)
     nlp = load_base_model(base_model_name(model, config), exclude=list(config["nlp"].get("exclude", [])))
+    accelerate(nlp)  # the base attribute ruler and lemmatizer, faster with the same output (kg/extract/fast_base.py)
     lexicon_dir = str(config_path.parent) if config_path else None
     if config["tokenizer"].get("keep_dotted_gazetteer_names", True):
         _add_dotted_names(nlp, lexicon_dir)
