@@ -35,6 +35,9 @@ from spacy.util import minibatch
 _COLUMNS = {"LOWER": 0, "TAG": 1, "DEP": 2, "IS_SPACE": 3}
 _ARRAY_ATTRS = [LOWER, TAG, DEP, IS_SPACE]
 
+#: rows (lowercase form, tag, dependency, space) whose one-token matches are kept, per ruler
+MEMO_ROWS = 200_000
+
 TokenTest = Callable[[tuple[int, int, int, int]], bool]
 
 
@@ -119,21 +122,35 @@ class IndexedAttributeRuler(AttributeRuler):
         if len(self.attrs) != len(self.patterns):
             raise Unsupported("attrs and patterns disagree")
         self._compiled = (by_lower, by_tag, scan)
+        self._row_matches = {}
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         if getattr(self, "_compiled", None) is None:
             return super().match(doc)
         by_lower, by_tag, scan = self._compiled  # type: ignore[misc]
+        # one-token patterns depend on the token's row (lowercase form, tag, dependency, space)
+        # alone: their matches are memoized by row
+        memo = self.__dict__.setdefault("_row_matches", {})
+        if len(memo) > MEMO_ROWS:
+            memo.clear()
         rows = [tuple(r) for r in doc.to_array(_ARRAY_ATTRS).tolist()]
         n = len(rows)
         found: set[tuple[int, int, int, int]] = set()
         empty: list[_CompiledPattern] = []
         for start, row in enumerate(rows):
-            for group in (by_lower.get(row[0], empty), by_tag.get(row[1], empty), scan):
-                for item in group:
-                    end = start + len(item.tests)
-                    if end <= n and all(test(rows[start + k]) for k, test in enumerate(item.tests)):
-                        found.add((item.attr_id, item.match_id, start, end))
+            entry = memo.get(row)
+            if entry is None:
+                candidates = [*by_lower.get(row[0], empty), *by_tag.get(row[1], empty), *scan]
+                single = tuple((p.attr_id, p.match_id) for p in candidates if len(p.tests) == 1 and p.tests[0](row))
+                longer = tuple(p for p in candidates if len(p.tests) > 1 and p.tests[0](row))
+                entry = memo[row] = (single, longer)
+            single, longer = entry
+            for attr_id, match_id in single:
+                found.add((attr_id, match_id, start, start + 1))
+            for item in longer:
+                end = start + len(item.tests)
+                if end <= n and all(test(rows[start + k]) for k, test in enumerate(item.tests[1:], 1)):
+                    found.add((item.attr_id, item.match_id, start, end))
         return sorted(found)
 
     def set_annotations(self, doc: Doc, matches: Iterable[tuple[int, int, int, int]]) -> None:
@@ -152,15 +169,15 @@ class IndexedAttributeRuler(AttributeRuler):
 
     def add(self, *args: Any, **kwargs: Any) -> None:  # patterns changed: index again
         super().add(*args, **kwargs)
-        self._compiled = None
+        self._compiled, self._row_matches = None, {}
 
     def remove(self, *args: Any, **kwargs: Any) -> None:
         super().remove(*args, **kwargs)
-        self._compiled = None
+        self._compiled, self._row_matches = None, {}
 
     def clear(self) -> None:
         super().clear()
-        self._compiled = None
+        self._compiled, self._row_matches = None, {}
 
 
 class MemoLemmatizer(EnglishLemmatizer):
