@@ -27,7 +27,8 @@ from kg.extract.base_model import (  # noqa: F401  (load_config: re-exported for
     load_config,
 )
 from kg.extract.claims_component import ClaimFinder
-from kg.extract.domain_ner import ModelLoadError
+from kg.extract.domain_ner import DomainNER, ModelLoadError
+from kg.extract.fast_base import accelerate
 from kg.extract.lexicon import load_lexicon
 from kg.resources import pipelines_dir
 
@@ -36,6 +37,7 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
     """Load the base model named in the config (or ``model``/``$NEWSKG_SPACY_MODEL``) with newskg's components."""
     config = load_config(config_path)
     nlp = load_base_model(base_model_name(model, config), exclude=list(config["nlp"].get("exclude", [])))
+    accelerate(nlp)  # the base attribute ruler and lemmatizer, faster with the same output (kg/extract/fast_base.py)
     lexicon_dir = str(config_path.parent) if config_path else None
     if config["tokenizer"].get("keep_dotted_gazetteer_names", True):
         _add_dotted_names(nlp, lexicon_dir)
@@ -52,7 +54,16 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
             nlp.add_pipe(factory, name=name, config=component, **placement)
         except ModelLoadError as exc:
             raise PipelineError(str(exc)) from None
+    _decode_base_ner_inside(nlp)
     return nlp
+
+
+def _decode_base_ner_inside(nlp: Language) -> None:
+    """newskg_ner decodes the base model's ``ner`` itself (batched, same moves: kg/extract/domain_ner.py),
+    so the base component is disabled in the pipeline (still loaded and saved with it)."""
+    for _, proc in nlp.pipeline:
+        if isinstance(proc, DomainNER) and proc.base_ner and proc.base_ner in nlp.pipe_names:
+            nlp.disable_pipe(proc.base_ner)
 
 
 def claim_finder(nlp: Language) -> ClaimFinder | None:
