@@ -21,6 +21,7 @@ from kg.extract.attribution_tagger import AttributionTagger, combine_with_rules
 from kg.extract.component import DocByDoc, read_tree, write_files
 from kg.extract.lexicon import LEXICON_FILES, Lexicon, lexicon_from_files, load_lexicon
 from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
+from kg.extract.release_names import frame_entities
 from kg.extract.resolution_data import RESOLUTION_FILES, ResolutionData, load_resolution_data, resolution_data_from_files
 from kg.extract.releases import (
     Derivation,
@@ -115,6 +116,8 @@ class ClaimFinder(DocByDoc):
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
+        if wanted & {RELEASED, DEVELOPS}:
+            frame_entities(doc, self.lexicon)  # model names the recognizer missed in a release frame
         derivations = find_derivations(doc, self.lexicon) if wanted & {DERIVED_FROM, RELEASED, DEVELOPS} else []
         releases = find_releases(doc, self.lexicon) if RELEASED in wanted else []
         developments = find_developments(doc, self.lexicon) if DEVELOPS in wanted else []

@@ -39,7 +39,7 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
     if model.label_ != _MODEL:
         return False
-    if name_key(model.text) in _not_models(lexicon):
+    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon):
         return False
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
@@ -131,6 +131,12 @@ def non_model_noun(model: Span, lexicon: Lexicon) -> bool:
     return False
 
 
+def _hardware_name(text: str, lexicon: Lexicon) -> bool:
+    """A chip or system the recognizer read as a model ("TPU v7", "H100", "GB200"; ``hardware_names``)."""
+    patterns = lexicon.release.get("hardware_names", [])
+    return any(re.search(p, text) for p in patterns)
+
+
 def _not_models(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(name_key(n) for n in lexicon.release.get("not_models", []))
 
@@ -185,6 +191,9 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     particle = phrasal.get(verb.lemma_)
     if verb.lemma_ in needs_particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
         return
+    lemma = _cue_lemma(verb)
+    if lemma in lexicon.announce_verbs and lemma not in lexicon.release_verbs and any(o.lemma_ in lexicon.release_nouns for o in _objects(verb)):
+        return  # "Alibaba announced the release of X": the nominal rule reads the release
     status = _status(verb, lexicon)
     cue = (verb.idx, verb.idx + len(verb.text))
     passive = any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
@@ -192,6 +201,9 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
         # "GPT-5 was released by OpenAI" / "GLM-4.5, released by Zhipu AI"
         agent = _agent(verb)
         org = resolve_reference(agent, lexicon) if agent is not None else None
+        if agent is None and verb.dep_ != "acl":
+            yield from _possessive_passive(verb, sentence, status, cue, lexicon)
+            return
         if org is None or org.label != _ORG:
             return
         model_heads = [c for c in verb.children if c.dep_ == "nsubjpass"] or ([verb.head] if verb.dep_ == "acl" else [])
@@ -199,7 +211,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
             for model in _models_in(head, lexicon):
                 yield Release(sentence, org, model, status, cue, "passive")
         return
-    subject = _subject(verb)
+    subject = _subject(verb) or bare_subject(verb)
     if subject is None:
         return
     hosts = frozenset(name_key(h) for h in lexicon.release.get("hosts", []))
@@ -232,6 +244,19 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     for org in orgs:
         for model in models:
             yield Release(sentence, org, model, status, cue, "active" if org.via == "direct" else org.via)
+
+
+def _possessive_passive(verb: Token, sentence: int, status: ReleaseStatus, cue: CharSpan, lexicon: Lexicon) -> Iterator[Release]:
+    """A passive release without agent whose subject models have possessors: "Skywork's Matrix-Game
+    2.0 and Jan.ai's Jan-v1 were introduced" (each model with its own possessor)."""
+    for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+        for token in (subject, *subject.conjuncts):
+            named = entity_at(token, (_MODEL,))
+            if named is None or not is_release_object(named, lexicon):
+                continue
+            owner = _possessor_or_compound(named)
+            if owner is not None and token.doc[named.start - 1].tag_ == "POS":
+                yield Release(sentence, ref(owner), ref(named), status, cue, "passive-possessive")
 
 
 def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
@@ -309,12 +334,38 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
                     org = ref(found) if found is not None else org
     if org is None and models:
         org = _owner_of_nominal(noun, lexicon)
+    rule = "nominal"
+    if org is None and models:
+        org = _previous_releaser(noun, lexicon)
+        rule = "nominal-previous"
     if org is None or not models:
         return
     upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent") for c in noun.children)
     status = ReleaseStatus.PLANNED if upcoming else ReleaseStatus.RELEASED
     for model in models:
-        yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), "nominal")
+        yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), rule)
+
+
+def _previous_releaser(noun: Token, lexicon: Lexicon) -> EntityRef | None:
+    """"Google DeepMind announced multiple updates at I/O. Key highlights include the release of
+    Gemini 2.5 Pro and Gemini Diffusion": a release noun that names no owner in a sentence whose
+    own subject is no organization takes the organization that is the subject of a release or
+    announcement verb in the sentence right before, in the same paragraph."""
+    sent = noun.sent
+    if any(t.ent_type_ == _ORG for t in sent[: noun.i - sent.start]):
+        return None
+    doc = noun.doc
+    if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws:
+        return None
+    previous = doc[sent.start - 1].sent
+    cues = lexicon.release_verbs | lexicon.announce_verbs
+    for token in previous:
+        if token.pos_ == "VERB" and _cue_lemma(token) in cues and not any(c.dep_ == "neg" for c in token.children):
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            named = entity_at(subject, (_ORG,)) if subject is not None else None
+            if named is not None:
+                return ref(named, "previous-sentence")
+    return None
 
 
 def _owner_of_nominal(noun: Token, lexicon: Lexicon) -> EntityRef | None:
@@ -382,6 +433,17 @@ def _subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def bare_subject(verb: Token) -> Token | None:
+    """An organization right before a verb that has no subject in the parse, opening its sentence
+    ("RunwayML introduced Gen-4 References" with "RunwayML" parsed as punctuation)."""
+    if verb.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children) or verb.dep_ not in ("ROOT", "conj"):
+        return None
+    named = entity_at(verb.doc[verb.i - 1], (_ORG,))
+    if named is None or named.end != verb.i or named.start != verb.sent.start:
+        return None
+    return verb.doc[verb.i - 1]
 
 
 def _agent(verb: Token) -> Token | None:
@@ -578,6 +640,8 @@ def find_derivations(doc: Doc, lexicon: Lexicon) -> list[Derivation]:
             match = cues.search(between)
             if match is None:
                 continue
+            if any(t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") and t.idx < derived.end_char + match.start() for t in doc[derived.end : base.start]):
+                continue  # the first name is a clause's subject, not the derived model
             cue = (derived.end_char + match.start(), derived.end_char + match.end())
             found.append(Derivation(number, ref(derived), ref(base), cue, "derivation"))
     return found
@@ -599,6 +663,19 @@ def known_developer(model_text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def developers_within(model_text: str, lexicon: Lexicon) -> list[str]:
+    """The curated developers of the families named after the first word of a model's name
+    ("Llama-Nemotron", "Llama-3.1-Nemotron-70B": Nemotron's developer)."""
+    found = []
+    for match in re.finditer(r"(?<=[-_ /])[^\W_]", model_text):
+        rest = model_text[match.start() :].lower()
+        for family in lexicon.model_families:
+            if rest.startswith(family.stem.lower()) and family.developer:
+                found.append(family.developer)
+                break
+    return found
+
+
 def same_organization(a: str, b: str, lexicon: Lexicon) -> bool:
     """Whether two organization names plausibly name one organization ("Google" and "Google
     DeepMind", "Alibaba Qwen" and "Alibaba", "Meta AI" and "Meta")."""
@@ -617,7 +694,10 @@ def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[
     text = doc.text
     if release and model.start in derived_bases:
         return None  # "released Magistral 1.2, a fine-tune of Mistral Small 3.2": the base is not released
-    developer = known_developer(text[model.start : model.end], lexicon)
+    name = text[model.start : model.end]
+    if any(same_organization(text[org.start : org.end], d, lexicon) for d in developers_within(name, lexicon)):
+        return 1.0  # "Nvidia released Llama-Nemotron": Nemotron is Nvidia's
+    developer = known_developer(name, lexicon)
     if developer is None:
         return None if model.start in derived_bases else 0.0  # 0.0: no evidence either way
     if same_organization(text[org.start : org.end], developer, lexicon):
