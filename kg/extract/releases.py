@@ -249,14 +249,13 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
 def _possessive_passive(verb: Token, sentence: int, status: ReleaseStatus, cue: CharSpan, lexicon: Lexicon) -> Iterator[Release]:
     """A passive release without agent whose subject models have possessors: "Skywork's Matrix-Game
     2.0 and Jan.ai's Jan-v1 were introduced" (each model with its own possessor)."""
+    doc = verb.doc
     for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
-        for token in (subject, *subject.conjuncts):
-            named = entity_at(token, (_MODEL,))
-            if named is None or not is_release_object(named, lexicon):
-                continue
-            owner = _possessor_or_compound(named)
-            if owner is not None and token.doc[named.start - 1].tag_ == "POS":
-                yield Release(sentence, ref(owner), ref(named), status, cue, "passive-possessive")
+        for model in (m for token in (subject, *subject.conjuncts) for m in _models_in(token, lexicon)):
+            named = doc.char_span(model.start, model.end)
+            owner = _possessor_or_compound(named) if named is not None else None
+            if owner is not None and doc[named.start - 1].tag_ == "POS":
+                yield Release(sentence, ref(owner), model, status, cue, "passive-possessive")
 
 
 def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
