@@ -39,8 +39,8 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
     if model.label_ != _MODEL:
         return False
-    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon):
-        return False
+    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or "\n" in model.text:
+        return False  # a name running over a line break is a heading read into it ("Grok-4\nTheme 1")
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
     if following in lexicon.release.get("product_nouns", []):
@@ -339,7 +339,10 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
         rule = "nominal-previous"
     if org is None or not models:
         return
-    upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent") for c in noun.children)
+    upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent", "delayed", "future") for c in noun.children)
+    # "a delay in the release of X", "anticipates the release": not out yet
+    governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+    upcoming = upcoming or governor.lemma_.lower() in lexicon.release.get("pending_nouns", [])
     status = ReleaseStatus.PLANNED if upcoming else ReleaseStatus.RELEASED
     for model in models:
         yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), rule)
@@ -694,6 +697,9 @@ def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[
     if release and model.start in derived_bases:
         return None  # "released Magistral 1.2, a fine-tune of Mistral Small 3.2": the base is not released
     name = text[model.start : model.end]
+    providers = {name_key(p) for p in lexicon.release.get("providers", [])}
+    if name_key(text[org.start : org.end]) in providers and not same_organization(text[org.start : org.end], known_developer(name, lexicon) or "", lexicon):
+        return None  # "OpenRouter announced Quasar Alpha": a host's stealth model, not its own
     if any(same_organization(text[org.start : org.end], d, lexicon) for d in developers_within(name, lexicon)):
         return 1.0  # "Nvidia released Llama-Nemotron": Nemotron is Nvidia's
     developer = known_developer(name, lexicon)

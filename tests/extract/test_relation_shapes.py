@@ -44,6 +44,10 @@ def org_model(nlp: Language, text: str) -> set[tuple[str | None, str | None]]:
         ("Google DeepMind announced many updates at its conference. Highlights include the release of Gemini 2.5 Pro.", {("Google DeepMind", "Gemini 2.5 Pro", "released")}),
         # a passive release of possessed models
         ("Open models like Zhipu AI's GLM-4.5V were introduced this week.", {("Zhipu AI", "GLM-4.5V", "released")}),
+        # a release anticipated or delayed is planned; an unveiling with the model free to use is a release
+        ("Meta and Sesame are anticipated to release Llama 4 with voice in the coming weeks.", {("Meta", "Llama 4", "planned")}),
+        ("The post jokes about a delay in the release of GLM 4.6 Air by Z.ai.", {("Zhipu AI", "GLM 4.6 Air", "planned")}),
+        ("Luma AI unveiled Ray3, a reasoning video model, free inside Dream Machine.", {("Luma AI", "Ray3", "released")}),
         # a period after a size ends the sentence ("235B." was one token, gluing two sentences)
         ("It beats Qwen3-235B. Microsoft launched Phi-4-reasoning, a distilled model.", {("Microsoft", "Phi-4-reasoning", "released")}),
     ],
@@ -76,6 +80,9 @@ def test_more_org_model_shapes(nlp: Language, text: str, expected: tuple[str, st
         ("Google DeepMind released Gemini Robotics On-Device, a compact model.", ("Google DeepMind", "Gemini")),
         ("Nvidia released the Llama-Nemotron model family on Hugging Face.", ("Nvidia", "Llama")),
         ("Zyphra, with AMD and IBM, unveiled ZAYA1-base, an MoE with 8.3B total parameters.", ("Zyphra", "ZAYA1-")),
+        # a library named after a model family; a host's stealth model; a heading read into a name
+        ("Google introduced the Gemma package, a minimalistic library for fine-tuning.", ("Google", "Gemma")),
+        ("OpenRouter announced Quasar Alpha, a free long-context model.", ("OpenRouter", "Quasar Alpha")),
         # chips are no models, whatever the recognizer says
         ("Google announced the TPU v7 with ten times the peak performance.", ("Google", "TPU v7")),
         ("Nvidia's GB200 racks shipped to clouds.", ("Nvidia", "GB200")),
