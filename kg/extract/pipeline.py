@@ -68,9 +68,9 @@ def rule_confidence(nlp: Language) -> dict[str, float]:
     return dict(finder.rule_confidence) if finder is not None else {}
 
 
-#: A sentence's period after a digit and a capital ("... in Qwen3-235B. Microsoft launched ..."):
+#: A sentence's period after a digit or a lower-case letter and a capital ("... in Qwen3-235B. Microsoft launched ..."):
 #: spaCy keeps "235B." whole (as it keeps "U.S."), which glued two sentences and lost their claims.
-SIZE_PERIOD_SUFFIX = r"(?<=[0-9][A-Z])\."
+SIZE_PERIOD_SUFFIX = r"(?<=[0-9][A-Z])\.|(?<=[a-z][A-Z])\."  # also "... a new MoE. The"
 
 
 def _split_final_period_after_size(nlp: Language) -> None:

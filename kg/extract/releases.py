@@ -197,7 +197,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     status = _status(verb, lexicon)
     cue = (verb.idx, verb.idx + len(verb.text))
     passive = any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
-    if passive or verb.dep_ == "acl":
+    if passive or (verb.dep_ == "acl" and not any(child.dep_ == "nsubj" for child in verb.children)):
         # "GPT-5 was released by OpenAI" / "GLM-4.5, released by Zhipu AI"
         agent = _agent(verb)
         org = resolve_reference(agent, lexicon) if agent is not None else None
@@ -232,6 +232,9 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")):
         models.extend(m for pobj in prep.children if pobj.dep_ == "pobj" for m in _models_in(pobj, lexicon))
     models = sorted({m.start: m for m in models}.values(), key=lambda m: m.start)
+    from_heading = not models
+    if from_heading:
+        models = heading_models(verb, lexicon)
     if len(orgs) > 1 and _respectively(verb):
         # the parse of such lists is often wrong: take the models named between verb and "respectively"
         end = next(t.i for t in verb.sent if t.lower_ == "respectively")
@@ -243,7 +246,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
         return
     for org in orgs:
         for model in models:
-            yield Release(sentence, org, model, status, cue, "active" if org.via == "direct" else org.via)
+            yield Release(sentence, org, model, status, cue, "heading" if from_heading else "active" if org.via == "direct" else org.via)
 
 
 def _possessive_passive(verb: Token, sentence: int, status: ReleaseStatus, cue: CharSpan, lexicon: Lexicon) -> Iterator[Release]:
@@ -256,6 +259,26 @@ def _possessive_passive(verb: Token, sentence: int, status: ReleaseStatus, cue: 
             owner = _possessor_or_compound(named) if named is not None else None
             if owner is not None and doc[named.start - 1].tag_ == "POS":
                 yield Release(sentence, ref(owner), model, status, cue, "passive-possessive")
+
+
+#: words of a heading before a colon that say a model came out ("Kimi K2 Launch: ...", "GLM-4.5 Drops: ...")
+_HEADING_CUES = frozenset({"launch", "release", "debut", "drop", "arrive", "land", "unveil", "ship", "open-source", "opensource", "announce", "introduce", "rollout", "roll"})
+
+
+def heading_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
+    """The one model a heading names before the colon, when the release after the colon names
+    none: "Kimi K2 Launch: Moonshot AI open-sources a 1T MoE" (the heading must have a release word)."""
+    sent = verb.sent
+    colon = next((t for t in sent if t.text == ":" and t.i < verb.i), None)
+    if colon is None:
+        return []
+    heading = verb.doc[sent.start : colon.i]
+    if not any(w in _HEADING_CUES or w[:-1] in _HEADING_CUES or w[:-2] in _HEADING_CUES for t in heading for w in (t.lower_.replace("-", ""),)):
+        return []
+    models = [e for e in heading.ents if e.label_ == _MODEL and is_release_object(e, lexicon)]
+    if len(models) != 1 or any(e.label_ == _ORG for e in heading.ents):
+        return []
+    return [ref(models[0])]
 
 
 def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
