@@ -59,6 +59,7 @@ def frame_entities(doc: Doc, lexicon: Lexicon) -> bool:
                 continue
             org = _acting_organization(subject, lexicon, changes)
             if org is None:
+                _unnamed_releaser(doc, token, subject, lexicon, blocked, changes)
                 continue
             for conjunct in subject.conjuncts:  # "Together AI and Agentica released ..."
                 if not conjunct.ent_type_ and conjunct.pos_ == "PROPN" and conjunct.is_title and conjunct.i not in blocked:
@@ -97,6 +98,27 @@ def _acting_organization(subject: Token, lexicon: Lexicon, changes: dict[tuple[i
         changes[(named.start, named.end)] = _ORG
         return named
     return None
+
+
+def _unnamed_releaser(doc: Doc, verb: Token, subject: Token, lexicon: Lexicon, blocked: set[int], changes: dict[tuple[int, int], str]) -> None:
+    """"Zyphra released ZAYA1-74B-Preview": a capitalized proper-noun subject that is no entity
+    (nor a known person) releasing a recognized model is an organization."""
+    if subject.ent_type_ or subject.pos_ != "PROPN" or not subject.text[:1].isupper() or subject.is_stop or subject.i in blocked:
+        return
+    parts = [c for c in subject.children if c.dep_ == "compound" and c.i < subject.i]
+    if any(p.ent_type_ or p.pos_ != "PROPN" or not p.text[:1].isupper() for p in parts):
+        return
+    start = min([subject.i, *(p.i for p in parts)])
+    if start != subject.i - len(parts):
+        return
+    name = doc[start : subject.i + 1].text
+    if name.lower() in {w.lower() for p in lexicon.people for w in (p, p.split()[-1])} or any(t.i in blocked for t in doc[start : subject.i + 1]):
+        return
+    from kg.extract.releases import is_release_object
+
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if any(entity_at(t, (_MODEL,)) is not None and is_release_object(entity_at(t, (_MODEL,)), lexicon) for o in objects for t in o.subtree):
+        changes[(start, subject.i + 1)] = _ORG
 
 
 def _release_object(doc: Doc, obj: Token, lexicon: Lexicon, blocked: set[int], changes: dict[tuple[int, int], str]) -> None:

@@ -48,6 +48,8 @@ def org_model(nlp: Language, text: str) -> set[tuple[str | None, str | None]]:
         ("Meta and Sesame are anticipated to release Llama 4 with voice in the coming weeks.", {("Meta", "Llama 4", "planned")}),
         ("The post jokes about a delay in the release of GLM 4.6 Air by Z.ai.", {("Zhipu AI", "GLM 4.6 Air", "planned")}),
         ("Luma AI unveiled Ray3, a reasoning video model, free inside Dream Machine.", {("Luma AI", "Ray3", "released")}),
+        # a proper-noun subject that is no entity, releasing a recognized model, is an organization
+        ("Zyphra released ZAYA1-74B-Preview: a new MoE.", {("Zyphra", "ZAYA1-74B-Preview", "released")}),
         # a heading before a colon names the model the release after it leaves unnamed
         ("Kimi K2 Launch: Moonshot AI open-sources a 1T MoE.", {("Moonshot AI", "Kimi K2", "released")}),
         ("Qwen3 Coder Arrives: Alibaba released a 480B coding model with agentic skills.", {("Alibaba", "Qwen3 Coder", "released")}),
