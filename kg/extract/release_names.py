@@ -32,7 +32,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.releases import _MONTHS_AND_DAYS, bare_subject
+from kg.extract.releases import _MONTHS_AND_DAYS, _title_case_line, bare_subject
 from kg.extract.spans import entity_at
 from kg.schema import EntityType
 
@@ -43,7 +43,11 @@ MAX_NAME_TOKENS = 6
 _HARDWARE = re.compile(r"^[A-Z]{1,3}\d{1,4}[A-Z]?$")
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[KMBT]?$", re.I)
 _CAMEL = re.compile(r"[a-z][A-Z]")
-_STOP_NAMES = frozenset({"ai", "llm", "llms", "api", "gpu", "gpus", "the", "new", "open", "source", "weights", "model", "models"})
+_STOP_NAMES = frozenset({"ai", "llm", "llms", "api", "gpu", "gpus", "the", "new", "open", "source", "weights", "model", "models", "latex", "macos", "ios", "iphone", "ipad", "youtube", "github"})
+#: "SoCs", "GPUs", "LLMs": an acronym's plural is no inner capital of a name
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][a-z]?[A-Z]+s$")
+#: words that make a name something other than a model
+_NOT_NAME_WORDS = frozenset({"soc", "socs", "chip", "chips", "project", "initiative", "eval", "evals", "benchmark", "claims", "speedup", "upload", "wizardry", "face"})
 
 
 def frame_entities(doc: Doc, lexicon: Lexicon) -> bool:
@@ -79,7 +83,13 @@ def frame_entities(doc: Doc, lexicon: Lexicon) -> bool:
         if doc[token.i + 1].ent_type_:
             continue
         name = _name_from(doc, token.i + 1, blocked)
-        if name is not None and _model_shaped(doc[name[0] : name[1]], lexicon):
+        if name is None:
+            continue
+        span = doc[name[0] : name[1]]
+        words = span.text.split()
+        if len(words) > 3 or (len(words) > 1 and _title_case_line(span)):
+            continue  # "DeepSeek's LaTeX File Upload Wizardry: ..." (a heading read on)
+        if _model_shaped(span, lexicon):
             changes[name] = _MODEL
     if not changes:
         return False
@@ -202,10 +212,12 @@ def _model_shaped(span: Span, lexicon: Lexicon) -> bool:
         return False
     if _HARDWARE.match(text) and not any(text.lower().startswith(f.stem.lower()) for f in lexicon.model_families):
         return False
-    if span[0].lower_ in _STOP_NAMES or span[0].is_stop:
-        return False
+    if span[0].lower_ in _STOP_NAMES or span[0].is_stop or not span[0].text[:1].isalpha():
+        return False  # "$500B Stargate Project", "500B ..."
+    if any(t.lower_ in _NOT_NAME_WORDS or t.lemma_.lower() in lexicon.release.get("non_model_nouns", []) for t in span):
+        return False  # "Quantum Chip ...", "Tensor SoCs", "... Project"
     letters = re.sub(r"[^A-Za-z]", "", text)
-    inner_capital = bool(_CAMEL.search(text))
+    inner_capital = any(_CAMEL.search(t.text) and not _PLURAL_ACRONYM.match(t.text) for t in span)
     upper_hyphen = "-" in text and len(letters) >= 4 and letters.isupper()
     digit = any(c.isdigit() for c in text) and sum(c.isalpha() for c in text) >= 2
     return digit or inner_capital or upper_hyphen

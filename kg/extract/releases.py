@@ -123,8 +123,11 @@ def non_model_noun(model: Span, lexicon: Lexicon) -> bool:
             return True
     if root.dep_ == "appos" and root.head.lemma_.lower() in nouns and root.head.i == model.start - 1:  # "the AI browser Atlas"
         return True
-    for child in root.children:  # "AlphaEvolve, a coding agent"
-        if child.dep_ == "appos" and child.lemma_.lower() in nouns:
+    for child in root.children:  # "AlphaEvolve, a coding agent", "Origin M1, a new humanoid robot face"
+        if child.dep_ == "appos" and (
+            child.lemma_.lower() in nouns
+            or (child.lower_ not in lexicon.model_nouns and any(c.dep_ == "compound" and c.lemma_.lower() in nouns for c in child.children))
+        ):
             return True
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":  # "AlphaEvolve is a coding agent"
         return any(c.dep_ == "attr" and c.lemma_.lower() in nouns for c in root.head.children)

@@ -88,6 +88,12 @@ def test_more_org_model_shapes(nlp: Language, text: str, expected: tuple[str, st
         # a library named after a model family; a host's stealth model; a heading read into a name
         ("Google introduced the Gemma package, a minimalistic library for fine-tuning.", ("Google", "Gemma")),
         ("OpenRouter announced Quasar Alpha, a free long-context model.", ("OpenRouter", "Quasar Alpha")),
+        # names read from a release frame that are no models: money, chips, evals, robots, a heading run on
+        ("OpenAI unveiled the $500B Stargate Project to build data centers.", ("OpenAI", "500B Stargate Project")),
+        ("Reviewers criticized Google's Tensor SoCs for lagging in benchmarks.", ("Google", "Tensor SoCs")),
+        ("OpenAI introduced FrontierScience, an eval of scientific reasoning.", ("OpenAI", "FrontierScience")),
+        ("AheadForm has introduced the Origin M1, a new humanoid robot face.", ("AheadForm", "Origin M1")),
+        ("- DeepSeek's LaTeX File Upload Wizardry: a user asked about uploads.", ("DeepSeek", "LaTeX File Upload Wizardry")),
         # chips are no models, whatever the recognizer says
         ("Google announced the TPU v7 with ten times the peak performance.", ("Google", "TPU v7")),
         ("Nvidia's GB200 racks shipped to clouds.", ("Nvidia", "GB200")),
