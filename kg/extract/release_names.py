@@ -47,7 +47,15 @@ _STOP_NAMES = frozenset({"ai", "llm", "llms", "api", "gpu", "gpus", "the", "new"
 #: "SoCs", "GPUs", "LLMs": an acronym's plural is no inner capital of a name
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][a-z]?[A-Z]+s$")
 #: words that make a name something other than a model
-_NOT_NAME_WORDS = frozenset({"soc", "socs", "chip", "chips", "project", "initiative", "eval", "evals", "benchmark", "claims", "speedup", "upload", "wizardry", "face"})
+_NOT_NAME_WORDS = frozenset({
+    "soc", "socs", "chip", "chips", "project", "initiative", "eval", "evals", "benchmark", "claims", "speedup", "upload", "wizardry", "face",
+    "apache", "license", "mit", "gpl", "phase", "version", "stage", "round", "step", "part", "tier", "level", "season", "paper",
+})
+#: variant words that alone are a cut name ("Amazon unveiled Nova 2.0 Pro, Lite, and Omni"), not a model
+_GENERIC_VARIANTS = frozenset({
+    "lite", "pro", "mini", "flash", "nano", "max", "plus", "small", "medium", "large", "base", "instruct", "ultra", "air", "turbo",
+    "fast", "tiny", "micro", "heavy", "high", "low", "preview", "exp", "omni", "thinking", "chat", "vision", "standard",
+})
 
 
 def frame_entities(doc: Doc, lexicon: Lexicon) -> bool:
@@ -89,6 +97,9 @@ def frame_entities(doc: Doc, lexicon: Lexicon) -> bool:
         words = span.text.split()
         if len(words) > 3 or (len(words) > 1 and _title_case_line(span)):
             continue  # "DeepSeek's LaTeX File Upload Wizardry: ..." (a heading read on)
+        variants = {v.lower() for v in lexicon.model_variants}
+        if any(not (any(c.isdigit() for c in w) or w.lower() in variants or _CAMEL.search(w)) for w in words[1:]):
+            continue  # "Meta's ParetoQ Explored": each word after the first is a version, a variant or a name
         if _model_shaped(span, lexicon):
             changes[name] = _MODEL
     if not changes:
@@ -121,6 +132,10 @@ def _unnamed_releaser(doc: Doc, verb: Token, subject: Token, lexicon: Lexicon, b
     start = min([subject.i, *(p.i for p in parts)])
     if start != subject.i - len(parts):
         return
+    if any(t.pos_ not in ("AUX", "ADV", "PART") for t in doc[subject.i + 1 : verb.i]) or verb.i - subject.i > 3:
+        return  # the subject right before its verb ("Zyphra released", "Zyphra has now released")
+    if start > 0 and doc[start - 1].text not in (".", "\n", ",", ";") and not doc[start - 1].is_space and doc[start].sent.start != start:
+        return  # not after a heading's bracket or colon ("Ooh... Awkward (Score: ...): OpenAI launched ...")
     name = doc[start : subject.i + 1].text
     if name.lower() in {w.lower() for p in lexicon.people for w in (p, p.split()[-1])} or any(t.i in blocked for t in doc[start : subject.i + 1]):
         return
@@ -138,7 +153,10 @@ def _release_object(doc: Doc, obj: Token, lexicon: Lexicon, blocked: set[int], c
         if widened is not None:
             changes[widened] = _MODEL
         for conjunct in obj.conjuncts:  # "released Llama 4 Scout and Maverick"
-            if not conjunct.ent_type_ and conjunct.pos_ == "PROPN" and conjunct.is_title and conjunct.i not in blocked and conjunct.lower_ not in _STOP_NAMES:
+            if (
+                not conjunct.ent_type_ and conjunct.pos_ == "PROPN" and conjunct.is_title and conjunct.i not in blocked
+                and conjunct.lower_ not in _STOP_NAMES and conjunct.lower_ not in _GENERIC_VARIANTS
+            ):
                 name = _name_from(doc, _left_edge(doc, conjunct), blocked)
                 if name is not None and name[0] <= conjunct.i < name[1]:
                     changes[name] = _MODEL
@@ -214,7 +232,7 @@ def _model_shaped(span: Span, lexicon: Lexicon) -> bool:
         return False
     if span[0].lower_ in _STOP_NAMES or span[0].is_stop or not span[0].text[:1].isalpha():
         return False  # "$500B Stargate Project", "500B ..."
-    if any(t.lower_ in _NOT_NAME_WORDS or t.lemma_.lower() in lexicon.release.get("non_model_nouns", []) for t in span):
+    if any(t.lower_ in _NOT_NAME_WORDS or "bench" in t.lower_ or t.lemma_.lower() in lexicon.release.get("non_model_nouns", []) for t in span):
         return False  # "Quantum Chip ...", "Tensor SoCs", "... Project"
     letters = re.sub(r"[^A-Za-z]", "", text)
     inner_capital = any(_CAMEL.search(t.text) and not _PLURAL_ACRONYM.match(t.text) for t in span)

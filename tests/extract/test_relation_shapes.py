@@ -94,6 +94,10 @@ def test_more_org_model_shapes(nlp: Language, text: str, expected: tuple[str, st
         ("OpenAI introduced FrontierScience, an eval of scientific reasoning.", ("OpenAI", "FrontierScience")),
         ("AheadForm has introduced the Origin M1, a new humanoid robot face.", ("AheadForm", "Origin M1")),
         ("- DeepSeek's LaTeX File Upload Wizardry: a user asked about uploads.", ("DeepSeek", "LaTeX File Upload Wizardry")),
+        ("Krea released a 14B Apache-2.0 autoregressive video model.", ("Krea", "Apache-2.0")),
+        ("Amazon unveiled Nova 2.0 Pro (reasoning), Lite (speed), and Omni.", ("Amazon", "Lite")),
+        ("Meta's ParetoQ paper introduces scaling laws for low-bit quantization.", ("Meta", "ParetoQ")),
+        ("Huawei's Ascend 910C chip reportedly matches the H100.", ("Huawei", "Ascend 910C")),
         # chips are no models, whatever the recognizer says
         ("Google announced the TPU v7 with ten times the peak performance.", ("Google", "TPU v7")),
         ("Nvidia's GB200 racks shipped to clouds.", ("Nvidia", "GB200")),
