@@ -27,6 +27,7 @@ _SKIP_OBJECT_DEPS = frozenset({"relcl", "acl", "advcl", "appos_skip", "ccomp"})
 # prepositions that lead from an object to the models it lists ("updates including Qwen3-Max, ...")
 _LIST_PREPS = frozenset({"of", "called", "named", "dubbed", "including", "like", "as", "alongside", "plus"})
 _WORD = re.compile(r"[^\W_]+")
+_DERIVATIVE_HEADS = frozenset({"version", "variant", "fine-tune", "finetune", "distillation", "quantization", "copy", "clone", "port", "derivative", "remix"})
 
 
 def name_key(text: str) -> str:
@@ -39,7 +40,7 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
     if model.label_ != _MODEL:
         return False
-    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or "\n" in model.text:
+    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or "\n" in model.text or "bench" in model.text.lower():
         return False  # a name running over a line break is a heading read into it ("Grok-4\nTheme 1")
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
@@ -369,6 +370,8 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
     # "a delay in the release of X", "anticipates the release": not out yet
     governor = noun.head.head if noun.dep_ == "pobj" else noun.head
     upcoming = upcoming or governor.lemma_.lower() in lexicon.release.get("pending_nouns", [])
+    # "the release of GPT-5.1 by OpenAI, scheduled for November 12"
+    upcoming = upcoming or any(t.dep_ == "acl" and t.lemma_.lower() in lexicon.plan_governors for t in noun.subtree)
     status = ReleaseStatus.PLANNED if upcoming else ReleaseStatus.RELEASED
     for model in models:
         yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), rule)
@@ -507,6 +510,8 @@ def _models_in(head: Token, lexicon: Lexicon, deep: bool = True) -> list[EntityR
                 continue
             if child.dep_ == "prep" and child.lower_ not in _LIST_PREPS:
                 continue
+            if child.dep_ == "prep" and child.lower_ == "of" and token.lemma_.lower() in _DERIVATIVE_HEADS:
+                continue  # "a smaller version of Kimi", "a fine-tune of Llama": not the named model
             stack.append(child)
     return sorted(models, key=lambda m: m.start)
 
@@ -691,6 +696,16 @@ def known_developer(model_text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def plausible_organization(name: str, lexicon: Lexicon) -> bool:
+    """Whether an organization entity can release or develop: not a known person's name or surname
+    ("Zuckerberg"), nor a heading fragment read as a name ("M1 Model Enters")."""
+    key = name.strip().lower()
+    if any(key in (p.lower(), p.split()[-1].lower()) for p in lexicon.people):
+        return False
+    words = key.split()
+    return not (len(words) > 1 and ("model" in words or "models" in words or words[-1].endswith(("ers", "ses")) and words[-1] not in ("partners", "ventures", "labs")))
+
+
 def developers_within(model_text: str, lexicon: Lexicon) -> list[str]:
     """The curated developers of the families named after the first word of a model's name
     ("Llama-Nemotron", "Llama-3.1-Nemotron-70B": Nemotron's developer)."""
@@ -720,6 +735,8 @@ def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[
     ``None`` drops the claim: a third party's derivative or hosting of another's model
     ("NVIDIA releases a Qwen3.5 quantized to NVFP4", "Alibaba's endpoint for Kimi")."""
     text = doc.text
+    if not plausible_organization(text[org.start : org.end], lexicon):
+        return None
     if release and model.start in derived_bases:
         return None  # "released Magistral 1.2, a fine-tune of Mistral Small 3.2": the base is not released
     name = text[model.start : model.end]
