@@ -51,6 +51,8 @@ SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM = (
     t.lower() for t in (ClaimType.SAID, ClaimType.RELEASED, ClaimType.DEVELOPS, ClaimType.AFFILIATED_WITH, ClaimType.DERIVED_FROM)
 )
 DISCREDIT_WEIGHT = 0.25
+#: ... for a claim of the learned classifier, which sees no names: below ``min_confidence`` at any probability
+CLASSIFIER_DISCREDIT_WEIGHT = 0.5
 
 
 class DocClaims(NamedTuple):
@@ -170,7 +172,9 @@ class ClaimFinder(DocByDoc):
             if credit is None:
                 return None
             base = claim.confidence if claim.confidence is not None else rule_confidence.get(claim.rule, 0.5)
-            confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else DISCREDIT_WEIGHT * credit))), 3)
+            # the classifier reads context only: the developer map weighs more against it ("GTA 6 delay fuels GPT-7 talk")
+            discredit = CLASSIFIER_DISCREDIT_WEIGHT if claim.rule == "classifier" else DISCREDIT_WEIGHT
+            confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else discredit * credit))), 3)
             return claim._replace(confidence=confidence) if confidence >= self.min_confidence else None
 
         kept_releases = [r for r in map(scored, releases) if r is not None]

@@ -27,6 +27,7 @@ _SKIP_OBJECT_DEPS = frozenset({"relcl", "acl", "advcl", "appos_skip", "ccomp"})
 # prepositions that lead from an object to the models it lists ("updates including Qwen3-Max, ...")
 _LIST_PREPS = frozenset({"of", "called", "named", "dubbed", "including", "like", "as", "alongside", "plus"})
 _WORD = re.compile(r"[^\W_]+")
+_COMPARISONS = frozenset({"rival", "rivaling", "outperform", "outperforming", "beat", "beating", "surpass", "surpassing", "than", "versus", "vs", "vs.", "against", "compare", "comparable"})
 _DERIVATIVE_HEADS = frozenset({"version", "variant", "fine-tune", "finetune", "distillation", "quantization", "copy", "clone", "port", "derivative", "remix"})
 
 
@@ -40,7 +41,7 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
     if model.label_ != _MODEL:
         return False
-    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or "\n" in model.text or "bench" in model.text.lower():
+    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or _not_model_pattern(model.text, lexicon) or "\n" in model.text or "bench" in model.text.lower():
         return False  # a name running over a line break is a heading read into it ("Grok-4\nTheme 1")
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
@@ -139,6 +140,11 @@ def _hardware_name(text: str, lexicon: Lexicon) -> bool:
     """A chip or system the recognizer read as a model ("TPU v7", "H100", "GB200"; ``hardware_names``)."""
     patterns = lexicon.release.get("hardware_names", [])
     return any(re.search(p, text) for p in patterns)
+
+
+def _not_model_pattern(text: str, lexicon: Lexicon) -> bool:
+    """SDKs, memory standards and the like the recognizer read as models (``not_model_patterns``)."""
+    return any(re.search(p, text) for p in lexicon.release.get("not_model_patterns", []))
 
 
 def _not_models(lexicon: Lexicon) -> frozenset[str]:
@@ -505,11 +511,14 @@ def _models_in(head: Token, lexicon: Lexicon, deep: bool = True) -> list[EntityR
                 models.append(ref(model))
         if not deep and token is not head:
             continue
+        compared = any(c.lower_ in _COMPARISONS and c.i < token.i for c in token.children)  # "rivaling models like X"
         for child in token.children:
             if child.dep_ in _SKIP_OBJECT_DEPS:
                 continue
             if child.dep_ == "prep" and child.lower_ not in _LIST_PREPS:
                 continue
+            if child.lemma_.lower() in _COMPARISONS or (compared and child.dep_ == "prep"):
+                continue  # "a reasoning model rivaling models like DeepSeek-R1"
             if child.dep_ == "prep" and child.lower_ == "of" and token.lemma_.lower() in _DERIVATIVE_HEADS:
                 continue  # "a smaller version of Kimi", "a fine-tune of Llama": not the named model
             stack.append(child)

@@ -105,6 +105,10 @@ def test_more_org_model_shapes(nlp: Language, text: str, expected: tuple[str, st
         ("Shisa.ai released the Llama3.1 405B full fine tune Shisa v2 model.", ("Shisa.ai", "Llama3.1 405B")),
         ("One member doubted that Moonshot would release a smaller version of Kimi.", ("Moonshot AI", "Kimi")),
         ("Zuckerberg announced that Llama 4 is completed with pre-training.", ("Zuckerberg", "Llama 4")),
+        # from the seed-11 hand sample: a compared model, a dataset, an SDK, memory
+        ("Alibaba released QwQ-32B, a reasoning model rivaling models like DeepSeek-R1.", ("Alibaba", "DeepSeek-R1")),
+        ("Members suggested HuggingFace's Fineweb-2 dataset over older ones.", ("Hugging Face", "Fineweb-2")),
+        ("Nvidia announced a workstation card with 96GB of GDDR7 memory.", ("Nvidia", "GDDR7")),
         # chips are no models, whatever the recognizer says
         ("Google announced the TPU v7 with ten times the peak performance.", ("Google", "TPU v7")),
         ("Nvidia's GB200 racks shipped to clouds.", ("Nvidia", "GB200")),
