@@ -76,7 +76,7 @@ class ClaimFinder(DocByDoc):
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
         classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
         confidence: Mapping[str, float] | None = None, resolution: ResolutionData | None = None,
-        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0,
+        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0, frame_names: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -90,6 +90,8 @@ class ClaimFinder(DocByDoc):
         self.resolution = resolution if resolution is not None else load_resolution_data()
         self.affiliation_classifier = affiliation_classifier
         self.affiliation_threshold = affiliation_threshold
+        #: read model names the recognizer missed from release frames (kg/extract/release_names.py)
+        self.frame_names = frame_names
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -118,7 +120,7 @@ class ClaimFinder(DocByDoc):
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
-        if wanted & {RELEASED, DEVELOPS}:
+        if self.frame_names and wanted & {RELEASED, DEVELOPS}:
             frame_entities(doc, self.lexicon)  # model names the recognizer missed in a release frame
         derivations = find_derivations(doc, self.lexicon) if wanted & {DERIVED_FROM, RELEASED, DEVELOPS} else []
         releases = find_releases(doc, self.lexicon) if RELEASED in wanted else []
@@ -203,19 +205,19 @@ class ClaimFinder(DocByDoc):
     default_config={
         "lexicon_dir": None, "extractors": [SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM], "min_confidence": 0.55,
         "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
-        "affiliation_classifier": None, "affiliation_threshold": 0.9,
+        "affiliation_classifier": None, "affiliation_threshold": 0.9, "frame_names": True,
     },
 )
 def make_claim_finder(
     nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
     classifier_threshold: float, said_refine: bool, confidence: dict[str, float], affiliation_classifier: str | None,
-    affiliation_threshold: float,
+    affiliation_threshold: float, frame_names: bool,
 ) -> ClaimFinder:
     model = _classifier(classifier, lexicon_dir, "relation", "bench/train_relations.py", "classifier")
     affiliation_model = _classifier(affiliation_classifier, lexicon_dir, "affiliation", "bench/train_affiliations.py", "affiliation_classifier")
     return ClaimFinder(
         load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence,
-        load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold,
+        load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold, frame_names,
     )
 
 
