@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.anaphora import resolve_reference
 from kg.extract.lexicon import Lexicon
 from kg.extract.spans import EntityRef, entity_at, ref
 from kg.schema import EntityType
@@ -65,11 +66,48 @@ def find_affiliations(doc: Doc, lexicon: Lexicon) -> list[Affiliation]:
                 org, rule = short
                 found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), None, rule))
     found.extend(_verbal(doc, sentence_of, lexicon))
+    found.extend(context_roles(doc, sents, sentence_of, lexicon, {a.person.start for a in found}))
     found.extend(role_phrases(doc, sentence_of, lexicon))
     unique: dict[tuple[int, int], Affiliation] = {}
     for aff in found:
         unique.setdefault((aff.person.start, aff.organization.start), aff)
     return sorted(unique.values(), key=lambda a: (a.person.start, a.organization.start))
+
+
+#: how many sentences before a bare role ("CEO Eddie Wu") may name its organization
+CONTEXT_SENTENCES = 2
+
+
+def context_roles(doc: Doc, sents: list[Span], sentence_of: dict[int, int], lexicon: Lexicon, linked: set[int]) -> list[Affiliation]:
+    """A bare leading role right before a person ("… CEO Eddie Wu outlined …", ``context_roles`` in
+    roles.yml) whose organization is not in the phrase: the one organization named before it in
+    the same paragraph, in its sentence or the ``CONTEXT_SENTENCES`` before ("Alibaba's Qwen team
+    launched … At the Yunqi conference, CEO Eddie Wu …"). Two or more organizations there: none."""
+    roles = lexicon.context_roles
+    if not roles:
+        return []
+    found: list[Affiliation] = []
+    for person in (e for e in doc.ents if e.label_ == _PERSON):
+        if person.start_char in linked or person.start == 0:
+            continue
+        role = next((r for r in roles if person.start >= len(r) and tuple(t.lower_ for t in doc[person.start - len(r) : person.start]) == r), None)
+        if role is None:
+            continue
+        first = person.start - len(role)
+        while first > 0 and doc[first - 1].lower_ in lexicon.role_modifiers:
+            first -= 1
+        before = doc[first - 1] if first > 0 else None
+        if before is not None and (before.ent_type_ or before.tag_ == "POS" or before.pos_ in ("PROPN", "ADJ")):
+            continue  # "OpenAI CEO Sam Altman" (the prenominal rule), "its CEO", "former Google CEO"
+        number = sentence_of[person.start]
+        start = sents[max(0, number - CONTEXT_SENTENCES)].start
+        paragraph = doc.text.rfind("\n", 0, person.start_char)
+        orgs = [e for e in doc.ents if e.label_ == _ORG and start <= e.start and e.end <= first and e.start_char > paragraph]
+        keys = {(lexicon.canonical_organization(e.text) or e.text).lower() for e in orgs}
+        if len(keys) != 1:
+            continue
+        found.append(Affiliation(number, ref(person), ref(orgs[-1]), _role_text(doc, (first, person.start)), "context-role"))
+    return found
 
 
 def _org_starting(doc: Doc, i: int) -> Span | None:
@@ -98,36 +136,70 @@ def _short_form(doc: Doc, person: Span, sentence_of: dict[int, int]) -> tuple[Sp
     return None
 
 
+#: prepositions that lead to the organization of a person-subject verb ("joined OpenAI's team",
+#: "works at Google", "was appointed to Anthropic's board"); not "from" (a former employer)
+_VERB_ORG_PREPS = frozenset({"at", "for", "to"})
+#: the roles a verb of leading implies
+_VERB_ROLES = {"found": "founder", "cofound": "co-founder", "co-found": "co-founder"}
+
+
 def _verbal(doc: Doc, sentence_of: dict[int, int], lexicon: Lexicon) -> list[Affiliation]:
-    """"Jane Roe joined OpenAI", "OpenAI hired Jane Roe", "Jane Roe was appointed to Anthropic's board"."""
+    """"Jane Roe joined OpenAI", "OpenAI hired Jane Roe", "Jane Roe was appointed to Anthropic's board",
+    "Jane Roe, who leads OpenAI's research team", "Demis Hassabis runs Google DeepMind", "a lab
+    led by Jane Roe", "He joined Meta" (the person named before, kg.extract.anaphora)."""
     verbs = lexicon.affiliation_verbs
     found: list[Affiliation] = []
     for token in doc:
         if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in verbs or any(c.dep_ == "neg" for c in token.children):
             continue
-        kind = verbs[token.lemma_.lower()]  # "person-subject" (join) or "org-subject" (hire, appoint)
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or token.dep_ == "acl"
+        # "person-subject" (join), "org-subject" (hire, appoint), "person-leads" (lead, run, found),
+        # "person-works" (work at / for)
+        kind = verbs[token.lemma_.lower()]
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children) or (token.dep_ == "acl" and token.tag_ == "VBN")
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] or ([token.head] if token.dep_ == "acl" else [])
+        if not subjects and token.dep_ == "conj":  # "Sam Altman co-founded OpenAI" parsed "co" + conj "founded"
+            subjects = [c for c in token.head.children if c.dep_ == "nsubj"]
+        if token.dep_ == "relcl" and (not subjects or subjects[0].tag_ in ("WP", "WDT")):
+            subjects = [token.head]  # "Jane Roe, who leads OpenAI's research team"
         objects = [c for c in token.children if c.dep_ in ("dobj", "attr")]
-        preps = [g for c in token.children if c.dep_ in ("prep", "agent") for g in c.children if g.dep_ == "pobj"]
-        person_tokens = subjects if (kind == "person-subject" or passive) else objects
-        org_tokens = objects if kind == "person-subject" else (preps if passive else subjects)
-        if passive or kind == "person-subject":
-            org_tokens = org_tokens + preps
+        preps = [(c.lower_, g) for c in token.children if c.dep_ in ("prep", "agent") for g in c.children if g.dep_ == "pobj"]
+        agents = [g for word, g in preps if word == "by"]
+        if kind == "org-subject":
+            person_tokens = subjects if passive else objects
+            org_tokens = [g for _, g in preps] if passive else subjects
+        elif kind == "person-leads" and passive:
+            person_tokens, org_tokens = agents, subjects  # "Meta's new lab, led by Alexandr Wang"
+        elif kind == "person-works":
+            person_tokens, org_tokens = subjects, [g for word, g in preps if word in ("at", "for")]
+        else:
+            person_tokens = subjects
+            org_tokens = objects + [g for word, g in preps if word in _VERB_ORG_PREPS]
         for p_token in person_tokens:
-            person = entity_at(p_token, (_PERSON,))
+            person = _person_ref(p_token, lexicon)
             if person is None:
                 continue
             for o_token in org_tokens:
                 org = entity_at(o_token, (_ORG,))
-                role = None
-                if org is None and o_token.lemma_.lower() in ("board", "team", "staff", "lab"):
+                role = _VERB_ROLES.get(token.lemma_.lower())
+                if org is None and o_token.lemma_.lower() in ("board", "team", "staff", "lab", "division", "unit", "group"):
                     owner = next((c for c in o_token.children if c.dep_ in ("poss", "compound")), None)
                     org = entity_at(owner, (_ORG,)) if owner is not None else None
-                    role = "board member" if o_token.lemma_.lower() == "board" else None
-                if org is not None:
-                    found.append(Affiliation(sentence_of[person.start], ref(person), ref(org), role, "affiliation-verb"))
+                    role = "board member" if o_token.lemma_.lower() == "board" else role
+                if org is not None and sentence_of[org.start] == sentence_of[p_token.i]:
+                    found.append(Affiliation(sentence_of[p_token.i], person, ref(org), role, "affiliation-verb"))
     return found
+
+
+def _person_ref(token, lexicon: Lexicon) -> EntityRef | None:  # type: ignore[no-untyped-def]
+    """The person a verb's subject or object names, or a "he"/"she" refers back to."""
+    person = entity_at(token, (_PERSON,))
+    if person is not None:
+        return ref(person)
+    if token.lower_ in ("he", "she"):
+        antecedent = resolve_reference(token, lexicon)
+        if antecedent is not None and antecedent.label == _PERSON:
+            return antecedent
+    return None
 
 
 def _role_at(doc: Doc, start: int, limit: int, lexicon: Lexicon) -> tuple[int, int] | None:

@@ -21,6 +21,7 @@ from kg.extract.attribution_tagger import AttributionTagger, combine_with_rules
 from kg.extract.component import DocByDoc, read_tree, write_files
 from kg.extract.lexicon import LEXICON_FILES, Lexicon, lexicon_from_files, load_lexicon
 from kg.extract.relation_classifier import RelationClassifier, candidates, load_classifier
+from kg.extract.release_names import frame_entities
 from kg.extract.resolution_data import RESOLUTION_FILES, ResolutionData, load_resolution_data, resolution_data_from_files
 from kg.extract.releases import (
     Derivation,
@@ -50,6 +51,8 @@ SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM = (
     t.lower() for t in (ClaimType.SAID, ClaimType.RELEASED, ClaimType.DEVELOPS, ClaimType.AFFILIATED_WITH, ClaimType.DERIVED_FROM)
 )
 DISCREDIT_WEIGHT = 0.25
+#: ... for a claim of the learned classifier, which sees no names: below ``min_confidence`` at any probability
+CLASSIFIER_DISCREDIT_WEIGHT = 0.5
 
 
 class DocClaims(NamedTuple):
@@ -73,7 +76,7 @@ class ClaimFinder(DocByDoc):
         self, lexicon: Lexicon, extractors: Iterable[str], nlp: Language | None = None, min_confidence: float = 0.0,
         classifier: RelationClassifier | None = None, classifier_threshold: float = 1.0, said_refine: bool = True,
         confidence: Mapping[str, float] | None = None, resolution: ResolutionData | None = None,
-        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0,
+        affiliation_classifier: RelationClassifier | None = None, affiliation_threshold: float = 1.0, frame_names: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.extractors = frozenset(extractors)
@@ -87,6 +90,8 @@ class ClaimFinder(DocByDoc):
         self.resolution = resolution if resolution is not None else load_resolution_data()
         self.affiliation_classifier = affiliation_classifier
         self.affiliation_threshold = affiliation_threshold
+        #: read model names the recognizer missed from release frames (kg/extract/release_names.py)
+        self.frame_names = frame_names
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.detect(doc))
@@ -115,6 +120,8 @@ class ClaimFinder(DocByDoc):
 
     def detect(self, doc: Doc) -> DocClaims:
         wanted = self.extractors
+        if self.frame_names and wanted & {RELEASED, DEVELOPS}:
+            frame_entities(doc, self.lexicon)  # model names the recognizer missed in a release frame
         derivations = find_derivations(doc, self.lexicon) if wanted & {DERIVED_FROM, RELEASED, DEVELOPS} else []
         releases = find_releases(doc, self.lexicon) if RELEASED in wanted else []
         developments = find_developments(doc, self.lexicon) if DEVELOPS in wanted else []
@@ -167,7 +174,9 @@ class ClaimFinder(DocByDoc):
             if credit is None:
                 return None
             base = claim.confidence if claim.confidence is not None else rule_confidence.get(claim.rule, 0.5)
-            confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else DISCREDIT_WEIGHT * credit))), 3)
+            # the classifier reads context only: the developer map weighs more against it ("GTA 6 delay fuels GPT-7 talk")
+            discredit = CLASSIFIER_DISCREDIT_WEIGHT if claim.rule == "classifier" else DISCREDIT_WEIGHT
+            confidence = round(min(0.99, max(0.01, base + (CREDIT_WEIGHT * credit if credit > 0 else discredit * credit))), 3)
             return claim._replace(confidence=confidence) if confidence >= self.min_confidence else None
 
         kept_releases = [r for r in map(scored, releases) if r is not None]
@@ -196,19 +205,19 @@ class ClaimFinder(DocByDoc):
     default_config={
         "lexicon_dir": None, "extractors": [SAID, RELEASED, DEVELOPS, AFFILIATED_WITH, DERIVED_FROM], "min_confidence": 0.55,
         "classifier": None, "classifier_threshold": 0.9, "said_refine": True, "confidence": {},
-        "affiliation_classifier": None, "affiliation_threshold": 0.9,
+        "affiliation_classifier": None, "affiliation_threshold": 0.9, "frame_names": True,
     },
 )
 def make_claim_finder(
     nlp: Language, name: str, lexicon_dir: str | None, extractors: list[str], min_confidence: float, classifier: str | None,
     classifier_threshold: float, said_refine: bool, confidence: dict[str, float], affiliation_classifier: str | None,
-    affiliation_threshold: float,
+    affiliation_threshold: float, frame_names: bool,
 ) -> ClaimFinder:
     model = _classifier(classifier, lexicon_dir, "relation", "bench/train_relations.py", "classifier")
     affiliation_model = _classifier(affiliation_classifier, lexicon_dir, "affiliation", "bench/train_affiliations.py", "affiliation_classifier")
     return ClaimFinder(
         load_lexicon(lexicon_dir), extractors, nlp, min_confidence, model, classifier_threshold, said_refine, confidence,
-        load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold,
+        load_resolution_data(lexicon_dir), affiliation_model, affiliation_threshold, frame_names,
     )
 
 

@@ -73,6 +73,8 @@ class Lexicon:
     common_words: frozenset[str] = frozenset()
     #: look-alike names (gazetteers/lookalike/{product,software,benchmark,hardware}.txt), lower case -> kind
     lookalikes: dict[str, str] = field(default_factory=dict)
+    #: leading roles that name a person's organization from context ("CEO Eddie Wu"), as token tuples
+    context_roles: tuple[tuple[str, ...], ...] = ()
     #: the bytes of the data files it was read from (what a component's ``to_disk`` writes)
     files: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
@@ -202,6 +204,7 @@ def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
         roles=tuple(tuple(role.lower().replace("-", " - ").split()) for role in roles_raw["roles"]),
         role_modifiers=frozenset(m.lower() for m in roles_raw["modifiers"]),
         affiliation_verbs={verb.lower(): kind for kind, verbs in (roles_raw.get("affiliation_verbs") or {}).items() for verb in verbs},
+        context_roles=tuple(sorted((tuple(r.lower().replace("-", " - ").split()) for r in roles_raw.get("context_roles", [])), key=len, reverse=True)),
         pronouns={key: frozenset(values) for key, values in anaphors["pronouns"].items()},
         nominal_anaphors={key: frozenset(v.lower() for v in values) for key, values in anaphors["nominals"].items()},
         org_alias_index=alias_index,

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from spacy.language import Language
+from spacy.util import compile_suffix_regex
 from spacy.symbols import NORM, ORTH
 
 import kg.extract.attribution_tagger  # noqa: F401  (registers the newskg_attribution_tagger factory)
@@ -42,6 +43,7 @@ def load_pipeline(model: str | None = None, config_path: Path | None = None) -> 
     if config["tokenizer"].get("keep_dotted_gazetteer_names", True):
         _add_dotted_names(nlp, lexicon_dir)
     _add_special_cases(nlp, Path(lexicon_dir) if lexicon_dir else pipelines_dir())
+    _split_final_period_after_size(nlp)
     for name, settings in config["components"].items():
         component: dict[str, Any] = dict(settings)
         factory = component.pop("factory")
@@ -75,6 +77,16 @@ def rule_confidence(nlp: Language) -> dict[str, float]:
     """Each rule's confidence, from the claims component's config."""
     finder = claim_finder(nlp)
     return dict(finder.rule_confidence) if finder is not None else {}
+
+
+#: A sentence's period after a digit or a lower-case letter and a capital ("... in Qwen3-235B. Microsoft launched ..."):
+#: spaCy keeps "235B." whole (as it keeps "U.S."), which glued two sentences and lost their claims.
+SIZE_PERIOD_SUFFIX = r"(?<=[0-9][A-Z])\.|(?<=[a-z][A-Z])\."  # also "... a new MoE. The"
+
+
+def _split_final_period_after_size(nlp: Language) -> None:
+    suffixes = [*nlp.Defaults.suffixes, SIZE_PERIOD_SUFFIX]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def _add_special_cases(nlp: Language, directory: Path) -> None:

@@ -27,6 +27,8 @@ _SKIP_OBJECT_DEPS = frozenset({"relcl", "acl", "advcl", "appos_skip", "ccomp"})
 # prepositions that lead from an object to the models it lists ("updates including Qwen3-Max, ...")
 _LIST_PREPS = frozenset({"of", "called", "named", "dubbed", "including", "like", "as", "alongside", "plus"})
 _WORD = re.compile(r"[^\W_]+")
+_COMPARISONS = frozenset({"rival", "rivaling", "outperform", "outperforming", "beat", "beating", "surpass", "surpassing", "than", "versus", "vs", "vs.", "against", "compare", "comparable"})
+_DERIVATIVE_HEADS = frozenset({"version", "variant", "fine-tune", "finetune", "distillation", "quantization", "copy", "clone", "port", "derivative", "remix"})
 
 
 def name_key(text: str) -> str:
@@ -39,8 +41,8 @@ def is_release_object(model: Span, lexicon: Lexicon) -> bool:
     curated list (``not_models`` in release_verbs.yml) and product nouns right after the name."""
     if model.label_ != _MODEL:
         return False
-    if name_key(model.text) in _not_models(lexicon):
-        return False
+    if name_key(model.text) in _not_models(lexicon) or _hardware_name(model.text, lexicon) or _not_model_pattern(model.text, lexicon) or "\n" in model.text or "bench" in model.text.lower():
+        return False  # a name running over a line break is a heading read into it ("Grok-4\nTheme 1")
     doc = model.doc
     following = doc[model.end].lower_ if model.end < len(doc) else ""
     if following in lexicon.release.get("product_nouns", []):
@@ -123,12 +125,26 @@ def non_model_noun(model: Span, lexicon: Lexicon) -> bool:
             return True
     if root.dep_ == "appos" and root.head.lemma_.lower() in nouns and root.head.i == model.start - 1:  # "the AI browser Atlas"
         return True
-    for child in root.children:  # "AlphaEvolve, a coding agent"
-        if child.dep_ == "appos" and child.lemma_.lower() in nouns:
+    for child in root.children:  # "AlphaEvolve, a coding agent", "Origin M1, a new humanoid robot face"
+        if child.dep_ == "appos" and (
+            child.lemma_.lower() in nouns
+            or (child.lower_ not in lexicon.model_nouns and any(c.dep_ == "compound" and c.lemma_.lower() in nouns for c in child.children))
+        ):
             return True
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":  # "AlphaEvolve is a coding agent"
         return any(c.dep_ == "attr" and c.lemma_.lower() in nouns for c in root.head.children)
     return False
+
+
+def _hardware_name(text: str, lexicon: Lexicon) -> bool:
+    """A chip or system the recognizer read as a model ("TPU v7", "H100", "GB200"; ``hardware_names``)."""
+    patterns = lexicon.release.get("hardware_names", [])
+    return any(re.search(p, text) for p in patterns)
+
+
+def _not_model_pattern(text: str, lexicon: Lexicon) -> bool:
+    """SDKs, memory standards and the like the recognizer read as models (``not_model_patterns``)."""
+    return any(re.search(p, text) for p in lexicon.release.get("not_model_patterns", []))
 
 
 def _not_models(lexicon: Lexicon) -> frozenset[str]:
@@ -185,13 +201,19 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     particle = phrasal.get(verb.lemma_)
     if verb.lemma_ in needs_particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children):
         return
+    lemma = _cue_lemma(verb)
+    if lemma in lexicon.announce_verbs and lemma not in lexicon.release_verbs and any(o.lemma_ in lexicon.release_nouns for o in _objects(verb)):
+        return  # "Alibaba announced the release of X": the nominal rule reads the release
     status = _status(verb, lexicon)
     cue = (verb.idx, verb.idx + len(verb.text))
     passive = any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
-    if passive or verb.dep_ == "acl":
+    if passive or (verb.dep_ == "acl" and not any(child.dep_ == "nsubj" for child in verb.children)):
         # "GPT-5 was released by OpenAI" / "GLM-4.5, released by Zhipu AI"
         agent = _agent(verb)
         org = resolve_reference(agent, lexicon) if agent is not None else None
+        if agent is None and verb.dep_ != "acl":
+            yield from _possessive_passive(verb, sentence, status, cue, lexicon)
+            return
         if org is None or org.label != _ORG:
             return
         model_heads = [c for c in verb.children if c.dep_ == "nsubjpass"] or ([verb.head] if verb.dep_ == "acl" else [])
@@ -199,7 +221,7 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
             for model in _models_in(head, lexicon):
                 yield Release(sentence, org, model, status, cue, "passive")
         return
-    subject = _subject(verb)
+    subject = _subject(verb) or bare_subject(verb)
     if subject is None:
         return
     hosts = frozenset(name_key(h) for h in lexicon.release.get("hosts", []))
@@ -220,6 +242,9 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("alongside", "including", "plus")):
         models.extend(m for pobj in prep.children if pobj.dep_ == "pobj" for m in _models_in(pobj, lexicon))
     models = sorted({m.start: m for m in models}.values(), key=lambda m: m.start)
+    from_heading = not models
+    if from_heading:
+        models = heading_models(verb, lexicon)
     if len(orgs) > 1 and _respectively(verb):
         # the parse of such lists is often wrong: take the models named between verb and "respectively"
         end = next(t.i for t in verb.sent if t.lower_ == "respectively")
@@ -231,7 +256,39 @@ def _verbal_release(verb: Token, sentence: int, lexicon: Lexicon) -> Iterator[Re
         return
     for org in orgs:
         for model in models:
-            yield Release(sentence, org, model, status, cue, "active" if org.via == "direct" else org.via)
+            yield Release(sentence, org, model, status, cue, "heading" if from_heading else "active" if org.via == "direct" else org.via)
+
+
+def _possessive_passive(verb: Token, sentence: int, status: ReleaseStatus, cue: CharSpan, lexicon: Lexicon) -> Iterator[Release]:
+    """A passive release without agent whose subject models have possessors: "Skywork's Matrix-Game
+    2.0 and Jan.ai's Jan-v1 were introduced" (each model with its own possessor)."""
+    doc = verb.doc
+    for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+        for model in (m for token in (subject, *subject.conjuncts) for m in _models_in(token, lexicon)):
+            named = doc.char_span(model.start, model.end)
+            owner = _possessor_or_compound(named) if named is not None else None
+            if owner is not None and doc[named.start - 1].tag_ == "POS":
+                yield Release(sentence, ref(owner), model, status, cue, "passive-possessive")
+
+
+#: words of a heading before a colon that say a model came out ("Kimi K2 Launch: ...", "GLM-4.5 Drops: ...")
+_HEADING_CUES = frozenset({"launch", "release", "debut", "drop", "arrive", "land", "unveil", "ship", "open-source", "opensource", "announce", "introduce", "rollout", "roll"})
+
+
+def heading_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
+    """The one model a heading names before the colon, when the release after the colon names
+    none: "Kimi K2 Launch: Moonshot AI open-sources a 1T MoE" (the heading must have a release word)."""
+    sent = verb.sent
+    colon = next((t for t in sent if t.text == ":" and t.i < verb.i), None)
+    if colon is None:
+        return []
+    heading = verb.doc[sent.start : colon.i]
+    if not any(w in _HEADING_CUES or w[:-1] in _HEADING_CUES or w[:-2] in _HEADING_CUES for t in heading for w in (t.lower_.replace("-", ""),)):
+        return []
+    models = [e for e in heading.ents if e.label_ == _MODEL and is_release_object(e, lexicon)]
+    if len(models) != 1 or any(e.label_ == _ORG for e in heading.ents):
+        return []
+    return [ref(models[0])]
 
 
 def with_clause_models(verb: Token, lexicon: Lexicon) -> list[EntityRef]:
@@ -309,12 +366,43 @@ def _nominal_release(noun: Token, sentence: int, lexicon: Lexicon) -> Iterator[R
                     org = ref(found) if found is not None else org
     if org is None and models:
         org = _owner_of_nominal(noun, lexicon)
+    rule = "nominal"
+    if org is None and models:
+        org = _previous_releaser(noun, lexicon)
+        rule = "nominal-previous"
     if org is None or not models:
         return
-    upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent") for c in noun.children)
+    upcoming = any(c.lower_ in ("upcoming", "planned", "expected", "forthcoming", "anticipated", "imminent", "delayed", "future") for c in noun.children)
+    # "a delay in the release of X", "anticipates the release": not out yet
+    governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+    upcoming = upcoming or governor.lemma_.lower() in lexicon.release.get("pending_nouns", [])
+    # "the release of GPT-5.1 by OpenAI, scheduled for November 12"
+    upcoming = upcoming or any(t.dep_ == "acl" and t.lemma_.lower() in lexicon.plan_governors for t in noun.subtree)
     status = ReleaseStatus.PLANNED if upcoming else ReleaseStatus.RELEASED
     for model in models:
-        yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), "nominal")
+        yield Release(sentence, org, model, status, (noun.idx, noun.idx + len(noun.text)), rule)
+
+
+def _previous_releaser(noun: Token, lexicon: Lexicon) -> EntityRef | None:
+    """"Google DeepMind announced multiple updates at I/O. Key highlights include the release of
+    Gemini 2.5 Pro and Gemini Diffusion": a release noun that names no owner in a sentence whose
+    own subject is no organization takes the organization that is the subject of a release or
+    announcement verb in the sentence right before, in the same paragraph."""
+    sent = noun.sent
+    if any(t.ent_type_ == _ORG for t in sent[: noun.i - sent.start]):
+        return None
+    doc = noun.doc
+    if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws:
+        return None
+    previous = doc[sent.start - 1].sent
+    cues = lexicon.release_verbs | lexicon.announce_verbs
+    for token in previous:
+        if token.pos_ == "VERB" and _cue_lemma(token) in cues and not any(c.dep_ == "neg" for c in token.children):
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            named = entity_at(subject, (_ORG,)) if subject is not None else None
+            if named is not None:
+                return ref(named, "previous-sentence")
+    return None
 
 
 def _owner_of_nominal(noun: Token, lexicon: Lexicon) -> EntityRef | None:
@@ -384,6 +472,17 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def bare_subject(verb: Token) -> Token | None:
+    """An organization right before a verb that has no subject in the parse, opening its sentence
+    ("RunwayML introduced Gen-4 References" with "RunwayML" parsed as punctuation)."""
+    if verb.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children) or verb.dep_ not in ("ROOT", "conj"):
+        return None
+    named = entity_at(verb.doc[verb.i - 1], (_ORG,))
+    if named is None or named.end != verb.i or named.start != verb.sent.start:
+        return None
+    return verb.doc[verb.i - 1]
+
+
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
@@ -412,11 +511,16 @@ def _models_in(head: Token, lexicon: Lexicon, deep: bool = True) -> list[EntityR
                 models.append(ref(model))
         if not deep and token is not head:
             continue
+        compared = any(c.lower_ in _COMPARISONS and c.i < token.i for c in token.children)  # "rivaling models like X"
         for child in token.children:
             if child.dep_ in _SKIP_OBJECT_DEPS:
                 continue
             if child.dep_ == "prep" and child.lower_ not in _LIST_PREPS:
                 continue
+            if child.lemma_.lower() in _COMPARISONS or (compared and child.dep_ == "prep"):
+                continue  # "a reasoning model rivaling models like DeepSeek-R1"
+            if child.dep_ == "prep" and child.lower_ == "of" and token.lemma_.lower() in _DERIVATIVE_HEADS:
+                continue  # "a smaller version of Kimi", "a fine-tune of Llama": not the named model
             stack.append(child)
     return sorted(models, key=lambda m: m.start)
 
@@ -578,6 +682,8 @@ def find_derivations(doc: Doc, lexicon: Lexicon) -> list[Derivation]:
             match = cues.search(between)
             if match is None:
                 continue
+            if any(t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") and t.idx < derived.end_char + match.start() for t in doc[derived.end : base.start]):
+                continue  # the first name is a clause's subject, not the derived model
             cue = (derived.end_char + match.start(), derived.end_char + match.end())
             found.append(Derivation(number, ref(derived), ref(base), cue, "derivation"))
     return found
@@ -599,6 +705,29 @@ def known_developer(model_text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def plausible_organization(name: str, lexicon: Lexicon) -> bool:
+    """Whether an organization entity can release or develop: not a known person's name or surname
+    ("Zuckerberg"), nor a heading fragment read as a name ("M1 Model Enters")."""
+    key = name.strip().lower()
+    if any(key in (p.lower(), p.split()[-1].lower()) for p in lexicon.people):
+        return False
+    words = key.split()
+    return not (len(words) > 1 and ("model" in words or "models" in words or words[-1].endswith(("ers", "ses")) and words[-1] not in ("partners", "ventures", "labs")))
+
+
+def developers_within(model_text: str, lexicon: Lexicon) -> list[str]:
+    """The curated developers of the families named after the first word of a model's name
+    ("Llama-Nemotron", "Llama-3.1-Nemotron-70B": Nemotron's developer)."""
+    found = []
+    for match in re.finditer(r"(?<=[-_ /])[^\W_]", model_text):
+        rest = model_text[match.start() :].lower()
+        for family in lexicon.model_families:
+            if rest.startswith(family.stem.lower()) and family.developer:
+                found.append(family.developer)
+                break
+    return found
+
+
 def same_organization(a: str, b: str, lexicon: Lexicon) -> bool:
     """Whether two organization names plausibly name one organization ("Google" and "Google
     DeepMind", "Alibaba Qwen" and "Alibaba", "Meta AI" and "Meta")."""
@@ -615,9 +744,17 @@ def credit_check(doc: Doc, org: EntityRef, model: EntityRef, derived_bases: set[
     ``None`` drops the claim: a third party's derivative or hosting of another's model
     ("NVIDIA releases a Qwen3.5 quantized to NVFP4", "Alibaba's endpoint for Kimi")."""
     text = doc.text
+    if not plausible_organization(text[org.start : org.end], lexicon):
+        return None
     if release and model.start in derived_bases:
         return None  # "released Magistral 1.2, a fine-tune of Mistral Small 3.2": the base is not released
-    developer = known_developer(text[model.start : model.end], lexicon)
+    name = text[model.start : model.end]
+    providers = {name_key(p) for p in lexicon.release.get("providers", [])}
+    if name_key(text[org.start : org.end]) in providers and not same_organization(text[org.start : org.end], known_developer(name, lexicon) or "", lexicon):
+        return None  # "OpenRouter announced Quasar Alpha": a host's stealth model, not its own
+    if any(same_organization(text[org.start : org.end], d, lexicon) for d in developers_within(name, lexicon)):
+        return 1.0  # "Nvidia released Llama-Nemotron": Nemotron is Nvidia's
+    developer = known_developer(name, lexicon)
     if developer is None:
         return None if model.start in derived_bases else 0.0  # 0.0: no evidence either way
     if same_organization(text[org.start : org.end], developer, lexicon):

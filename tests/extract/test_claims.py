@@ -120,6 +120,12 @@ def test_derived_from(nlp: Language, text: str, expected: tuple[str, str]) -> No
     assert expected in {(name(result, c.subject), name(result, c.object)) for c in found}
 
 
+def test_a_derivation_cue_is_not_read_across_the_first_models_verb(nlp: Language) -> None:
+    # "Qwen" is the subject here, not a model derived from Qwen3
+    result, found = claims(nlp, "The Qwen model family released quantized versions of Qwen3 models.", "DERIVED_FROM")
+    assert not found
+
+
 def test_a_derived_models_base_is_not_released(nlp: Language) -> None:
     result, found = claims(nlp, "Mistral released Magistral 1.2, a fine-tune of Mistral Small 3.2.", "RELEASED")
     assert {name(result, c.object) for c in found} == {"Magistral 1.2"}
