@@ -548,11 +548,17 @@ def _without_speaker_acts(doc: Doc, text: str, span: CharSpan, cue: list[Token],
         )
         if not speaker_act:
             continue
-        cut = token.left_edge
-        while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
-            cut = doc[cut.i - 1]
-        return statement_span(text, span[0], cut.idx, direct=False)
+        return statement_span(text, span[0], _clause_start(doc, token, tokens[0]).idx, direct=False)
     return span
+
+
+def _clause_start(doc: Doc, clause: Token, first: Token) -> Token:
+    """Where a coordinated clause starts, with the conjunction, punctuation and spaces before it
+    (never before ``first``, the content's first token): the cut that leaves it out of a content."""
+    cut = clause.left_edge
+    while cut.i > first.i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
+        cut = doc[cut.i - 1]
+    return cut
 
 
 def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
@@ -568,10 +574,7 @@ def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
     for root in roots[1:] if roots and roots[0].pos_ in ("VERB", "AUX") else []:
         # a second top clause, coordinated outside the content with a subject of its own
         if root.dep_ == "conj" and root.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in root.children) and root.left_edge.i > tokens[0].i:
-            cut = root.left_edge
-            while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
-                cut = doc[cut.i - 1]
-            return statement_span(text, span[0], cut.idx, direct=False)
+            return statement_span(text, span[0], _clause_start(doc, root, tokens[0]).idx, direct=False)
     cut_off = any(c.i > last.i and c.i not in inside and not c.is_punct for t in tokens for c in t.children)
     if not cut_off:
         return span
@@ -579,10 +582,7 @@ def _without_cut_clause(doc: Doc, text: str, span: CharSpan) -> CharSpan | None:
         if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.head.i in inside and any(c.dep_ in SUBJECT_DEPS for c in token.children):
             if not any(c.i > last.i for t in token.subtree for c in [t] if t.i not in inside):
                 continue
-            cut = token.left_edge
-            while cut.i > tokens[0].i and (doc[cut.i - 1].dep_ in ("cc", "punct") or doc[cut.i - 1].is_space):
-                cut = doc[cut.i - 1]
-            return statement_span(text, span[0], cut.idx, direct=False)
+            return statement_span(text, span[0], _clause_start(doc, token, tokens[0]).idx, direct=False)
     return span
 
 
