@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.component import DocByDoc, read_tree, write_files
-from kg.extract.lexicon import Lexicon, compile_alternation, lexicon_from_files, load_lexicon
+from kg.extract.lexicon import LOOKALIKE_KINDS, Lexicon, compile_alternation, lexicon_from_files, load_lexicon
 from kg.extract.model_names import ModelNameGrammar, find_model_names
 from kg.extract.spans import doc_text
 from kg.extract.names import ACRONYM_AFTER_NAME, acronym_of
@@ -46,7 +46,7 @@ _ORG, _PERSON, _MODEL, _PLACE, _HANDLE = EntityType.ORGANIZATION, EntityType.PER
 #: first, then the types of what looks like an entity but is not one the graph holds (Product, ...).
 LABEL_TYPES: dict[str, EntityType] = {**ner_label_map(), **ner_label_map(stored=False)}
 #: The look-alike lists' kinds (pipelines/gazetteers/lookalike/*.txt) and their types.
-LOOKALIKE_TYPES = {"product": EntityType.PRODUCT, "software": EntityType.SOFTWARE, "benchmark": EntityType.BENCHMARK, "hardware": EntityType.HARDWARE}
+LOOKALIKE_TYPES = {kind: EntityType[kind.upper()] for kind in LOOKALIKE_KINDS}
 #: The types kept in ``doc.spans["newskg_other"]``, never in ``doc.ents``.
 OTHER_TYPES = frozenset(ner_label_map(stored=False).values())
 #: The base model's generic (OntoNotes) NER labels that name a stored type, and that type.

@@ -17,12 +17,16 @@ from kg.extract.component import alias_table, load_data, yaml_file
 from kg.schema import EntityType, ReleaseStatus
 
 
+#: The kinds of look-alike names, one list each (gazetteers/lookalike/KIND.txt): what looks like an
+#: organization, person or model but is a product, software, benchmark or hardware.
+LOOKALIKE_KINDS = ("product", "software", "benchmark", "hardware")
+
 #: The data files a lexicon is read from, relative to its directory (from results_tables.yml on, optional).
 LEXICON_FILES = (
     "gazetteers/organizations.yml", "gazetteers/models.yml", "gazetteers/not_entities.yml", "lexicons/model_names.yml",
     "lexicons/release_verbs.yml", "lexicons/reporting_verbs.yml", "lexicons/roles.yml", "lexicons/anaphors.yml",
     "lexicons/results_tables.yml", "gazetteers/people.yml", "lexicons/common_words.txt",
-    *(f"gazetteers/lookalike/{kind}.txt" for kind in ("product", "software", "benchmark", "hardware")),
+    *(f"gazetteers/lookalike/{kind}.txt" for kind in LOOKALIKE_KINDS),
 )
 
 
@@ -219,20 +223,21 @@ def lexicon_from_files(files: Mapping[str, bytes]) -> Lexicon:
 def _lookalikes(base: Mapping[str, bytes]) -> dict[str, str]:
     """lower-case name -> look-alike kind ("product", ...), the first list naming it winning."""
     table: dict[str, str] = {}
-    for relative in (f for f in LEXICON_FILES if f.startswith("gazetteers/lookalike/")):
-        kind = relative.rsplit("/", 1)[1].removesuffix(".txt")
-        for line in (base[relative].decode("utf-8").splitlines() if relative in base else []):
-            if line.strip() and not line.startswith("#"):
-                table.setdefault(line.strip().lower(), kind)
+    for kind in LOOKALIKE_KINDS:
+        for name in _list_lines(base, f"gazetteers/lookalike/{kind}.txt"):
+            table.setdefault(name.lower(), kind)
     return table
 
 
 def _word_list(base: Mapping[str, bytes], relative: str) -> frozenset[str]:
-    """The words of an optional one-word-a-line file (``#`` starts a comment line)."""
-    if relative not in base:
-        return frozenset()
-    lines = base[relative].decode("utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """The words of an optional one-word-a-line file."""
+    return frozenset(_list_lines(base, relative))
+
+
+def _list_lines(base: Mapping[str, bytes], relative: str) -> list[str]:
+    """The entries of an optional one-entry-a-line file, in order (``#`` starts a comment line)."""
+    lines = base[relative].decode("utf-8").splitlines() if relative in base else []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _results_lines(base: Mapping[str, bytes]) -> tuple[str, ...]:
